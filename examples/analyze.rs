@@ -1,0 +1,172 @@
+//! Analyse voicemail recordings and print a report per file.
+//!
+//! ```text
+//! cargo run --release --example analyze -- [OPTIONS] <WAV>...
+//! ```
+//! Exit status: 0 when every input was analysed, 1 when any failed (the others are still
+//! reported), 2 for a usage error.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Parser;
+use voicemail_coach::report::Report;
+use voicemail_coach::{Analyzer, ErrorRecord, Options};
+
+/// Measure recorded voicemails: length, pauses, speaking rate, pitch.
+#[derive(Parser, Debug)]
+#[command(version, about)]
+struct Args {
+    /// WAV files to analyse.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Print one JSON report per input, one per line.
+    #[arg(long)]
+    json: bool,
+    /// Acoustic analysis only (no transcript).
+    #[arg(long)]
+    no_transcribe: bool,
+    /// Refuse recordings longer than this many seconds.
+    #[arg(long, default_value_t = 1800.0)]
+    max_duration: f64,
+    /// Shortest silence inside speech that counts as a pause, seconds.
+    #[arg(long, default_value_t = 0.3)]
+    min_pause: f64,
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    let mut options = Options::default();
+    options.decode.max_duration_s = args.max_duration;
+    options.prosody.min_pause_s = args.min_pause;
+    let analyzer = match Analyzer::new(options) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    if !args.json && !args.no_transcribe {
+        eprintln!(
+            "note: this build has no transcription yet; reporting the acoustic analysis only"
+        );
+    }
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut failed = false;
+    for path in &args.files {
+        let name = path.display().to_string();
+        let line = match analyzer.analyze_path(path) {
+            Ok(report) => {
+                if args.json {
+                    serde_json::to_string(&report).map_err(|e| e.to_string())
+                } else {
+                    Ok(human(&report))
+                }
+            }
+            Err(e) => {
+                failed = true;
+                if args.json {
+                    serde_json::to_string(&ErrorRecord::new(name.clone(), &e))
+                        .map_err(|e| e.to_string())
+                } else {
+                    eprintln!("error: {e}");
+                    continue;
+                }
+            }
+        };
+        let written = match line {
+            Ok(l) => writeln!(out, "{l}"),
+            Err(e) => {
+                failed = true;
+                eprintln!("error: {name}: could not serialise the report: {e}");
+                continue;
+            }
+        };
+        if written.is_err() {
+            // Stdout closed (e.g. piped into `head`): nothing more to do.
+            return ExitCode::from(1);
+        }
+    }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn opt(v: Option<f64>, unit: &str, digits: usize) -> String {
+    match v {
+        Some(x) => format!("{x:.digits$} {unit}"),
+        None => "n/a".to_string(),
+    }
+}
+
+fn human(r: &Report) -> String {
+    let s = &r.speech;
+    let span = match (s.start_s, s.end_s) {
+        (Some(a), Some(b)) => Some(b - a),
+        _ => None,
+    };
+    let p = &r.pitch.summary;
+    let rising = r
+        .pitch
+        .phrases
+        .iter()
+        .filter(|ph| ph.terminal_st.is_some_and(|t| t > 2.0))
+        .count();
+    let judged = r
+        .pitch
+        .phrases
+        .iter()
+        .filter(|ph| ph.terminal_st.is_some())
+        .count();
+    let mut o = String::new();
+    o += &format!("== {}\n", r.file);
+    o += &format!(
+        "audio     {} Hz, {} ch, {:?}, {:.2} s\n",
+        r.audio.sample_rate_hz, r.audio.channels, r.audio.encoding, r.audio.duration_s
+    );
+    o += &format!(
+        "speech    {} (from {} to {}), leading silence {}, trailing {}\n",
+        opt(span, "s", 2),
+        opt(s.start_s, "s", 2),
+        opt(s.end_s, "s", 2),
+        opt(s.leading_silence_s, "s", 2),
+        opt(s.trailing_silence_s, "s", 2)
+    );
+    o += &format!(
+        "pauses    {} of >= the minimum, phonation {}\n",
+        s.pauses.len(),
+        opt(s.phonation_s, "s", 2)
+    );
+    o += &format!(
+        "rate      {} syllables, {} over the span, {} articulation\n",
+        r.rate.syllables,
+        opt(r.rate.speech_rate_sps, "syll/s", 2),
+        opt(r.rate.articulation_rate_sps, "syll/s", 2)
+    );
+    o += &format!(
+        "pitch     median {}, p10-p90 {}-{}, range {}, stdev {}, voiced {}\n",
+        opt(p.median_hz, "Hz", 0),
+        opt(p.p10_hz, "", 0).trim_end(),
+        opt(p.p90_hz, "Hz", 0),
+        opt(p.range_st, "st", 1),
+        opt(p.stdev_st, "st", 1),
+        opt(p.voiced_fraction.map(|v| v * 100.0), "%", 0)
+    );
+    o += &format!("endings   {rising} of {judged} phrase endings rise by more than 2 st\n");
+    o += &format!(
+        "level     speech {}, background {}, peak {}, {} clipped runs\n",
+        opt(r.level.speech_dbfs, "dBFS", 1),
+        opt(r.level.background_dbfs, "dBFS", 1),
+        opt(r.level.peak_dbfs, "dBFS", 1),
+        r.level.clipped_runs
+    );
+    o += &format!(
+        "time      decode {:.1} ms, pitch {:.1} ms, rate {:.1} ms, total {:.1} ms",
+        r.timings_ms.decode, r.timings_ms.pitch, r.timings_ms.rate, r.timings_ms.total
+    );
+    o
+}

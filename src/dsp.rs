@@ -1,0 +1,195 @@
+//! Small signal-processing building blocks shared by the analyses: FFT sizes, windows,
+//! an anti-aliasing decimator, percentiles.
+
+/// The smallest length ≥ `n` whose only prime factors are 2, 3 and 5 (fast for RustFFT).
+pub fn fast_fft_len(n: usize) -> usize {
+    let mut m = n.max(1);
+    loop {
+        let mut k = m;
+        for p in [2, 3, 5] {
+            while k.is_multiple_of(p) {
+                k /= p;
+            }
+        }
+        if k == 1 {
+            return m;
+        }
+        m += 1;
+    }
+}
+
+/// A Hann window of `n` points (symmetric over the frame, zero just outside it).
+pub fn hann(n: usize) -> Vec<f32> {
+    (0..n)
+        .map(|i| {
+            let x = (i as f64 + 0.5) / n as f64;
+            (0.5 - 0.5 * (2.0 * std::f64::consts::PI * x).cos()) as f32
+        })
+        .collect()
+}
+
+/// Integer-factor decimation with a windowed-sinc low-pass in front, planned once.
+///
+/// The filter's cut-off is at 90 % of the output Nyquist frequency and its group delay is
+/// compensated, so output sample `k` is aligned with input sample `k * factor`.
+#[derive(Debug, Clone)]
+pub struct Decimator {
+    factor: usize,
+    taps: Vec<f32>,
+    half: usize,
+}
+
+impl Decimator {
+    /// A decimator by `factor` (1 = pass-through) with `2 * half + 1` taps per output sample.
+    pub fn new(factor: usize, half: usize) -> Self {
+        let factor = factor.max(1);
+        if factor == 1 {
+            return Decimator {
+                factor,
+                taps: vec![1.0],
+                half: 0,
+            };
+        }
+        let cutoff = 0.9 / factor as f64; // relative to the input Nyquist frequency
+        let len = 2 * half + 1;
+        let mut taps: Vec<f64> = (0..len)
+            .map(|i| {
+                let t = i as f64 - half as f64;
+                let sinc = if t == 0.0 {
+                    cutoff
+                } else {
+                    (std::f64::consts::PI * cutoff * t).sin() / (std::f64::consts::PI * t)
+                };
+                // Blackman window.
+                let w = 0.42
+                    - 0.5 * (2.0 * std::f64::consts::PI * i as f64 / (len - 1) as f64).cos()
+                    + 0.08 * (4.0 * std::f64::consts::PI * i as f64 / (len - 1) as f64).cos();
+                sinc * w
+            })
+            .collect();
+        let sum: f64 = taps.iter().sum();
+        taps.iter_mut().for_each(|t| *t /= sum);
+        Decimator {
+            factor,
+            taps: taps.into_iter().map(|t| t as f32).collect(),
+            half,
+        }
+    }
+
+    /// The decimation factor.
+    pub fn factor(&self) -> usize {
+        self.factor
+    }
+
+    /// Decimates `input` into `out` (cleared first); `out` gets `ceil(len / factor)` samples.
+    pub fn process(&self, input: &[f32], out: &mut Vec<f32>) {
+        out.clear();
+        if self.factor == 1 {
+            out.extend_from_slice(input);
+            return;
+        }
+        let n_out = input.len().div_ceil(self.factor);
+        out.reserve(n_out);
+        let h = self.half;
+        for k in 0..n_out {
+            let c = k * self.factor;
+            if c >= h && c + h < input.len() {
+                let seg = &input[c - h..=c + h];
+                out.push(dot(seg, &self.taps));
+            } else {
+                // Edges: treat samples outside the signal as zero.
+                let mut acc = 0.0f32;
+                for (j, &t) in self.taps.iter().enumerate() {
+                    let idx = c as isize + j as isize - h as isize;
+                    if idx >= 0 && (idx as usize) < input.len() {
+                        acc += t * input[idx as usize];
+                    }
+                }
+                out.push(acc);
+            }
+        }
+    }
+}
+
+/// Dot product written so that the compiler vectorises it.
+#[inline]
+pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+    let n = a.len().min(b.len());
+    let (a, b) = (&a[..n], &b[..n]);
+    let mut acc = [0.0f32; 8];
+    let chunks = n / 8;
+    for c in 0..chunks {
+        let x = &a[c * 8..c * 8 + 8];
+        let y = &b[c * 8..c * 8 + 8];
+        for i in 0..8 {
+            acc[i] += x[i] * y[i];
+        }
+    }
+    let mut s: f32 = acc.iter().sum();
+    for i in chunks * 8..n {
+        s += a[i] * b[i];
+    }
+    s
+}
+
+/// The `q`-quantile (0..=1) of `values` by linear interpolation; `None` when empty.
+/// Reorders `values`.
+pub fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_by(|a, b| a.total_cmp(b));
+    let pos = q.clamp(0.0, 1.0) * (values.len() - 1) as f64;
+    let lo = pos.floor() as usize;
+    let hi = pos.ceil() as usize;
+    let frac = pos - lo as f64;
+    Some(values[lo] * (1.0 - frac) + values[hi] * frac)
+}
+
+/// Frequency ratio in semitones: `12 * log2(a / b)`.
+pub fn semitones(a: f64, b: f64) -> f64 {
+    12.0 * (a / b).log2()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fast_lengths() {
+        assert_eq!(fast_fft_len(533), 540);
+        assert_eq!(fast_fft_len(1024), 1024);
+        assert_eq!(fast_fft_len(7), 8);
+    }
+
+    #[test]
+    fn decimator_passes_low_and_stops_high() {
+        let d = Decimator::new(2, 24);
+        let fs = 16000.0;
+        let tone = |f: f64| -> Vec<f32> {
+            (0..16000)
+                .map(|i| (2.0 * std::f64::consts::PI * f * i as f64 / fs).sin() as f32)
+                .collect()
+        };
+        let rms = |x: &[f32]| (x.iter().map(|v| v * v).sum::<f32>() / x.len() as f32).sqrt();
+        let mut out = Vec::new();
+        d.process(&tone(1000.0), &mut out);
+        assert_eq!(out.len(), 8000);
+        let pass = rms(&out[100..7900]);
+        assert!(
+            (pass - std::f32::consts::FRAC_1_SQRT_2).abs() < 0.01,
+            "{pass}"
+        );
+        d.process(&tone(5000.0), &mut out);
+        let stop = rms(&out[100..7900]);
+        assert!(stop < 0.01, "aliased 5 kHz tone at rms {stop}");
+    }
+
+    #[test]
+    fn quantiles() {
+        let mut v = vec![4.0, 1.0, 3.0, 2.0];
+        assert_eq!(quantile(&mut v, 0.5), Some(2.5));
+        assert_eq!(quantile(&mut v, 0.0), Some(1.0));
+        assert_eq!(quantile(&mut [], 0.5), None);
+    }
+}

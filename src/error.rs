@@ -1,0 +1,193 @@
+//! The crate's one error type.
+//!
+//! Every variant that concerns an input names it: `file` is the path given to
+//! [`Analyzer::analyze_path`](crate::Analyzer::analyze_path) (or [`decode_path`](crate::audio::decode_path)),
+//! and reads `<input>` when audio came from an in-memory reader.
+
+use std::fmt;
+use std::io;
+use std::path::{Path, PathBuf};
+
+/// Which input an error is about: a path, or an unnamed reader.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Source(pub Option<PathBuf>);
+
+impl Source {
+    /// The path, if the input had one.
+    pub fn path(&self) -> Option<&Path> {
+        self.0.as_deref()
+    }
+}
+
+impl fmt::Display for Source {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.0 {
+            Some(p) => write!(f, "{}", p.display()),
+            None => f.write_str("<input>"),
+        }
+    }
+}
+
+/// Everything that can go wrong while analysing a recording.
+///
+/// The enum is `#[non_exhaustive]`: later versions may add variants. Match on the ones you can act
+/// on and keep a catch-all arm. [`Error::kind`] gives a stable snake_case name for each variant, as
+/// used in the JSON error records of the example binary.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// Reading the input failed (other than running out of data, which is [`Error::Truncated`]).
+    #[error("{file}: I/O error: {source}")]
+    Io {
+        /// The input.
+        file: Source,
+        /// The underlying error.
+        #[source]
+        source: io::Error,
+    },
+    /// The input is not a RIFF/WAVE file.
+    #[error("{file}: not a WAV file: {reason}")]
+    NotWav {
+        /// The input.
+        file: Source,
+        /// What was found instead.
+        reason: String,
+    },
+    /// The file ends before what its header promises.
+    #[error("{file}: truncated: {what} needs {expected} bytes but only {actual} are present")]
+    Truncated {
+        /// The input.
+        file: Source,
+        /// Which part of the file is cut short (e.g. `"data chunk"`).
+        what: &'static str,
+        /// Bytes the header announces.
+        expected: u64,
+        /// Bytes actually present.
+        actual: u64,
+    },
+    /// The WAV's sample encoding is not one this crate decodes.
+    ///
+    /// Decoded: PCM 8/16/24/32-bit, IEEE float 32-bit, G.711 μ-law and A-law, plain or in
+    /// `WAVE_FORMAT_EXTENSIBLE`.
+    #[error("{file}: unsupported encoding: format tag {format_tag:#06x} ({name}), {bits_per_sample} bits per sample")]
+    UnsupportedEncoding {
+        /// The input.
+        file: Source,
+        /// The WAV format tag (for `WAVE_FORMAT_EXTENSIBLE`, the sub-format's tag).
+        format_tag: u16,
+        /// A readable name for the tag, e.g. `"IMA ADPCM"`.
+        name: &'static str,
+        /// Bits per sample from the header.
+        bits_per_sample: u16,
+    },
+    /// The header is self-contradictory or describes no audio (zero channels, zero rate, …).
+    #[error("{file}: invalid WAV header: {reason}")]
+    InvalidHeader {
+        /// The input.
+        file: Source,
+        /// What is wrong.
+        reason: String,
+    },
+    /// The sample rate is outside the range the analysis accepts.
+    #[error("{file}: sample rate {rate_hz} Hz is outside the supported {min_hz}..={max_hz} Hz")]
+    UnsupportedSampleRate {
+        /// The input.
+        file: Source,
+        /// The file's sample rate.
+        rate_hz: u32,
+        /// Lowest accepted rate.
+        min_hz: u32,
+        /// Highest accepted rate.
+        max_hz: u32,
+    },
+    /// The recording is longer than the configured limit
+    /// ([`Options::max_duration_s`](crate::Options::max_duration_s)).
+    #[error("{file}: recording lasts {seconds:.1} s, over the {limit:.1} s limit")]
+    TooLong {
+        /// The input.
+        file: Source,
+        /// The recording's length.
+        seconds: f64,
+        /// The limit in force.
+        limit: f64,
+    },
+    /// A floating-point sample is NaN or infinite.
+    #[error("{file}: sample {index} is not a finite number ({value})")]
+    NonFiniteSample {
+        /// The input.
+        file: Source,
+        /// Index of the first such sample (interleaved, from the start of the data).
+        index: u64,
+        /// The value found.
+        value: f32,
+    },
+    /// The options given to the analyzer are unusable.
+    #[error("invalid options: {0}")]
+    InvalidOptions(String),
+    /// The resampler refused the conversion (should not happen for accepted rates).
+    #[error("{file}: resampling failed: {reason}")]
+    Resample {
+        /// The input.
+        file: Source,
+        /// The resampler's message.
+        reason: String,
+    },
+}
+
+impl Error {
+    /// A stable snake_case name for the variant, e.g. `"unsupported_encoding"`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Io { .. } => "io",
+            Error::NotWav { .. } => "not_wav",
+            Error::Truncated { .. } => "truncated",
+            Error::UnsupportedEncoding { .. } => "unsupported_encoding",
+            Error::InvalidHeader { .. } => "invalid_header",
+            Error::UnsupportedSampleRate { .. } => "unsupported_sample_rate",
+            Error::TooLong { .. } => "too_long",
+            Error::NonFiniteSample { .. } => "non_finite_sample",
+            Error::InvalidOptions(_) => "invalid_options",
+            Error::Resample { .. } => "resample",
+        }
+    }
+
+    /// The input the error is about, if any.
+    pub fn file(&self) -> Option<&Path> {
+        match self {
+            Error::Io { file, .. }
+            | Error::NotWav { file, .. }
+            | Error::Truncated { file, .. }
+            | Error::UnsupportedEncoding { file, .. }
+            | Error::InvalidHeader { file, .. }
+            | Error::UnsupportedSampleRate { file, .. }
+            | Error::TooLong { file, .. }
+            | Error::NonFiniteSample { file, .. }
+            | Error::Resample { file, .. } => file.path(),
+            Error::InvalidOptions(_) => None,
+        }
+    }
+
+    /// Attaches a path to an error raised while reading an unnamed input.
+    pub(crate) fn with_file(mut self, path: &Path) -> Self {
+        match &mut self {
+            Error::Io { file, .. }
+            | Error::NotWav { file, .. }
+            | Error::Truncated { file, .. }
+            | Error::UnsupportedEncoding { file, .. }
+            | Error::InvalidHeader { file, .. }
+            | Error::UnsupportedSampleRate { file, .. }
+            | Error::TooLong { file, .. }
+            | Error::NonFiniteSample { file, .. }
+            | Error::Resample { file, .. } => {
+                if file.0.is_none() {
+                    file.0 = Some(path.to_path_buf());
+                }
+            }
+            Error::InvalidOptions(_) => {}
+        }
+        self
+    }
+}
+
+/// The crate's result type.
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,187 @@
+//! # voicemail-coach
+//!
+//! Measures a recorded sales voicemail — its length, silences, speaking rate and pitch — so that a
+//! caller can see, with numbers and the times to listen to, whether the message follows the advice
+//! of sales trainers on getting voicemails returned: keep it short, slow down (above all for your
+//! name and number), sound confident and warm rather than monotone.
+//!
+//! ```
+//! use voicemail_coach::{Analyzer, Options};
+//!
+//! let analyzer = Analyzer::new(Options::default())?;
+//! let report = analyzer.analyze_path("fixtures/speech/voicemail-30s.wav")?;
+//! println!(
+//!     "{:.1} s of speech, {:.2} syllables/s, median pitch {:.0} Hz",
+//!     report.speech.end_s.unwrap_or(0.0) - report.speech.start_s.unwrap_or(0.0),
+//!     report.rate.articulation_rate_sps.unwrap_or(0.0),
+//!     report.pitch.summary.median_hz.unwrap_or(0.0),
+//! );
+//! assert!(report.rate.syllables > 50);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! ## How a recording flows
+//! [`audio`] decodes the WAV (PCM, float, G.711 μ-law/A-law) and conditions it to mono 16 kHz;
+//! [`pitch`] tracks F0 every 10 ms; [`prosody`] finds the speech span, pauses and level; [`rate`]
+//! counts syllable nuclei without a transcript; [`report`] holds the serde report that the example
+//! binary prints as JSON.
+//!
+//! ## Feature flags
+//! - `transcribe` (default): reserved for offline transcription with whisper.cpp; the acoustic
+//!   analysis documented here needs no feature and builds with `--no-default-features`.
+
+#![forbid(unsafe_code)]
+
+pub mod audio;
+pub mod dsp;
+pub mod error;
+pub mod pitch;
+pub mod prosody;
+pub mod rate;
+pub mod report;
+
+use std::io::{Read, Seek};
+use std::path::Path;
+use std::time::Instant;
+
+pub use audio::{Conditioned, DecodeOptions, Encoding};
+pub use error::{Error, Result};
+pub use pitch::{PitchOptions, PitchTrack, PitchTracker};
+pub use prosody::ProsodyOptions;
+pub use rate::{RateOptions, SyllableDetector};
+pub use report::{ErrorRecord, Report};
+
+/// Everything an [`Analyzer`] can be told. Each part documents its own defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Decoding limits (maximum length).
+    pub decode: DecodeOptions,
+    /// Pitch range and tracker costs.
+    pub pitch: PitchOptions,
+    /// Speech detection and pauses.
+    pub prosody: ProsodyOptions,
+    /// Syllable nuclei and rate contour.
+    pub rate: RateOptions,
+}
+
+/// The analysis, built once and shared: it holds FFT plans, windows and filters, and is
+/// `Send + Sync`, so one analyzer can serve many threads.
+#[derive(Debug)]
+pub struct Analyzer {
+    options: Options,
+    pitch: PitchTracker,
+    syllables: SyllableDetector,
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+impl Analyzer {
+    /// Builds an analyzer; fails with [`Error::InvalidOptions`] when the options are unusable.
+    pub fn new(options: Options) -> Result<Self> {
+        let rate = audio::ANALYSIS_RATE_HZ;
+        let pitch = PitchTracker::new(rate, options.pitch.clone()).ok_or_else(|| {
+            Error::InvalidOptions(format!("pitch options unusable: {:?}", options.pitch))
+        })?;
+        let syllables = SyllableDetector::new(rate, options.rate.clone()).ok_or_else(|| {
+            Error::InvalidOptions(format!("rate options unusable: {:?}", options.rate))
+        })?;
+        if !(options.prosody.min_pause_s > 0.0 && options.prosody.silence_db > 0.0) {
+            return Err(Error::InvalidOptions(format!(
+                "prosody options unusable: {:?}",
+                options.prosody
+            )));
+        }
+        Ok(Analyzer {
+            options,
+            pitch,
+            syllables,
+        })
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Decodes and analyses the WAV file at `path`. Errors name the path.
+    pub fn analyze_path(&self, path: impl AsRef<Path>) -> Result<Report> {
+        let path = path.as_ref();
+        let t0 = Instant::now();
+        let audio = audio::decode_path(path, &self.options.decode)?;
+        let decode_ms = ms(t0);
+        Ok(self.finish(&audio, path.display().to_string(), decode_ms, t0))
+    }
+
+    /// Decodes and analyses a WAV stream; `name` goes into the report's `file`.
+    pub fn analyze_reader<R: Read + Seek>(&self, reader: R, name: &str) -> Result<Report> {
+        let t0 = Instant::now();
+        let audio = audio::decode(reader, &self.options.decode)?;
+        let decode_ms = ms(t0);
+        Ok(self.finish(&audio, name.to_string(), decode_ms, t0))
+    }
+
+    /// Analyses audio already decoded by [`audio::decode`].
+    pub fn analyze_conditioned(&self, audio: &Conditioned, name: &str) -> Report {
+        let t0 = Instant::now();
+        self.finish(audio, name.to_string(), 0.0, t0)
+    }
+
+    fn finish(&self, audio: &Conditioned, file: String, decode_ms: f64, t0: Instant) -> Report {
+        let t_pitch = Instant::now();
+        let track = self.pitch.track(&audio.samples);
+        let pitch_ms = ms(t_pitch);
+
+        let t_rate = Instant::now();
+        let intensity = prosody::intensity(&audio.samples, audio.rate_hz, track.hop_s);
+        let seg = prosody::segment(&intensity, audio.duration_s(), &self.options.prosody);
+        let nuclei = self.syllables.nuclei(&audio.samples, &track, &seg);
+        let rate = self.syllables.summarize(nuclei, &seg);
+        let rate_ms = ms(t_rate);
+
+        let span = match (seg.speech.start_s, seg.speech.end_s) {
+            (Some(a), Some(b)) => Some((track.frame_at(a), track.frame_at(b))),
+            _ => None,
+        };
+        let summary = pitch::summarize(&track, span);
+        let phrases = pitch::phrase_endings(&track, &seg.phrases());
+        let speech_dbfs = prosody::speech_level(&intensity, &seg);
+        let level = prosody::Level {
+            speech_dbfs,
+            background_dbfs: seg.floor_dbfs,
+            snr_db: match (speech_dbfs, seg.floor_dbfs) {
+                (Some(s), Some(b)) => Some(s - b),
+                _ => None,
+            },
+            peak_dbfs: audio.clipping.peak_dbfs,
+            clipped_samples: audio.clipping.clipped_samples,
+            clipped_runs: audio.clipping.clipped_runs,
+        };
+        Report {
+            schema_version: report::SCHEMA_VERSION,
+            file,
+            audio: audio.info.clone(),
+            speech: seg.speech,
+            rate,
+            pitch: report::PitchReport {
+                hop_s: track.hop_s,
+                f0_hz: track.f0_hz,
+                summary,
+                phrases,
+            },
+            level,
+            transcript: None,
+            phone_numbers: Vec::new(),
+            advice: Vec::new(),
+            timings_ms: report::Timings {
+                decode: decode_ms,
+                pitch: pitch_ms,
+                rate: rate_ms,
+                transcribe: None,
+                total: ms(t0),
+            },
+        }
+    }
+}

@@ -1,0 +1,563 @@
+//! Fundamental-frequency (F0) tracking.
+//!
+//! The method is Boersma's (1993) autocorrelation pitch detector, the one behind Praat's
+//! "To Pitch (ac)": each frame is Hann-windowed, its autocorrelation is computed by FFT and divided
+//! by the window's own autocorrelation, the lag peaks become candidates with a strength that
+//! slightly favours higher pitches (octave cost), an unvoiced candidate competes with a strength
+//! that grows as the frame gets quieter, and a Viterbi pass picks the path with the fewest octave
+//! jumps and voicing switches. Autocorrelation finds the period from the harmonics, so it works on
+//! telephone audio (300–3400 Hz) whose fundamental has been filtered out.
+//!
+//! The signal is low-passed and decimated to about 8 kHz first (harmonics up to 3.6 kHz are kept,
+//! enough for any F0 up to 500 Hz), and the FFT plans, window and its autocorrelation are built
+//! once in [`PitchTracker::new`].
+
+use std::sync::Arc;
+
+use realfft::num_complex::Complex;
+use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use serde::{Deserialize, Serialize};
+
+use crate::dsp::{fast_fft_len, hann, quantile, semitones, Decimator};
+
+/// Pitch-tracking options. Defaults follow Praat's "To Pitch (ac)" except for the range.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct PitchOptions {
+    /// Lowest pitch searched, Hz; sets the window to three periods of it. Default: `60.0`.
+    pub floor_hz: f64,
+    /// Highest pitch searched, Hz. Default: `500.0`.
+    pub ceiling_hz: f64,
+    /// Time between frames, seconds. Default: `0.01`.
+    pub hop_s: f64,
+    /// Frames whose peak is below this fraction of the recording's peak count as silent.
+    /// Default: `0.03`.
+    pub silence_threshold: f64,
+    /// Autocorrelation strength a frame needs to be voiced. Default: `0.45`.
+    pub voicing_threshold: f64,
+    /// How much higher-pitch candidates are favoured (per octave). Default: `0.01`.
+    pub octave_cost: f64,
+    /// Cost of an octave jump between frames. Default: `0.35`.
+    pub octave_jump_cost: f64,
+    /// Cost of a voiced/unvoiced switch between frames. Default: `0.14`.
+    pub voiced_unvoiced_cost: f64,
+    /// Candidates per frame, the unvoiced one included. Default: `15`.
+    pub max_candidates: usize,
+}
+
+impl Default for PitchOptions {
+    fn default() -> Self {
+        PitchOptions {
+            floor_hz: 60.0,
+            ceiling_hz: 500.0,
+            hop_s: 0.01,
+            silence_threshold: 0.03,
+            voicing_threshold: 0.45,
+            octave_cost: 0.01,
+            octave_jump_cost: 0.35,
+            voiced_unvoiced_cost: 0.14,
+            max_candidates: 15,
+        }
+    }
+}
+
+/// A pitch track: one F0 value per hop, frame `i` centred at `i * hop_s` seconds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PitchTrack {
+    /// Seconds between frames.
+    pub hop_s: f64,
+    /// F0 in Hz per frame; `0.0` where the frame is unvoiced.
+    pub f0_hz: Vec<f32>,
+}
+
+impl PitchTrack {
+    /// Whether frame `i` is voiced (`false` past the end).
+    pub fn is_voiced(&self, i: usize) -> bool {
+        self.f0_hz.get(i).is_some_and(|&f| f > 0.0)
+    }
+
+    /// The frame index nearest to time `t` seconds.
+    pub fn frame_at(&self, t: f64) -> usize {
+        (t / self.hop_s).round().max(0.0) as usize
+    }
+}
+
+/// Summary of voiced frames (the report's `pitch` section, minus the track itself).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct PitchSummary {
+    /// Median F0 of voiced frames, Hz.
+    pub median_hz: Option<f64>,
+    /// 10th percentile, Hz.
+    pub p10_hz: Option<f64>,
+    /// 90th percentile, Hz.
+    pub p90_hz: Option<f64>,
+    /// `12 * log2(p90 / p10)`, semitones.
+    pub range_st: Option<f64>,
+    /// Standard deviation of voiced frames in semitones around the median.
+    pub stdev_st: Option<f64>,
+    /// Voiced frames over frames inside the speech span.
+    pub voiced_fraction: Option<f64>,
+}
+
+/// Summarises the voiced frames of `track` between frames `span.0` and `span.1` (exclusive).
+pub fn summarize(track: &PitchTrack, span: Option<(usize, usize)>) -> PitchSummary {
+    let Some((a, b)) = span else {
+        return PitchSummary::default();
+    };
+    let b = b.min(track.f0_hz.len());
+    if a >= b {
+        return PitchSummary::default();
+    }
+    let mut voiced: Vec<f64> = track.f0_hz[a..b]
+        .iter()
+        .filter(|&&f| f > 0.0)
+        .map(|&f| f64::from(f))
+        .collect();
+    let voiced_fraction = Some(voiced.len() as f64 / (b - a) as f64);
+    if voiced.is_empty() {
+        return PitchSummary {
+            voiced_fraction,
+            ..PitchSummary::default()
+        };
+    }
+    let median = quantile(&mut voiced, 0.5);
+    let p10 = quantile(&mut voiced, 0.1);
+    let p90 = quantile(&mut voiced, 0.9);
+    let stdev = median.map(|m| {
+        let st: Vec<f64> = voiced.iter().map(|&f| semitones(f, m)).collect();
+        let mean = st.iter().sum::<f64>() / st.len() as f64;
+        (st.iter().map(|s| (s - mean).powi(2)).sum::<f64>() / st.len() as f64).sqrt()
+    });
+    PitchSummary {
+        median_hz: median,
+        p10_hz: p10,
+        p90_hz: p90,
+        range_st: match (p10, p90) {
+            (Some(lo), Some(hi)) => Some(semitones(hi, lo)),
+            _ => None,
+        },
+        stdev_st: stdev,
+        voiced_fraction,
+    }
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Candidate {
+    /// 0.0 for the unvoiced candidate.
+    f0: f32,
+    strength: f32,
+}
+
+/// A pitch tracker for one input rate, built once and shared (`Send + Sync`).
+pub struct PitchTracker {
+    opts: PitchOptions,
+    input_rate: u32,
+    decimator: Decimator,
+    rate: f64,
+    window: Vec<f32>,
+    /// Normalised autocorrelation of the window, per lag.
+    window_ac: Vec<f32>,
+    fft_len: usize,
+    min_lag: usize,
+    max_lag: usize,
+    forward: Arc<dyn RealToComplex<f32>>,
+    inverse: Arc<dyn ComplexToReal<f32>>,
+}
+
+impl std::fmt::Debug for PitchTracker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PitchTracker")
+            .field("opts", &self.opts)
+            .field("input_rate", &self.input_rate)
+            .field("analysis_rate", &self.rate)
+            .field("fft_len", &self.fft_len)
+            .finish()
+    }
+}
+
+/// Analysis rate the tracker decimates to (approximately).
+const ANALYSIS_RATE: u32 = 8000;
+
+impl PitchTracker {
+    /// Plans a tracker for audio at `input_rate` Hz.
+    ///
+    /// Returns `None` when the options are unusable (floor not below ceiling, non-positive hop, or
+    /// a ceiling above what the rate can carry).
+    pub fn new(input_rate: u32, opts: PitchOptions) -> Option<Self> {
+        if !(opts.floor_hz > 0.0
+            && opts.ceiling_hz > opts.floor_hz
+            && opts.hop_s > 0.0
+            && opts.max_candidates >= 2
+            && input_rate > 0)
+        {
+            return None;
+        }
+        let factor = (input_rate / ANALYSIS_RATE).max(1) as usize;
+        let rate = f64::from(input_rate) / factor as f64;
+        if opts.ceiling_hz * 4.0 > rate {
+            return None;
+        }
+        let win_len = (3.0 / opts.floor_hz * rate).round() as usize;
+        let min_lag = ((rate / opts.ceiling_hz).floor() as usize).max(2);
+        let max_lag = (rate / opts.floor_hz).ceil() as usize;
+        if max_lag + 2 >= win_len {
+            return None;
+        }
+        let fft_len = fast_fft_len(win_len + max_lag + 2);
+        let window = hann(win_len);
+        let window_ac = autocorrelation_of(&window, max_lag + 2);
+        let mut planner = RealFftPlanner::<f32>::new();
+        let forward = planner.plan_fft_forward(fft_len);
+        let inverse = planner.plan_fft_inverse(fft_len);
+        Some(PitchTracker {
+            decimator: Decimator::new(factor, 16),
+            opts,
+            input_rate,
+            rate,
+            window,
+            window_ac,
+            fft_len,
+            min_lag,
+            max_lag,
+            forward,
+            inverse,
+        })
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &PitchOptions {
+        &self.opts
+    }
+
+    /// Tracks the pitch of `samples` (mono, at the rate given to [`PitchTracker::new`]).
+    pub fn track(&self, samples: &[f32]) -> PitchTrack {
+        let hop_s = self.opts.hop_s;
+        let n_frames = if samples.is_empty() {
+            0
+        } else {
+            (samples.len() as f64 / f64::from(self.input_rate) / hop_s).ceil() as usize
+        };
+        let mut x = Vec::new();
+        self.decimator.process(samples, &mut x);
+
+        let global_peak = {
+            let mean = x.iter().map(|&v| f64::from(v)).sum::<f64>() / x.len().max(1) as f64;
+            x.iter()
+                .map(|&v| (f64::from(v) - mean).abs())
+                .fold(0.0, f64::max)
+        };
+        let mut frames: Vec<Vec<Candidate>> = Vec::with_capacity(n_frames);
+        if global_peak <= 0.0 || !global_peak.is_finite() {
+            return PitchTrack {
+                hop_s,
+                f0_hz: vec![0.0; n_frames],
+            };
+        }
+
+        let w = self.window.len();
+        let mut frame = vec![0.0f32; self.fft_len];
+        let mut spectrum = self.forward.make_output_vec();
+        let mut ac = self.inverse.make_output_vec();
+        let mut fwd_scratch = self.forward.make_scratch_vec();
+        let mut inv_scratch = self.inverse.make_scratch_vec();
+        let mut r = vec![0.0f32; self.max_lag + 2];
+        let vt = self.opts.voicing_threshold;
+        let silent_ratio = self.opts.silence_threshold / (1.0 + vt);
+
+        for i in 0..n_frames {
+            let centre = (i as f64 * hop_s * self.rate).round() as isize;
+            let start = centre - (w / 2) as isize;
+            // Copy the frame, zero outside the signal.
+            let mut sum = 0.0f32;
+            for (j, v) in frame[..w].iter_mut().enumerate() {
+                let idx = start + j as isize;
+                *v = if idx >= 0 && (idx as usize) < x.len() {
+                    x[idx as usize]
+                } else {
+                    0.0
+                };
+                sum += *v;
+            }
+            let mean = sum / w as f32;
+            let mut local_peak = 0.0f32;
+            for v in frame[..w].iter_mut() {
+                *v -= mean;
+                local_peak = local_peak.max(v.abs());
+            }
+            let intensity = f64::from(local_peak) / global_peak;
+            let unvoiced_strength = vt + (2.0 - intensity / silent_ratio).max(0.0);
+            let mut cands = vec![Candidate {
+                f0: 0.0,
+                strength: unvoiced_strength as f32,
+            }];
+            // A frame this quiet cannot beat its unvoiced candidate (strength > 1 + vt): skip it.
+            if intensity >= silent_ratio {
+                self.candidates(
+                    &mut frame,
+                    &mut spectrum,
+                    &mut ac,
+                    &mut fwd_scratch,
+                    &mut inv_scratch,
+                    &mut r,
+                    &mut cands,
+                );
+            }
+            frames.push(cands);
+        }
+        PitchTrack {
+            hop_s,
+            f0_hz: self.viterbi(&frames),
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn candidates(
+        &self,
+        frame: &mut [f32],
+        spectrum: &mut [Complex<f32>],
+        ac: &mut [f32],
+        fwd_scratch: &mut [Complex<f32>],
+        inv_scratch: &mut [Complex<f32>],
+        r: &mut [f32],
+        cands: &mut Vec<Candidate>,
+    ) {
+        let w = self.window.len();
+        for (v, &h) in frame[..w].iter_mut().zip(&self.window) {
+            *v *= h;
+        }
+        frame[w..].iter_mut().for_each(|v| *v = 0.0);
+        if self
+            .forward
+            .process_with_scratch(frame, spectrum, fwd_scratch)
+            .is_err()
+        {
+            return;
+        }
+        for c in spectrum.iter_mut() {
+            *c = Complex::new(c.norm_sqr(), 0.0);
+        }
+        if self
+            .inverse
+            .process_with_scratch(spectrum, ac, inv_scratch)
+            .is_err()
+        {
+            return;
+        }
+        let r0 = ac[0];
+        if r0 <= 0.0 {
+            return;
+        }
+        for (lag, v) in r.iter_mut().enumerate() {
+            *v = ac[lag] / r0 / self.window_ac[lag];
+        }
+        let threshold = 0.5 * self.opts.voicing_threshold as f32;
+        let octave_cost = self.opts.octave_cost as f32;
+        let log_floor = self.opts.floor_hz.log2() as f32;
+        let keep = self.opts.max_candidates - 1;
+        for lag in self.min_lag..=self.max_lag {
+            let (a, b, c) = (r[lag - 1], r[lag], r[lag + 1]);
+            if !(b > threshold && b >= a && b > c) {
+                continue;
+            }
+            // Parabolic interpolation of the peak.
+            let denom = a - 2.0 * b + c;
+            let (delta, height) = if denom < 0.0 {
+                let d = 0.5 * (a - c) / denom;
+                (d, b - 0.25 * (a - c) * d)
+            } else {
+                (0.0, b)
+            };
+            let period = (lag as f32 + delta) / self.rate as f32;
+            let f0 = 1.0 / period;
+            if f64::from(f0) < self.opts.floor_hz || f64::from(f0) > self.opts.ceiling_hz {
+                continue;
+            }
+            // Interpolation can overshoot 1; fold it back as Praat does.
+            let height = if height > 1.0 { 1.0 / height } else { height };
+            let strength = height - octave_cost * (log_floor - f0.log2());
+            let cand = Candidate { f0, strength };
+            if cands.len() - 1 < keep {
+                cands.push(cand);
+            } else if let Some((k, weakest)) = cands
+                .iter()
+                .enumerate()
+                .skip(1)
+                .min_by(|a, b| a.1.strength.total_cmp(&b.1.strength))
+            {
+                if weakest.strength < strength {
+                    cands[k] = cand;
+                }
+            }
+        }
+    }
+
+    fn viterbi(&self, frames: &[Vec<Candidate>]) -> Vec<f32> {
+        if frames.is_empty() {
+            return Vec::new();
+        }
+        let correction = (0.01 / self.opts.hop_s) as f32;
+        let vuc = self.opts.voiced_unvoiced_cost as f32 * correction;
+        let ojc = self.opts.octave_jump_cost as f32 * correction;
+        let mut score: Vec<f32> = frames[0].iter().map(|c| c.strength).collect();
+        let mut back: Vec<Vec<u8>> = Vec::with_capacity(frames.len());
+        back.push(vec![0; frames[0].len()]);
+        for t in 1..frames.len() {
+            let prev = &frames[t - 1];
+            let cur = &frames[t];
+            let mut new_score = Vec::with_capacity(cur.len());
+            let mut ptr = Vec::with_capacity(cur.len());
+            for c in cur {
+                let mut best = f32::NEG_INFINITY;
+                let mut best_k = 0u8;
+                for (k, p) in prev.iter().enumerate() {
+                    let cost = match (p.f0 > 0.0, c.f0 > 0.0) {
+                        (false, false) => 0.0,
+                        (true, true) => ojc * (p.f0 / c.f0).log2().abs(),
+                        _ => vuc,
+                    };
+                    let s = score[k] - cost;
+                    if s > best {
+                        best = s;
+                        best_k = k as u8;
+                    }
+                }
+                new_score.push(best + c.strength);
+                ptr.push(best_k);
+            }
+            score = new_score;
+            back.push(ptr);
+        }
+        let mut k = score
+            .iter()
+            .enumerate()
+            .max_by(|a, b| a.1.total_cmp(b.1))
+            .map(|(k, _)| k)
+            .unwrap_or(0);
+        let mut out = vec![0.0f32; frames.len()];
+        for t in (0..frames.len()).rev() {
+            out[t] = frames[t][k].f0;
+            k = usize::from(back[t][k]);
+        }
+        out
+    }
+}
+
+/// Normalised autocorrelation of a window for lags `0..lags`.
+fn autocorrelation_of(w: &[f32], lags: usize) -> Vec<f32> {
+    let r0: f64 = w.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+    (0..lags)
+        .map(|lag| {
+            let s: f64 = w
+                .iter()
+                .zip(w.iter().skip(lag))
+                .map(|(&a, &b)| f64::from(a) * f64::from(b))
+                .sum();
+            (s / r0).max(1e-6) as f32
+        })
+        .collect()
+}
+
+/// The pitch movement at the end of a phrase, for the uptalk rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PhraseEnding {
+    /// Phrase start, seconds.
+    pub start_s: f64,
+    /// Phrase end (the start of the pause after it, or the end of speech), seconds.
+    pub end_s: f64,
+    /// Mean pitch of the phrase's last 150 ms of voicing against the 300 ms of voicing before
+    /// them, semitones (positive = rising). `None` when the phrase has too little voicing.
+    pub terminal_st: Option<f64>,
+}
+
+/// Terminal contours for each phrase (`(start_s, end_s)` spans).
+pub fn phrase_endings(track: &PitchTrack, phrases: &[(f64, f64)]) -> Vec<PhraseEnding> {
+    let tail = (0.15 / track.hop_s).round().max(1.0) as usize;
+    let body = (0.30 / track.hop_s).round().max(1.0) as usize;
+    phrases
+        .iter()
+        .map(|&(start_s, end_s)| {
+            let a = track.frame_at(start_s);
+            let b = track.frame_at(end_s).min(track.f0_hz.len());
+            let voiced: Vec<f64> = if a < b {
+                track.f0_hz[a..b]
+                    .iter()
+                    .filter(|&&f| f > 0.0)
+                    .map(|&f| f64::from(f))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+            let terminal_st = if voiced.len() >= tail + body / 2 {
+                let n = voiced.len();
+                let end = &voiced[n - tail..];
+                let before = &voiced[n.saturating_sub(tail + body)..n - tail];
+                let mean_log = |v: &[f64]| v.iter().map(|f| f.log2()).sum::<f64>() / v.len() as f64;
+                Some(12.0 * (mean_log(end) - mean_log(before)))
+            } else {
+                None
+            };
+            PhraseEnding {
+                start_s,
+                end_s,
+                terminal_st,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pulse_train(f0: f64, fs: f64, secs: f64) -> Vec<f32> {
+        // Sum of harmonics with falling amplitude.
+        let n = (fs * secs) as usize;
+        (0..n)
+            .map(|i| {
+                let t = i as f64 / fs;
+                (1..=20)
+                    .filter(|&h| f64::from(h) * f0 < fs / 2.0)
+                    .map(|h| {
+                        (2.0 * std::f64::consts::PI * f0 * f64::from(h) * t).sin() / f64::from(h)
+                    })
+                    .sum::<f64>() as f32
+                    * 0.3
+            })
+            .collect()
+    }
+
+    #[test]
+    fn steady_tone_is_found() {
+        let t = PitchTracker::new(16000, PitchOptions::default()).expect("valid options");
+        for f0 in [75.0, 120.0, 210.0, 330.0, 480.0] {
+            let x = pulse_train(f0, 16000.0, 0.6);
+            let track = t.track(&x);
+            let mid = &track.f0_hz[10..track.f0_hz.len() - 10];
+            for &f in mid {
+                assert!(
+                    (f64::from(f) - f0).abs() / f0 < 0.01,
+                    "F0 {f0}: tracked {f}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn silence_is_unvoiced() {
+        let t = PitchTracker::new(16000, PitchOptions::default()).expect("valid options");
+        let track = t.track(&vec![0.0; 16000]);
+        assert_eq!(track.f0_hz.len(), 100);
+        assert!(track.f0_hz.iter().all(|&f| f == 0.0));
+        assert!(t.track(&[]).f0_hz.is_empty());
+    }
+
+    #[test]
+    fn bad_options_are_refused() {
+        let o = PitchOptions {
+            floor_hz: 300.0,
+            ceiling_hz: 200.0,
+            ..PitchOptions::default()
+        };
+        assert!(PitchTracker::new(16000, o).is_none());
+    }
+}

@@ -1,0 +1,358 @@
+//! Intensity, the speech span, pauses and level.
+//!
+//! Intensity is the mean square of the signal over a ~50 ms Hann-weighted window every hop, in dB
+//! relative to full scale (a full-scale sine reads −3 dBFS). A frame is *sounding* when it is within
+//! [`ProsodyOptions::silence_db`] of the recording's loud end (its 99th percentile) and above
+//! [`ProsodyOptions::floor_dbfs`]; the speech span runs from the first sounding frame to the last,
+//! and a pause is a silent run of at least [`ProsodyOptions::min_pause_s`] inside it, as in
+//! de Jong & Wempe's syllable-nuclei method.
+
+use serde::{Deserialize, Serialize};
+
+use crate::dsp::quantile;
+
+/// Options for speech detection. Defaults follow de Jong & Wempe (2009).
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ProsodyOptions {
+    /// Shortest silence inside speech that counts as a pause, seconds. Default: `0.3`.
+    pub min_pause_s: f64,
+    /// A frame is silent when more than this many dB below the 99th percentile of intensity.
+    /// Default: `25.0`.
+    pub silence_db: f64,
+    /// Frames below this level are silent whatever the recording's loudness, dBFS.
+    /// Default: `-70.0`.
+    pub floor_dbfs: f64,
+    /// Sounding runs shorter than this (clicks) are ignored, seconds. Default: `0.05`.
+    pub min_sound_s: f64,
+}
+
+impl Default for ProsodyOptions {
+    fn default() -> Self {
+        ProsodyOptions {
+            min_pause_s: 0.3,
+            silence_db: 25.0,
+            floor_dbfs: -70.0,
+            min_sound_s: 0.05,
+        }
+    }
+}
+
+/// An intensity contour: frame `i` centred at `i * hop_s`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Intensity {
+    /// Seconds between frames.
+    pub hop_s: f64,
+    /// Level per frame, dBFS (−200 for digital silence).
+    pub db: Vec<f32>,
+}
+
+const SILENT_DB: f32 = -200.0;
+/// Smoothing kernel over 10 ms blocks: a Hann window of ~50 ms.
+const KERNEL: [f32; 5] = [0.25, 0.75, 1.0, 0.75, 0.25];
+
+/// Mean-square energy per block of `hop` samples, block `i` centred at sample `i * hop`.
+pub fn block_energy(samples: &[f32], hop: usize, n_frames: usize) -> Vec<f32> {
+    let half = hop / 2;
+    (0..n_frames)
+        .map(|i| {
+            let a = (i * hop).saturating_sub(half).min(samples.len());
+            let b = (i * hop + hop - half).min(samples.len());
+            if b > a {
+                samples[a..b].iter().map(|v| v * v).sum::<f32>() / (b - a) as f32
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
+/// Smooths block energies with [`KERNEL`] and converts to dB.
+pub fn smooth_db(energy: &[f32]) -> Vec<f32> {
+    let k = KERNEL.len() as isize / 2;
+    (0..energy.len() as isize)
+        .map(|i| {
+            let mut acc = 0.0f32;
+            let mut wsum = 0.0f32;
+            for (j, &w) in KERNEL.iter().enumerate() {
+                let idx = i + j as isize - k;
+                if idx >= 0 && (idx as usize) < energy.len() {
+                    acc += w * energy[idx as usize];
+                    wsum += w;
+                }
+            }
+            let ms = acc / wsum;
+            if ms > 1e-20 {
+                10.0 * ms.log10()
+            } else {
+                SILENT_DB
+            }
+        })
+        .collect()
+}
+
+/// Computes the intensity contour of `samples` at `rate_hz`, one frame per `hop_s`.
+pub fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
+    let hop = (hop_s * f64::from(rate_hz)).round().max(1.0) as usize;
+    let n_frames = samples.len().div_ceil(hop);
+    Intensity {
+        hop_s,
+        db: smooth_db(&block_energy(samples, hop, n_frames)),
+    }
+}
+
+/// A silent stretch inside speech.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Pause {
+    /// Seconds.
+    pub start_s: f64,
+    /// Seconds.
+    pub end_s: f64,
+}
+
+/// Where the speech is (the report's `speech` section). Every figure is `None` when nothing in
+/// the recording sounds.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Speech {
+    /// First sounding frame, seconds.
+    pub start_s: Option<f64>,
+    /// End of the last sounding frame, seconds.
+    pub end_s: Option<f64>,
+    /// Silence before the speech, seconds.
+    pub leading_silence_s: Option<f64>,
+    /// Silence after the speech, seconds.
+    pub trailing_silence_s: Option<f64>,
+    /// Speech span minus pauses, seconds.
+    pub phonation_s: Option<f64>,
+    /// Pauses of at least the minimum length inside the span.
+    pub pauses: Vec<Pause>,
+}
+
+/// Frame-level speech detection behind [`Speech`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Segmentation {
+    /// The report figures.
+    pub speech: Speech,
+    /// Per intensity frame: sounding or not.
+    pub sounding: Vec<bool>,
+    /// Level a frame must reach to sound, dBFS.
+    pub threshold_dbfs: f64,
+    /// The 99th percentile of intensity, dBFS.
+    pub loud_dbfs: Option<f64>,
+    /// The 10th percentile of intensity (background level), dBFS.
+    pub floor_dbfs: Option<f64>,
+}
+
+impl Segmentation {
+    /// The phrases: sounding stretches between pauses, `(start_s, end_s)`.
+    pub fn phrases(&self) -> Vec<(f64, f64)> {
+        let (Some(a), Some(b)) = (self.speech.start_s, self.speech.end_s) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        let mut start = a;
+        for p in &self.speech.pauses {
+            out.push((start, p.start_s));
+            start = p.end_s;
+        }
+        out.push((start, b));
+        out
+    }
+
+    /// Phonation time (sounding time, pauses excluded) between `a` and `b` seconds.
+    pub fn phonation_between(&self, a: f64, b: f64) -> f64 {
+        let (Some(s), Some(e)) = (self.speech.start_s, self.speech.end_s) else {
+            return 0.0;
+        };
+        let (a, b) = (a.max(s), b.min(e));
+        if b <= a {
+            return 0.0;
+        }
+        let paused: f64 = self
+            .speech
+            .pauses
+            .iter()
+            .map(|p| (p.end_s.min(b) - p.start_s.max(a)).max(0.0))
+            .sum();
+        b - a - paused
+    }
+}
+
+/// Finds the speech span and pauses in an intensity contour.
+pub fn segment(intensity: &Intensity, duration_s: f64, opts: &ProsodyOptions) -> Segmentation {
+    let hop = intensity.hop_s;
+    let mut levels: Vec<f64> = intensity
+        .db
+        .iter()
+        .map(|&d| f64::from(d))
+        .filter(|&d| d > f64::from(SILENT_DB))
+        .collect();
+    let loud = quantile(&mut levels, 0.99);
+    let floor = quantile(&mut levels, 0.10);
+    let threshold = loud.map_or(opts.floor_dbfs, |l| {
+        (l - opts.silence_db).max(opts.floor_dbfs)
+    });
+    let mut sounding: Vec<bool> = intensity
+        .db
+        .iter()
+        .map(|&d| f64::from(d) >= threshold)
+        .collect();
+    // Drop clicks: sounding runs shorter than min_sound_s.
+    let min_run = (opts.min_sound_s / hop).round() as usize;
+    let mut i = 0;
+    while i < sounding.len() {
+        if sounding[i] {
+            let j = sounding[i..]
+                .iter()
+                .position(|&s| !s)
+                .map_or(sounding.len(), |k| i + k);
+            if j - i < min_run {
+                sounding[i..j].iter_mut().for_each(|s| *s = false);
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    let first = sounding.iter().position(|&s| s);
+    let last = sounding.iter().rposition(|&s| s);
+    let speech = match (first, last) {
+        (Some(f), Some(l)) => {
+            // Frame i covers [i*hop - hop/2, i*hop + hop/2).
+            let start = ((f as f64 - 0.5) * hop).max(0.0);
+            let end = ((l as f64 + 0.5) * hop).min(duration_s);
+            let mut pauses = Vec::new();
+            let mut k = f;
+            while k <= l {
+                if !sounding[k] {
+                    let run_end = sounding[k..=l]
+                        .iter()
+                        .position(|&s| s)
+                        .map_or(l + 1, |p| k + p);
+                    let (ps, pe) = ((k as f64 - 0.5) * hop, (run_end as f64 - 0.5) * hop);
+                    if pe - ps >= opts.min_pause_s - 1e-9 {
+                        pauses.push(Pause {
+                            start_s: ps,
+                            end_s: pe,
+                        });
+                    }
+                    k = run_end;
+                } else {
+                    k += 1;
+                }
+            }
+            let paused: f64 = pauses.iter().map(|p| p.end_s - p.start_s).sum();
+            Speech {
+                start_s: Some(start),
+                end_s: Some(end),
+                leading_silence_s: Some(start),
+                trailing_silence_s: Some((duration_s - end).max(0.0)),
+                phonation_s: Some(end - start - paused),
+                pauses,
+            }
+        }
+        _ => Speech::default(),
+    };
+    Segmentation {
+        speech,
+        sounding,
+        threshold_dbfs: threshold,
+        loud_dbfs: loud,
+        floor_dbfs: floor,
+    }
+}
+
+/// Loudness and clipping (the report's `level` section).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Level {
+    /// Mean power of the sounding frames, dBFS; `None` without speech.
+    pub speech_dbfs: Option<f64>,
+    /// Background level (10th percentile of frame intensity), dBFS.
+    pub background_dbfs: Option<f64>,
+    /// Speech level over background, dB.
+    pub snr_db: Option<f64>,
+    /// Largest sample in the file, dBFS.
+    pub peak_dbfs: Option<f64>,
+    /// Samples at full scale.
+    pub clipped_samples: u64,
+    /// Runs of three or more consecutive full-scale samples.
+    pub clipped_runs: u64,
+}
+
+/// Speech level from the sounding frames of `intensity`.
+pub fn speech_level(intensity: &Intensity, seg: &Segmentation) -> Option<f64> {
+    let (sum, n) = intensity
+        .db
+        .iter()
+        .zip(&seg.sounding)
+        .filter(|(_, &s)| s)
+        .fold((0.0f64, 0usize), |(sum, n), (&d, _)| {
+            (sum + 10f64.powf(f64::from(d) / 10.0), n + 1)
+        });
+    (n > 0).then(|| 10.0 * (sum / n as f64).log10())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tone_bursts(rate: u32, spec: &[(f64, bool)]) -> Vec<f32> {
+        let mut out = Vec::new();
+        for &(secs, on) in spec {
+            let n = (secs * f64::from(rate)) as usize;
+            out.extend((0..n).map(|i| {
+                if on {
+                    (0.3 * (2.0 * std::f64::consts::PI * 200.0 * i as f64 / f64::from(rate)).sin())
+                        as f32
+                } else {
+                    0.0
+                }
+            }));
+        }
+        out
+    }
+
+    #[test]
+    fn span_and_pauses_of_bursts() {
+        let x = tone_bursts(
+            16000,
+            &[
+                (0.5, false),
+                (1.0, true),
+                (0.6, false),
+                (1.0, true),
+                (0.2, false),
+                (0.5, true),
+                (0.4, false),
+            ],
+        );
+        let dur = x.len() as f64 / 16000.0;
+        let seg = segment(&intensity(&x, 16000, 0.01), dur, &ProsodyOptions::default());
+        let s = &seg.speech;
+        // Each edge can move by the smoothing kernel's half-width (20 ms) plus half a hop (5 ms).
+        let edge = 0.025 + 1e-9;
+        let close = |a: Option<f64>, b: f64| (a.expect("measured") - b).abs() <= edge;
+        assert!(close(s.start_s, 0.5), "{s:?}");
+        assert!(close(s.end_s, 3.8), "{s:?}");
+        assert!(close(s.trailing_silence_s, 0.4), "{s:?}");
+        // The 0.6 s gap is a pause; the 0.2 s one is not.
+        assert_eq!(s.pauses.len(), 1, "{s:?}");
+        assert!(
+            (s.pauses[0].start_s - 1.5).abs() <= edge && (s.pauses[0].end_s - 2.1).abs() <= edge
+        );
+        // Phonation has four edges (two bursts' ends around the pause, the span's two ends).
+        assert!(
+            (s.phonation_s.expect("measured") - 2.7).abs() <= 4.0 * edge,
+            "{s:?}"
+        );
+        assert_eq!(seg.phrases().len(), 2);
+    }
+
+    #[test]
+    fn silence_has_no_span() {
+        let x = vec![0.0f32; 16000];
+        let seg = segment(&intensity(&x, 16000, 0.01), 1.0, &ProsodyOptions::default());
+        assert_eq!(seg.speech, Speech::default());
+        assert!(seg.phrases().is_empty());
+    }
+}
