@@ -12,7 +12,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use voicemail_coach::report::Report;
-use voicemail_coach::{Analyzer, ErrorRecord, Options};
+use voicemail_coach::{Analyzer, ErrorRecord, Options, RateOptions};
 
 /// Measure recorded voicemails: length, pauses, speaking rate, pitch.
 #[derive(Parser, Debug)]
@@ -33,6 +33,27 @@ struct Args {
     /// Shortest silence inside speech that counts as a pause, seconds.
     #[arg(long, default_value_t = 0.3)]
     min_pause: f64,
+    /// Vowel band for syllable nuclei, low edge, Hz.
+    #[arg(long, default_value_t = RateOptions::default().band_low_hz)]
+    band_low: f64,
+    /// Vowel band for syllable nuclei, high edge, Hz.
+    #[arg(long, default_value_t = RateOptions::default().band_high_hz)]
+    band_high: f64,
+    /// Prominence a syllable peak needs, dB.
+    #[arg(long, default_value_t = RateOptions::default().min_prominence_db)]
+    min_prominence: f64,
+    /// Shortest time between two syllable nuclei, seconds.
+    #[arg(long, default_value_t = RateOptions::default().min_gap_s)]
+    min_gap: f64,
+    /// Envelope smoothing window for syllable nuclei, seconds.
+    #[arg(long, default_value_t = RateOptions::default().smoothing_s)]
+    smoothing: f64,
+    /// Number of bands of the syllable envelope.
+    #[arg(long, default_value_t = RateOptions::default().bands)]
+    bands: usize,
+    /// How many of the loudest bands the syllable envelope averages.
+    #[arg(long, default_value_t = RateOptions::default().top_bands)]
+    top_bands: usize,
 }
 
 fn main() -> ExitCode {
@@ -40,6 +61,13 @@ fn main() -> ExitCode {
     let mut options = Options::default();
     options.decode.max_duration_s = args.max_duration;
     options.prosody.min_pause_s = args.min_pause;
+    options.rate.band_low_hz = args.band_low;
+    options.rate.band_high_hz = args.band_high;
+    options.rate.min_prominence_db = args.min_prominence;
+    options.rate.min_gap_s = args.min_gap;
+    options.rate.smoothing_s = args.smoothing;
+    options.rate.bands = args.bands;
+    options.rate.top_bands = args.top_bands;
     let analyzer = match Analyzer::new(options) {
         Ok(a) => a,
         Err(e) => {

@@ -20,7 +20,7 @@ use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
 use rubato::audioadapter_buffers::direct::{SequentialSliceOfSlices, SequentialSliceOfVecs};
-use rubato::{Fft, FixedSync, Indexing, Resampler};
+use rubato::{Fft, FixedSync, Indexing, Resampler, WindowFunction};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, Source};
@@ -351,6 +351,20 @@ fn layout_from_fmt(f: &[u8], data_offset: u64, data_len: u64) -> Result<WavLayou
     if rate == 0 {
         return Err(invalid("zero sample rate".into()));
     }
+    let decodable = matches!(format_tag, TAG_PCM | TAG_FLOAT | TAG_ALAW | TAG_MULAW);
+    if !decodable {
+        // Compressed formats (ADPCM, GSM, …) describe their blocks differently; they are refused
+        // by `encoding_of` with their tag, so their sample layout is not checked here.
+        return Ok(WavLayout {
+            format_tag,
+            channels,
+            rate,
+            block_align: block_align.max(1),
+            bits,
+            data_offset,
+            data_len,
+        });
+    }
     if bits == 0 {
         return Err(invalid("zero bits per sample".into()));
     }
@@ -577,6 +591,13 @@ pub fn alaw_to_linear(code: u8) -> i16 {
     v as i16
 }
 
+fn gcd(mut a: usize, mut b: usize) -> usize {
+    while b != 0 {
+        (a, b) = (b, a % b);
+    }
+    a
+}
+
 /// Receives interleaved samples: measures clipping, mixes down, resamples in chunks.
 struct Sink {
     channels: usize,
@@ -587,6 +608,8 @@ struct Sink {
     peak: f32,
     /// Mono samples waiting for the resampler (or the output when no resampling is needed).
     pending: Vec<f32>,
+    /// Input frames the resampler takes per call.
+    chunk_in: usize,
     out: Vec<f32>,
     resampler: Option<Resampling>,
     expected_out: usize,
@@ -608,11 +631,19 @@ impl Sink {
         let resampler = if layout.rate == ANALYSIS_RATE_HZ {
             None
         } else {
-            let fft = Fft::<f32>::new(
-                layout.rate as usize,
-                ANALYSIS_RATE_HZ as usize,
-                RESAMPLE_CHUNK,
+            // One FFT block per chunk, its input length an even multiple of the smallest block
+            // the rate pair allows: with an odd input block, the resampler's true delay is half an
+            // input frame off the whole number of output frames that `output_delay` reports.
+            let (rate_in, rate_out) = (layout.rate as usize, ANALYSIS_RATE_HZ as usize);
+            let min_block = 2 * rate_in / gcd(rate_in, rate_out);
+            let chunk = min_block * RESAMPLE_CHUNK.div_ceil(min_block);
+            let fft = Fft::<f32>::new_custom(
+                rate_in,
+                rate_out,
+                chunk,
                 1,
+                1,
+                WindowFunction::BlackmanHarris2,
                 FixedSync::Input,
             )
             .map_err(|e| Error::Resample {
@@ -627,6 +658,7 @@ impl Sink {
                 delay_left,
             })
         };
+        let chunk_in = resampler.as_ref().map_or(1, |r| r.fft.input_frames_next());
         Ok(Sink {
             channels: usize::from(layout.channels),
             channel: 0,
@@ -634,7 +666,8 @@ impl Sink {
             runs: vec![0; usize::from(layout.channels)],
             clip: ClipStats::default(),
             peak: 0.0,
-            pending: Vec::with_capacity(RESAMPLE_CHUNK * 2),
+            pending: Vec::with_capacity(chunk_in),
+            chunk_in,
             out: Vec::with_capacity(expected_out),
             resampler,
             expected_out,
@@ -667,7 +700,7 @@ impl Sink {
                 None => self.out.push(mono),
                 Some(_) => {
                     self.pending.push(mono);
-                    if self.pending.len() >= RESAMPLE_CHUNK {
+                    if self.pending.len() >= self.chunk_in {
                         self.run_resampler(false)?;
                     }
                 }

@@ -67,14 +67,14 @@ pub fn block_energy(samples: &[f32], hop: usize, n_frames: usize) -> Vec<f32> {
         .collect()
 }
 
-/// Smooths block energies with [`KERNEL`] and converts to dB.
-pub fn smooth_db(energy: &[f32]) -> Vec<f32> {
-    let k = KERNEL.len() as isize / 2;
+/// Smooths block energies with `kernel` (odd length, centred) and converts to dB.
+pub fn smooth_db(energy: &[f32], kernel: &[f32]) -> Vec<f32> {
+    let k = kernel.len() as isize / 2;
     (0..energy.len() as isize)
         .map(|i| {
             let mut acc = 0.0f32;
             let mut wsum = 0.0f32;
-            for (j, &w) in KERNEL.iter().enumerate() {
+            for (j, &w) in kernel.iter().enumerate() {
                 let idx = i + j as isize - k;
                 if idx >= 0 && (idx as usize) < energy.len() {
                     acc += w * energy[idx as usize];
@@ -97,7 +97,7 @@ pub fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
     let n_frames = samples.len().div_ceil(hop);
     Intensity {
         hop_s,
-        db: smooth_db(&block_energy(samples, hop, n_frames)),
+        db: smooth_db(&block_energy(samples, hop, n_frames), &KERNEL),
     }
 }
 
