@@ -9,7 +9,7 @@
 //! use voicemail_coach::{Analyzer, Options};
 //!
 //! let analyzer = Analyzer::new(Options::default())?;
-//! let report = analyzer.analyze_path("fixtures/speech/voicemail-30s.wav")?;
+//! let report = analyzer.analyze_path("fixtures/speech/demo-congrats.wav")?;
 //! println!(
 //!     "{:.1} s of speech, {:.2} syllables/s, median pitch {:.0} Hz",
 //!     report.speech.end_s.unwrap_or(0.0) - report.speech.start_s.unwrap_or(0.0),
