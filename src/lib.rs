@@ -70,9 +70,14 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Analyzer {
     options: Options,
+    /// 16 kHz -> 8 kHz for pitch and syllable nuclei, which need the telephone band only.
+    decimator: dsp::Decimator,
     pitch: PitchTracker,
     syllables: SyllableDetector,
 }
+
+/// Rate of the narrow-band copy that pitch and syllable nuclei are measured on, Hz.
+const NARROW_RATE_HZ: u32 = audio::ANALYSIS_RATE_HZ / 2;
 
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
@@ -81,7 +86,7 @@ fn ms(since: Instant) -> f64 {
 impl Analyzer {
     /// Builds an analyzer; fails with [`Error::InvalidOptions`] when the options are unusable.
     pub fn new(options: Options) -> Result<Self> {
-        let rate = audio::ANALYSIS_RATE_HZ;
+        let rate = NARROW_RATE_HZ;
         let pitch = PitchTracker::new(rate, options.pitch.clone()).ok_or_else(|| {
             Error::InvalidOptions(format!("pitch options unusable: {:?}", options.pitch))
         })?;
@@ -96,6 +101,7 @@ impl Analyzer {
         }
         Ok(Analyzer {
             options,
+            decimator: dsp::Decimator::new(2, 16),
             pitch,
             syllables,
         })
@@ -131,13 +137,15 @@ impl Analyzer {
 
     fn finish(&self, audio: &Conditioned, file: String, decode_ms: f64, t0: Instant) -> Report {
         let t_pitch = Instant::now();
-        let track = self.pitch.track(&audio.samples);
+        let mut narrow = Vec::new();
+        self.decimator.process(&audio.samples, &mut narrow);
+        let track = self.pitch.track(&narrow);
         let pitch_ms = ms(t_pitch);
 
         let t_rate = Instant::now();
         let intensity = prosody::intensity(&audio.samples, audio.rate_hz, track.hop_s);
         let seg = prosody::segment(&intensity, audio.duration_s(), &self.options.prosody);
-        let nuclei = self.syllables.nuclei(&audio.samples, &track, &seg);
+        let nuclei = self.syllables.nuclei(&narrow, &track, &seg);
         let rate = self.syllables.summarize(nuclei, &seg);
         let rate_ms = ms(t_rate);
 

@@ -14,8 +14,8 @@
 
 use std::sync::Arc;
 
-use realfft::num_complex::Complex;
-use realfft::{ComplexToReal, RealFftPlanner, RealToComplex};
+use rustfft::num_complex::Complex;
+use rustfft::{Fft, FftPlanner};
 use serde::{Deserialize, Serialize};
 
 use crate::dsp::{fast_fft_len, hann, quantile, semitones, Decimator};
@@ -145,6 +145,8 @@ pub fn summarize(track: &PitchTrack, span: Option<(usize, usize)>) -> PitchSumma
 struct Candidate {
     /// 0.0 for the unvoiced candidate.
     f0: f32,
+    /// `log2(f0)`, kept for the transition costs (unused when unvoiced).
+    log2_f0: f32,
     strength: f32,
 }
 
@@ -155,13 +157,40 @@ pub struct PitchTracker {
     decimator: Decimator,
     rate: f64,
     window: Vec<f32>,
-    /// Normalised autocorrelation of the window, per lag.
-    window_ac: Vec<f32>,
+    /// Reciprocal of the window's normalised autocorrelation, per lag.
+    inv_window_ac: Vec<f32>,
     fft_len: usize,
     min_lag: usize,
     max_lag: usize,
-    forward: Arc<dyn RealToComplex<f32>>,
-    inverse: Arc<dyn ComplexToReal<f32>>,
+    fft: Arc<dyn Fft<f32>>,
+    ifft: Arc<dyn Fft<f32>>,
+}
+
+/// Scratch for one [`PitchTracker::track`] call.
+struct PairWork {
+    /// The current frame, mean removed, before windowing.
+    frame: Vec<f32>,
+    /// Two windowed frames packed as real and imaginary parts, zero-padded.
+    buffer: Vec<Complex<f32>>,
+    /// Power spectra of the pair, then their autocorrelations.
+    power: Vec<Complex<f32>>,
+    scratch: Vec<Complex<f32>>,
+    r_a: Vec<f32>,
+    r_b: Vec<f32>,
+}
+
+impl PairWork {
+    fn new(window: usize, fft_len: usize, lags: usize, scratch: usize) -> Self {
+        let zero = Complex::new(0.0, 0.0);
+        PairWork {
+            frame: vec![0.0; window],
+            buffer: vec![zero; fft_len],
+            power: vec![zero; fft_len],
+            scratch: vec![zero; scratch],
+            r_a: vec![0.0; lags],
+            r_b: vec![0.0; lags],
+        }
+    }
 }
 
 impl std::fmt::Debug for PitchTracker {
@@ -205,22 +234,25 @@ impl PitchTracker {
         }
         let fft_len = fast_fft_len(win_len + max_lag + 2);
         let window = hann(win_len);
-        let window_ac = autocorrelation_of(&window, max_lag + 2);
-        let mut planner = RealFftPlanner::<f32>::new();
-        let forward = planner.plan_fft_forward(fft_len);
-        let inverse = planner.plan_fft_inverse(fft_len);
+        let inv_window_ac = autocorrelation_of(&window, max_lag + 2)
+            .into_iter()
+            .map(|v| 1.0 / v)
+            .collect();
+        let mut planner = FftPlanner::<f32>::new();
+        let fft = planner.plan_fft_forward(fft_len);
+        let ifft = planner.plan_fft_inverse(fft_len);
         Some(PitchTracker {
             decimator: Decimator::new(factor, 16),
             opts,
             input_rate,
             rate,
             window,
-            window_ac,
+            inv_window_ac,
             fft_len,
             min_lag,
             max_lag,
-            forward,
-            inverse,
+            fft,
+            ifft,
         })
     }
 
@@ -246,7 +278,6 @@ impl PitchTracker {
                 .map(|&v| (f64::from(v) - mean).abs())
                 .fold(0.0, f64::max)
         };
-        let mut frames: Vec<Vec<Candidate>> = Vec::with_capacity(n_frames);
         if global_peak <= 0.0 || !global_peak.is_finite() {
             return PitchTrack {
                 hop_s,
@@ -255,54 +286,96 @@ impl PitchTracker {
         }
 
         let w = self.window.len();
-        let mut frame = vec![0.0f32; self.fft_len];
-        let mut spectrum = self.forward.make_output_vec();
-        let mut ac = self.inverse.make_output_vec();
-        let mut fwd_scratch = self.forward.make_scratch_vec();
-        let mut inv_scratch = self.inverse.make_scratch_vec();
-        let mut r = vec![0.0f32; self.max_lag + 2];
+        // Running sums give each frame's mean in O(1).
+        let mut prefix = Vec::with_capacity(x.len() + 1);
+        prefix.push(0.0f64);
+        let mut acc = 0.0f64;
+        for &v in &x {
+            acc += f64::from(v);
+            prefix.push(acc);
+        }
+        let sum_over = |a: isize, b: isize| -> f64 {
+            let clamp = |i: isize| i.clamp(0, x.len() as isize) as usize;
+            prefix[clamp(b)] - prefix[clamp(a)]
+        };
+        let mut frames = Candidates::new(n_frames, self.opts.max_candidates);
+        let scratch = self
+            .fft
+            .get_inplace_scratch_len()
+            .max(self.ifft.get_inplace_scratch_len());
+        let mut work = PairWork::new(w, self.fft_len, self.max_lag + 2, scratch);
+        // A windowed frame waiting for a partner to share its FFT with: (frame index).
+        let mut pending: Option<usize> = None;
         let vt = self.opts.voicing_threshold;
         let silent_ratio = self.opts.silence_threshold / (1.0 + vt);
 
         for i in 0..n_frames {
             let centre = (i as f64 * hop_s * self.rate).round() as isize;
             let start = centre - (w / 2) as isize;
-            // Copy the frame, zero outside the signal.
-            let mut sum = 0.0f32;
-            for (j, v) in frame[..w].iter_mut().enumerate() {
-                let idx = start + j as isize;
-                *v = if idx >= 0 && (idx as usize) < x.len() {
-                    x[idx as usize]
-                } else {
-                    0.0
-                };
-                sum += *v;
+            let frame = &mut work.frame;
+            if start >= 0 && start as usize + w <= x.len() {
+                frame.copy_from_slice(&x[start as usize..start as usize + w]);
+            } else {
+                for (j, v) in frame.iter_mut().enumerate() {
+                    let idx = start + j as isize;
+                    *v = if idx >= 0 && (idx as usize) < x.len() {
+                        x[idx as usize]
+                    } else {
+                        0.0
+                    };
+                }
             }
-            let mean = sum / w as f32;
+            let mean = (sum_over(start, start + w as isize) / w as f64) as f32;
             let mut local_peak = 0.0f32;
-            for v in frame[..w].iter_mut() {
+            for v in frame.iter_mut() {
                 *v -= mean;
                 local_peak = local_peak.max(v.abs());
             }
             let intensity = f64::from(local_peak) / global_peak;
             let unvoiced_strength = vt + (2.0 - intensity / silent_ratio).max(0.0);
-            let mut cands = vec![Candidate {
+            frames.push(Candidate {
                 f0: 0.0,
+                log2_f0: 0.0,
                 strength: unvoiced_strength as f32,
-            }];
+            });
             // A frame this quiet cannot beat its unvoiced candidate (strength > 1 + vt): skip it.
-            if intensity >= silent_ratio {
-                self.candidates(
-                    &mut frame,
-                    &mut spectrum,
-                    &mut ac,
-                    &mut fwd_scratch,
-                    &mut inv_scratch,
-                    &mut r,
-                    &mut cands,
-                );
+            if intensity < silent_ratio {
+                continue;
             }
-            frames.push(cands);
+            // Window it into the real (first of a pair) or imaginary (second) part of the buffer.
+            match pending.take() {
+                None => {
+                    for ((z, &v), &h) in work
+                        .buffer
+                        .iter_mut()
+                        .zip(work.frame.iter())
+                        .zip(&self.window)
+                    {
+                        *z = Complex::new(v * h, 0.0);
+                    }
+                    work.buffer[w..]
+                        .iter_mut()
+                        .for_each(|z| *z = Complex::new(0.0, 0.0));
+                    pending = Some(i);
+                }
+                Some(first) => {
+                    for ((z, &v), &h) in work
+                        .buffer
+                        .iter_mut()
+                        .zip(work.frame.iter())
+                        .zip(&self.window)
+                    {
+                        z.im = v * h;
+                    }
+                    self.autocorrelate_pair(&mut work);
+                    self.candidates(&work.r_a, frames.frame_mut(first));
+                    self.candidates(&work.r_b, frames.frame_mut(i));
+                }
+            }
+        }
+        if let Some(first) = pending {
+            self.autocorrelate_pair(&mut work);
+            self.candidates(&work.r_a, frames.frame_mut(first));
         }
         PitchTrack {
             hop_s,
@@ -310,46 +383,40 @@ impl PitchTracker {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn candidates(
-        &self,
-        frame: &mut [f32],
-        spectrum: &mut [Complex<f32>],
-        ac: &mut [f32],
-        fwd_scratch: &mut [Complex<f32>],
-        inv_scratch: &mut [Complex<f32>],
-        r: &mut [f32],
-        cands: &mut Vec<Candidate>,
-    ) {
-        let w = self.window.len();
-        for (v, &h) in frame[..w].iter_mut().zip(&self.window) {
-            *v *= h;
+    /// Autocorrelates the two real frames packed in `work.buffer` (one in the real part, one in the
+    /// imaginary part) with one forward and one inverse complex FFT, writing the normalised
+    /// autocorrelations (divided by lag 0 and by the window's own) to `work.r_a` and `work.r_b`.
+    fn autocorrelate_pair(&self, work: &mut PairWork) {
+        let n = self.fft_len;
+        self.fft
+            .process_with_scratch(&mut work.buffer, &mut work.scratch);
+        // Split the spectra: A[k] = (Z[k] + conj Z[N-k]) / 2, B[k] = (Z[k] - conj Z[N-k]) / 2i.
+        // Their power spectra are real and even, so one inverse FFT of |A|^2 + i |B|^2 returns
+        // both autocorrelations, in its real and imaginary parts. (Common factors cancel below.)
+        let z = &work.buffer;
+        let split = |zk: Complex<f32>, zc: Complex<f32>| {
+            let zc = zc.conj();
+            Complex::new((zk + zc).norm_sqr(), (zk - zc).norm_sqr())
+        };
+        work.power[0] = split(z[0], z[0]);
+        for (k, (p, &zk)) in work.power[1..].iter_mut().zip(&z[1..]).enumerate() {
+            *p = split(zk, z[n - 1 - k]);
         }
-        frame[w..].iter_mut().for_each(|v| *v = 0.0);
-        if self
-            .forward
-            .process_with_scratch(frame, spectrum, fwd_scratch)
-            .is_err()
-        {
-            return;
+        self.ifft
+            .process_with_scratch(&mut work.power, &mut work.scratch);
+        let (ra0, rb0) = (work.power[0].re, work.power[0].im);
+        let inv_a = if ra0 > 0.0 { 1.0 / ra0 } else { 0.0 };
+        let inv_b = if rb0 > 0.0 { 1.0 / rb0 } else { 0.0 };
+        for (lag, &iw) in self.inv_window_ac.iter().enumerate() {
+            let c = work.power[lag];
+            work.r_a[lag] = c.re * inv_a * iw;
+            work.r_b[lag] = c.im * inv_b * iw;
         }
-        for c in spectrum.iter_mut() {
-            *c = Complex::new(c.norm_sqr(), 0.0);
-        }
-        if self
-            .inverse
-            .process_with_scratch(spectrum, ac, inv_scratch)
-            .is_err()
-        {
-            return;
-        }
-        let r0 = ac[0];
-        if r0 <= 0.0 {
-            return;
-        }
-        for (lag, v) in r.iter_mut().enumerate() {
-            *v = ac[lag] / r0 / self.window_ac[lag];
-        }
+    }
+
+    /// Adds the voiced candidates of one frame's normalised autocorrelation `r` to `cands`, which
+    /// holds the unvoiced candidate already and has room for `max_candidates`.
+    fn candidates(&self, r: &[f32], (slots, count): (&mut [Candidate], &mut usize)) {
         let threshold = 0.5 * self.opts.voicing_threshold as f32;
         let octave_cost = self.opts.octave_cost as f32;
         let log_floor = self.opts.floor_hz.log2() as f32;
@@ -374,58 +441,65 @@ impl PitchTracker {
             }
             // Interpolation can overshoot 1; fold it back as Praat does.
             let height = if height > 1.0 { 1.0 / height } else { height };
-            let strength = height - octave_cost * (log_floor - f0.log2());
-            let cand = Candidate { f0, strength };
-            if cands.len() - 1 < keep {
-                cands.push(cand);
-            } else if let Some((k, weakest)) = cands
+            let log2_f0 = f0.log2();
+            let strength = height - octave_cost * (log_floor - log2_f0);
+            let cand = Candidate {
+                f0,
+                log2_f0,
+                strength,
+            };
+            if *count - 1 < keep {
+                slots[*count] = cand;
+                *count += 1;
+            } else if let Some((k, weakest)) = slots[..*count]
                 .iter()
                 .enumerate()
                 .skip(1)
                 .min_by(|a, b| a.1.strength.total_cmp(&b.1.strength))
             {
                 if weakest.strength < strength {
-                    cands[k] = cand;
+                    slots[k] = cand;
                 }
             }
         }
     }
 
-    fn viterbi(&self, frames: &[Vec<Candidate>]) -> Vec<f32> {
-        if frames.is_empty() {
+    fn viterbi(&self, frames: &Candidates) -> Vec<f32> {
+        let n = frames.len();
+        if n == 0 {
             return Vec::new();
         }
+        let stride = frames.stride;
         let correction = (0.01 / self.opts.hop_s) as f32;
         let vuc = self.opts.voiced_unvoiced_cost as f32 * correction;
         let ojc = self.opts.octave_jump_cost as f32 * correction;
-        let mut score: Vec<f32> = frames[0].iter().map(|c| c.strength).collect();
-        let mut back: Vec<Vec<u8>> = Vec::with_capacity(frames.len());
-        back.push(vec![0; frames[0].len()]);
-        for t in 1..frames.len() {
-            let prev = &frames[t - 1];
-            let cur = &frames[t];
-            let mut new_score = Vec::with_capacity(cur.len());
-            let mut ptr = Vec::with_capacity(cur.len());
-            for c in cur {
+        let mut score: Vec<f32> = frames.frame(0).iter().map(|c| c.strength).collect();
+        let mut next = vec![0.0f32; stride];
+        // back[t * stride + j]: best predecessor of candidate j of frame t.
+        let mut back = vec![0u8; n * stride];
+        for t in 1..n {
+            let prev = frames.frame(t - 1);
+            let cur = frames.frame(t);
+            for (j, c) in cur.iter().enumerate() {
                 let mut best = f32::NEG_INFINITY;
                 let mut best_k = 0u8;
-                for (k, p) in prev.iter().enumerate() {
+                for (k, (p, &sc)) in prev.iter().zip(&score).enumerate() {
                     let cost = match (p.f0 > 0.0, c.f0 > 0.0) {
                         (false, false) => 0.0,
-                        (true, true) => ojc * (p.f0 / c.f0).log2().abs(),
+                        (true, true) => ojc * (p.log2_f0 - c.log2_f0).abs(),
                         _ => vuc,
                     };
-                    let s = score[k] - cost;
+                    let s = sc - cost;
                     if s > best {
                         best = s;
                         best_k = k as u8;
                     }
                 }
-                new_score.push(best + c.strength);
-                ptr.push(best_k);
+                next[j] = best + c.strength;
+                back[t * stride + j] = best_k;
             }
-            score = new_score;
-            back.push(ptr);
+            score.clear();
+            score.extend_from_slice(&next[..cur.len()]);
         }
         let mut k = score
             .iter()
@@ -433,12 +507,53 @@ impl PitchTracker {
             .max_by(|a, b| a.1.total_cmp(b.1))
             .map(|(k, _)| k)
             .unwrap_or(0);
-        let mut out = vec![0.0f32; frames.len()];
-        for t in (0..frames.len()).rev() {
-            out[t] = frames[t][k].f0;
-            k = usize::from(back[t][k]);
+        let mut out = vec![0.0f32; n];
+        for t in (0..n).rev() {
+            out[t] = frames.frame(t)[k].f0;
+            k = usize::from(back[t * stride + k]);
         }
         out
+    }
+}
+
+/// Candidates of every frame, stored flat: frame `t` owns `slots[t * stride..][..counts[t]]`,
+/// its first candidate the unvoiced one.
+struct Candidates {
+    slots: Vec<Candidate>,
+    counts: Vec<usize>,
+    stride: usize,
+}
+
+impl Candidates {
+    fn new(frames: usize, stride: usize) -> Self {
+        Candidates {
+            slots: Vec::with_capacity(frames * stride),
+            counts: Vec::with_capacity(frames),
+            stride,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.counts.len()
+    }
+
+    /// Starts a new frame with its unvoiced candidate.
+    fn push(&mut self, unvoiced: Candidate) {
+        self.slots.push(unvoiced);
+        self.slots
+            .extend(std::iter::repeat_n(unvoiced, self.stride - 1));
+        self.counts.push(1);
+    }
+
+    fn frame(&self, t: usize) -> &[Candidate] {
+        &self.slots[t * self.stride..t * self.stride + self.counts[t]]
+    }
+
+    fn frame_mut(&mut self, t: usize) -> (&mut [Candidate], &mut usize) {
+        (
+            &mut self.slots[t * self.stride..(t + 1) * self.stride],
+            &mut self.counts[t],
+        )
     }
 }
 

@@ -176,13 +176,20 @@ impl SyllableDetector {
         let mut raw = Vec::with_capacity(n_frames);
         for i in 0..n_frames {
             let start = (i * hop) as isize - (w / 2) as isize;
-            for (j, v) in frame[..w].iter_mut().enumerate() {
-                let idx = start + j as isize;
-                *v = if idx >= 0 && (idx as usize) < samples.len() {
-                    samples[idx as usize] * self.window[j]
-                } else {
-                    0.0
-                };
+            if start >= 0 && start as usize + w <= samples.len() {
+                let seg = &samples[start as usize..start as usize + w];
+                for ((v, &x), &h) in frame[..w].iter_mut().zip(seg).zip(&self.window) {
+                    *v = x * h;
+                }
+            } else {
+                for (j, v) in frame[..w].iter_mut().enumerate() {
+                    let idx = start + j as isize;
+                    *v = if idx >= 0 && (idx as usize) < samples.len() {
+                        samples[idx as usize] * self.window[j]
+                    } else {
+                        0.0
+                    };
+                }
             }
             frame[w..].iter_mut().for_each(|v| *v = 0.0);
             if self
@@ -201,8 +208,15 @@ impl SyllableDetector {
                     / (b - a) as f32;
                 *l = 10.0 * (e + 1e-12).log10();
             }
-            levels.sort_by(|a, b| b.total_cmp(a));
-            raw.push(levels[..top].iter().sum::<f32>() / top as f32);
+            // Mean of the `top` loudest bands: everything but the quietest `drop`.
+            let drop = levels.len() - top;
+            let quiet: f32 = if drop > 0 {
+                levels.select_nth_unstable_by(drop - 1, |a, b| a.total_cmp(b));
+                levels[..drop].iter().sum()
+            } else {
+                0.0
+            };
+            raw.push((levels.iter().sum::<f32>() - quiet) / top as f32);
         }
         // Smooth in the dB domain.
         let k = self.kernel.len() as isize / 2;
