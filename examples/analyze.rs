@@ -153,7 +153,7 @@ fn human(r: &Report) -> String {
     let mut o = String::new();
     o += &format!("== {}\n", r.file);
     o += &format!(
-        "audio     {} Hz, {} ch, {:?}, {:.2} s\n",
+        "audio     {} Hz, {} ch, {}, {:.2} s\n",
         r.audio.sample_rate_hz, r.audio.channels, r.audio.encoding, r.audio.duration_s
     );
     o += &format!(

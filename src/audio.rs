@@ -58,6 +58,27 @@ pub enum Encoding {
     Alaw,
 }
 
+impl Encoding {
+    /// The report's name for the encoding, e.g. `"pcm_s16"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Encoding::PcmU8 => "pcm_u8",
+            Encoding::PcmS16 => "pcm_s16",
+            Encoding::PcmS24 => "pcm_s24",
+            Encoding::PcmS32 => "pcm_s32",
+            Encoding::Float32 => "float32",
+            Encoding::Mulaw => "mulaw",
+            Encoding::Alaw => "alaw",
+        }
+    }
+}
+
+impl std::fmt::Display for Encoding {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// What the file header says about the recording (the report's `audio` section).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AudioInfo {

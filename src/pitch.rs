@@ -269,8 +269,16 @@ impl PitchTracker {
         } else {
             (samples.len() as f64 / f64::from(self.input_rate) / hop_s).ceil() as usize
         };
-        let mut x = Vec::new();
-        self.decimator.process(samples, &mut x);
+        // Already at the analysis rate: borrow; otherwise decimate into a new buffer.
+        let decimated;
+        let x: &[f32] = if self.decimator.factor() == 1 {
+            samples
+        } else {
+            let mut buf = Vec::new();
+            self.decimator.process(samples, &mut buf);
+            decimated = buf;
+            &decimated
+        };
 
         let global_peak = {
             let mean = x.iter().map(|&v| f64::from(v)).sum::<f64>() / x.len().max(1) as f64;
@@ -286,18 +294,6 @@ impl PitchTracker {
         }
 
         let w = self.window.len();
-        // Running sums give each frame's mean in O(1).
-        let mut prefix = Vec::with_capacity(x.len() + 1);
-        prefix.push(0.0f64);
-        let mut acc = 0.0f64;
-        for &v in &x {
-            acc += f64::from(v);
-            prefix.push(acc);
-        }
-        let sum_over = |a: isize, b: isize| -> f64 {
-            let clamp = |i: isize| i.clamp(0, x.len() as isize) as usize;
-            prefix[clamp(b)] - prefix[clamp(a)]
-        };
         let mut frames = Candidates::new(n_frames, self.opts.max_candidates);
         let scratch = self
             .fft
@@ -325,7 +321,7 @@ impl PitchTracker {
                     };
                 }
             }
-            let mean = (sum_over(start, start + w as isize) / w as f64) as f32;
+            let mean = frame.iter().sum::<f32>() / w as f32;
             let mut local_peak = 0.0f32;
             for v in frame.iter_mut() {
                 *v -= mean;

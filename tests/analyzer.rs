@@ -108,6 +108,7 @@ fn report_follows_the_contract() {
         assert!(!v["audio"][key].is_null(), "audio.{key}");
     }
     assert_eq!(v["audio"]["encoding"], "pcm_s16");
+    assert_eq!(r.audio.encoding.to_string(), "pcm_s16");
     for key in [
         "start_s",
         "end_s",
