@@ -45,13 +45,13 @@ fn one_analyzer_serves_many_threads_with_identical_results() {
 #[test]
 fn syllable_counts_follow_the_transcripts() {
     let analyzer = Analyzer::new(Options::default()).expect("analyzer");
-    // The detector's mean absolute error on the 203-prompt development set is 7.7 %, with a
+    // The detector's mean absolute error on the 203-prompt development set is 7.6 %, with a
     // spread of about 10 %; allow 15 % (or 2 syllables on short prompts) per recording.
     for (name, truth) in [
         ("agent-alreadyon.wav", 23),
         ("privacy-prompt.wav", 15),
         ("conf-adminmenu-162.wav", 70),
-        ("demo-congrats.wav", 119),
+        ("demo-congrats.wav", 123),
     ] {
         let r = analyzer.analyze_path(speech(name)).expect("report");
         let est = r.rate.syllables as f64;
