@@ -155,6 +155,38 @@ struct WavLayout {
     data_len: u64,
 }
 
+// Constructors for errors about the unnamed input being decoded; `decode_path` names the file.
+
+fn truncated(what: &'static str, expected: u64, actual: u64) -> Error {
+    Error::Truncated {
+        file: Source::default(),
+        what,
+        expected,
+        actual,
+    }
+}
+
+fn invalid(reason: String) -> Error {
+    Error::InvalidHeader {
+        file: Source::default(),
+        reason,
+    }
+}
+
+fn not_wav(reason: String) -> Error {
+    Error::NotWav {
+        file: Source::default(),
+        reason,
+    }
+}
+
+fn resample_err(e: impl std::fmt::Display) -> Error {
+    Error::Resample {
+        file: Source::default(),
+        reason: e.to_string(),
+    }
+}
+
 fn io_err(e: io::Error) -> Error {
     Error::Io {
         file: Source::default(),
@@ -225,24 +257,13 @@ fn scan_layout<R: Read + Seek>(r: &mut R) -> Result<WavLayout> {
     let mut head = [0u8; 12];
     let n = read_full(r, &mut head).map_err(io_err)?;
     if n == 0 {
-        return Err(Error::NotWav {
-            file: Source::default(),
-            reason: "the file is empty".into(),
-        });
+        return Err(not_wav("the file is empty".into()));
     }
     if n < 12 {
         if head[..n.min(4)] == b"RIFF"[..n.min(4)] {
-            return Err(Error::Truncated {
-                file: Source::default(),
-                what: "RIFF header",
-                expected: 12,
-                actual: n as u64,
-            });
+            return Err(truncated("RIFF header", 12, n as u64));
         }
-        return Err(Error::NotWav {
-            file: Source::default(),
-            reason: describe_magic(&head[..n]),
-        });
+        return Err(not_wav(describe_magic(&head[..n])));
     }
     if &head[0..4] != b"RIFF" || &head[8..12] != b"WAVE" {
         let reason = if &head[0..4] == b"RF64" {
@@ -253,10 +274,7 @@ fn scan_layout<R: Read + Seek>(r: &mut R) -> Result<WavLayout> {
         } else {
             describe_magic(&head)
         };
-        return Err(Error::NotWav {
-            file: Source::default(),
-            reason,
-        });
+        return Err(not_wav(reason));
     }
 
     let mut pos: u64 = 12;
@@ -267,19 +285,9 @@ fn scan_layout<R: Read + Seek>(r: &mut R) -> Result<WavLayout> {
         let n = read_full(r, &mut ch).map_err(io_err)?;
         if n < 8 {
             return Err(if fmt.is_none() {
-                Error::Truncated {
-                    file: Source::default(),
-                    what: "fmt chunk",
-                    expected: 8,
-                    actual: n as u64,
-                }
+                truncated("fmt chunk", 8, n as u64)
             } else {
-                Error::Truncated {
-                    file: Source::default(),
-                    what: "data chunk",
-                    expected: 8,
-                    actual: n as u64,
-                }
+                truncated("data chunk", 8, n as u64)
             });
         }
         let id = [ch[0], ch[1], ch[2], ch[3]];
@@ -289,18 +297,12 @@ fn scan_layout<R: Read + Seek>(r: &mut R) -> Result<WavLayout> {
         match &id {
             b"fmt " => {
                 if size < 16 {
-                    return Err(Error::InvalidHeader {
-                        file: Source::default(),
-                        reason: format!("fmt chunk of {size} bytes (at least 16 needed)"),
-                    });
+                    return Err(invalid(format!(
+                        "fmt chunk of {size} bytes (at least 16 needed)"
+                    )));
                 }
                 if size > available {
-                    return Err(Error::Truncated {
-                        file: Source::default(),
-                        what: "fmt chunk",
-                        expected: size,
-                        actual: available,
-                    });
+                    return Err(truncated("fmt chunk", size, available));
                 }
                 let mut buf = [0u8; 40];
                 let take = size.min(40) as usize;
@@ -310,18 +312,10 @@ fn scan_layout<R: Read + Seek>(r: &mut R) -> Result<WavLayout> {
             }
             b"data" => {
                 let Some(f) = fmt else {
-                    return Err(Error::InvalidHeader {
-                        file: Source::default(),
-                        reason: "data chunk before the fmt chunk".into(),
-                    });
+                    return Err(invalid("data chunk before the fmt chunk".into()));
                 };
                 if size > available {
-                    return Err(Error::Truncated {
-                        file: Source::default(),
-                        what: "data chunk",
-                        expected: size,
-                        actual: available,
-                    });
+                    return Err(truncated("data chunk", size, available));
                 }
                 return layout_from_fmt(&f[..fmt_len], body, size);
             }
@@ -330,16 +324,15 @@ fn scan_layout<R: Read + Seek>(r: &mut R) -> Result<WavLayout> {
         // Chunks are padded to an even length.
         let next = body + size + (size & 1);
         if next > file_len {
-            return Err(Error::Truncated {
-                file: Source::default(),
-                what: if fmt.is_none() {
+            return Err(truncated(
+                if fmt.is_none() {
                     "fmt chunk"
                 } else {
                     "data chunk"
                 },
-                expected: next - body,
-                actual: available,
-            });
+                next - body,
+                available,
+            ));
         }
         r.seek(SeekFrom::Start(next)).map_err(io_err)?;
         pos = next;
@@ -347,10 +340,7 @@ fn scan_layout<R: Read + Seek>(r: &mut R) -> Result<WavLayout> {
 }
 
 fn layout_from_fmt(f: &[u8], data_offset: u64, data_len: u64) -> Result<WavLayout> {
-    let invalid = |reason: String| Error::InvalidHeader {
-        file: Source::default(),
-        reason,
-    };
+    let invalid = |reason: String| invalid(reason);
     let mut format_tag = u16_at(f, 0);
     let channels = u16_at(f, 2);
     let rate = u32_at(f, 4);
@@ -519,12 +509,9 @@ fn decode_hound<R: Read + Seek>(
 
 fn hound_err(layout: &WavLayout) -> impl Fn(hound::Error) -> Error + '_ {
     move |e| match e {
-        hound::Error::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => Error::Truncated {
-            file: Source::default(),
-            what: "data chunk",
-            expected: layout.data_len,
-            actual: 0,
-        },
+        hound::Error::IoError(e) if e.kind() == io::ErrorKind::UnexpectedEof => {
+            truncated("data chunk", layout.data_len, 0)
+        }
         hound::Error::IoError(e) => io_err(e),
         hound::Error::Unsupported => Error::UnsupportedEncoding {
             file: Source::default(),
@@ -532,10 +519,7 @@ fn hound_err(layout: &WavLayout) -> impl Fn(hound::Error) -> Error + '_ {
             name: tag_name(layout.format_tag),
             bits_per_sample: layout.bits,
         },
-        other => Error::InvalidHeader {
-            file: Source::default(),
-            reason: other.to_string(),
-        },
+        other => invalid(other.to_string()),
     }
 }
 
@@ -563,12 +547,11 @@ fn decode_g711<R: Read + Seek>(
         let bytes = &mut buf[..take * block];
         let n = read_full(reader, bytes).map_err(io_err)?;
         if n < bytes.len() {
-            return Err(Error::Truncated {
-                file: Source::default(),
-                what: "data chunk",
-                expected: layout.data_len,
-                actual: (frames - left) * block as u64 + n as u64,
-            });
+            return Err(truncated(
+                "data chunk",
+                layout.data_len,
+                (frames - left) * block as u64 + n as u64,
+            ));
         }
         for frame in bytes.chunks_exact(block) {
             for &b in &frame[..channels] {
@@ -667,10 +650,7 @@ impl Sink {
                 WindowFunction::BlackmanHarris2,
                 FixedSync::Input,
             )
-            .map_err(|e| Error::Resample {
-                file: Source::default(),
-                reason: e.to_string(),
-            })?;
+            .map_err(resample_err)?;
             let chunk_out = vec![vec![0.0f32; fft.output_frames_max()]];
             let delay_left = fft.output_delay();
             Some(Resampling {
@@ -735,10 +715,6 @@ impl Sink {
         let Some(rs) = self.resampler.as_mut() else {
             return Ok(());
         };
-        let resample_err = |e: rubato::ResampleError| Error::Resample {
-            file: Source::default(),
-            reason: e.to_string(),
-        };
         let mut consumed = 0;
         loop {
             let need = rs.fft.input_frames_next();
@@ -752,16 +728,10 @@ impl Sink {
             let partial = have.min(need);
             let input: [&[f32]; 1] = [&self.pending[consumed..consumed + partial]];
             let adapter_in =
-                SequentialSliceOfSlices::new(&input, 1, partial).map_err(|e| Error::Resample {
-                    file: Source::default(),
-                    reason: e.to_string(),
-                })?;
+                SequentialSliceOfSlices::new(&input, 1, partial).map_err(resample_err)?;
             let out_frames = rs.chunk_out[0].len();
             let mut adapter_out = SequentialSliceOfVecs::new_mut(&mut rs.chunk_out, 1, out_frames)
-                .map_err(|e| Error::Resample {
-                    file: Source::default(),
-                    reason: e.to_string(),
-                })?;
+                .map_err(resample_err)?;
             let indexing = Indexing::new().partial_len(partial);
             let (_, produced) = rs
                 .fft

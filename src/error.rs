@@ -134,6 +134,25 @@ pub enum Error {
     },
 }
 
+/// Runs `$body` with `$file` bound to the error's [`Source`] (by reference, shared or mutable as
+/// `$e` is), or evaluates `$none` for variants that concern no input.
+macro_rules! on_source {
+    ($e:expr, $file:ident => $body:expr, $none:expr) => {
+        match $e {
+            Error::Io { $file, .. }
+            | Error::NotWav { $file, .. }
+            | Error::Truncated { $file, .. }
+            | Error::UnsupportedEncoding { $file, .. }
+            | Error::InvalidHeader { $file, .. }
+            | Error::UnsupportedSampleRate { $file, .. }
+            | Error::TooLong { $file, .. }
+            | Error::NonFiniteSample { $file, .. }
+            | Error::Resample { $file, .. } => $body,
+            Error::InvalidOptions(_) => $none,
+        }
+    };
+}
+
 impl Error {
     /// A stable snake_case name for the variant, e.g. `"unsupported_encoding"`.
     pub fn kind(&self) -> &'static str {
@@ -153,38 +172,16 @@ impl Error {
 
     /// The input the error is about, if any.
     pub fn file(&self) -> Option<&Path> {
-        match self {
-            Error::Io { file, .. }
-            | Error::NotWav { file, .. }
-            | Error::Truncated { file, .. }
-            | Error::UnsupportedEncoding { file, .. }
-            | Error::InvalidHeader { file, .. }
-            | Error::UnsupportedSampleRate { file, .. }
-            | Error::TooLong { file, .. }
-            | Error::NonFiniteSample { file, .. }
-            | Error::Resample { file, .. } => file.path(),
-            Error::InvalidOptions(_) => None,
-        }
+        on_source!(self, file => file.path(), None)
     }
 
     /// Attaches a path to an error raised while reading an unnamed input.
     pub(crate) fn with_file(mut self, path: &Path) -> Self {
-        match &mut self {
-            Error::Io { file, .. }
-            | Error::NotWav { file, .. }
-            | Error::Truncated { file, .. }
-            | Error::UnsupportedEncoding { file, .. }
-            | Error::InvalidHeader { file, .. }
-            | Error::UnsupportedSampleRate { file, .. }
-            | Error::TooLong { file, .. }
-            | Error::NonFiniteSample { file, .. }
-            | Error::Resample { file, .. } => {
-                if file.0.is_none() {
-                    file.0 = Some(path.to_path_buf());
-                }
+        on_source!(&mut self, file => {
+            if file.0.is_none() {
+                file.0 = Some(path.to_path_buf());
             }
-            Error::InvalidOptions(_) => {}
-        }
+        }, ());
         self
     }
 }
