@@ -607,7 +607,7 @@ struct Sink {
     channels: usize,
     channel: usize,
     acc: f32,
-    runs: Vec<u32>,
+    runs: Vec<i32>,
     clip: ClipStats,
     peak: f32,
     /// Mono samples waiting for the resampler (or the output when no resampling is needed).
@@ -681,11 +681,18 @@ impl Sink {
         if a > self.peak {
             self.peak = a;
         }
+        // Consecutive full-scale samples of one sign, positive or negative by that sign: a flat
+        // top followed at once by a flat bottom is two clipped runs, not one.
         let run = &mut self.runs[self.channel];
         if a >= CLIP_LEVEL {
             self.clip.clipped_samples += 1;
-            *run += 1;
-            if *run == 3 {
+            let step = if v > 0.0 { 1 } else { -1 };
+            *run = if (*run > 0) == (step > 0) && *run != 0 {
+                *run + step
+            } else {
+                step
+            };
+            if run.abs() == 3 {
                 self.clip.clipped_runs += 1;
             }
         } else {

@@ -51,7 +51,8 @@ const SILENT_DB: f32 = -200.0;
 /// Smoothing kernel over 10 ms blocks: a Hann window of ~50 ms.
 const KERNEL: [f32; 5] = [0.25, 0.75, 1.0, 0.75, 0.25];
 
-/// Mean-square energy per block of `hop` samples, block `i` centred at sample `i * hop`.
+/// Energy per block of `hop` samples, block `i` centred at sample `i * hop`: the mean square
+/// around the block's own mean, so that a DC offset does not read as sound.
 pub fn block_energy(samples: &[f32], hop: usize, n_frames: usize) -> Vec<f32> {
     let half = hop / 2;
     (0..n_frames)
@@ -59,7 +60,15 @@ pub fn block_energy(samples: &[f32], hop: usize, n_frames: usize) -> Vec<f32> {
             let a = (i * hop).saturating_sub(half).min(samples.len());
             let b = (i * hop + hop - half).min(samples.len());
             if b > a {
-                samples[a..b].iter().map(|v| v * v).sum::<f32>() / (b - a) as f32
+                let block = &samples[a..b];
+                let n = block.len() as f64;
+                let mean = block.iter().map(|&v| f64::from(v)).sum::<f64>() / n;
+                let ms = block
+                    .iter()
+                    .map(|&v| (f64::from(v) - mean).powi(2))
+                    .sum::<f64>()
+                    / n;
+                ms as f32
             } else {
                 0.0
             }

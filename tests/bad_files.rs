@@ -162,3 +162,64 @@ fn corrupted_headers_and_truncations_never_panic() {
     // Both outcomes must occur, or the corruption was not exercising anything.
     assert!(outcomes[0] > 100 && outcomes[1] > 10, "{outcomes:?}");
 }
+
+/// In-memory WAV of `samples` at `rate`, 32-bit float so any value can be written.
+fn float_wav(rate: u32, samples: &[f32]) -> Vec<u8> {
+    let mut buf = Cursor::new(Vec::new());
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: rate,
+        bits_per_sample: 32,
+        sample_format: hound::SampleFormat::Float,
+    };
+    let mut w = hound::WavWriter::new(&mut buf, spec).expect("writer");
+    for &s in samples {
+        w.write_sample(s).expect("write");
+    }
+    w.finalize().expect("finalize");
+    buf.into_inner()
+}
+
+#[test]
+fn odd_but_valid_signals_give_sound_reports() {
+    let analyzer = Analyzer::new(Options::default()).expect("analyzer");
+    let square: Vec<f32> = (0..8000)
+        .map(|i| if (i / 20) % 2 == 0 { 1.0 } else { -1.0 })
+        .collect();
+    let cases: Vec<(&str, u32, Vec<f32>)> = vec![
+        ("one sample", 8000, vec![0.5]),
+        ("ten samples at 44.1 kHz", 44100, vec![0.1; 10]),
+        ("DC offset only", 16000, vec![0.5; 16000]),
+        (
+            "huge finite values",
+            8000,
+            (0..8000)
+                .map(|i| if i % 2 == 0 { 1e30 } else { -1e30 })
+                .collect(),
+        ),
+        ("full-scale square wave", 8000, square),
+    ];
+    for (name, rate, samples) in cases {
+        let r = analyzer
+            .analyze_reader(Cursor::new(float_wav(rate, &samples)), name)
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        // Whatever the figures, they are numbers or null, never NaN (JSON has no NaN).
+        let json = serde_json::to_string(&r).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert!(
+            !json.contains("NaN") && !json.contains("inf"),
+            "{name}: {json}"
+        );
+        match name {
+            // A constant offset is silence, not speech.
+            "DC offset only" => assert_eq!(r.speech.start_s, None, "{name}"),
+            "full-scale square wave" => {
+                assert!(
+                    r.level.clipped_runs >= 100,
+                    "{name}: {}",
+                    r.level.clipped_runs
+                )
+            }
+            _ => {}
+        }
+    }
+}
