@@ -101,7 +101,7 @@ pub enum Error {
         max_hz: u32,
     },
     /// The recording is longer than the configured limit
-    /// ([`Options::max_duration_s`](crate::Options::max_duration_s)).
+    /// ([`DecodeOptions::max_duration_s`](crate::audio::DecodeOptions::max_duration_s)).
     #[error("{file}: recording lasts {seconds:.1} s, over the {limit:.1} s limit")]
     TooLong {
         /// The input.
