@@ -151,11 +151,25 @@ fn halfband_decimate(input: &[f32], centre: f32, odd: &[f32], out: &mut Vec<f32>
     let mut m0 = 0;
     while m0 < n_out {
         let len = BLOCK.min(n_out - m0);
-        for (i, v) in odd_buf[..len + 2 * taps].iter_mut().enumerate() {
-            *v = x_at(2 * (m0 as isize - taps as isize + i as isize) + 1);
-        }
-        for (i, a) in acc[..len].iter_mut().enumerate() {
-            *a = centre * x_at(2 * (m0 + i) as isize);
+        let first_odd = 2 * (m0 as isize - taps as isize) + 1;
+        let last_odd = first_odd + 2 * (len + 2 * taps - 1) as isize;
+        if first_odd >= 0 && (last_odd as usize) < input.len() {
+            // Interior block: strided copies, no bounds test per sample.
+            let odd_src = input[first_odd as usize..].iter().step_by(2);
+            for (v, &x) in odd_buf[..len + 2 * taps].iter_mut().zip(odd_src) {
+                *v = x;
+            }
+            let even_src = input[2 * m0..].iter().step_by(2);
+            for (a, &x) in acc[..len].iter_mut().zip(even_src) {
+                *a = centre * x;
+            }
+        } else {
+            for (i, v) in odd_buf[..len + 2 * taps].iter_mut().enumerate() {
+                *v = x_at(first_odd + 2 * i as isize);
+            }
+            for (i, a) in acc[..len].iter_mut().enumerate() {
+                *a = centre * x_at(2 * (m0 + i) as isize);
+            }
         }
         for (j, &t) in odd.iter().enumerate() {
             // x[2m - 2j - 1] is odd_buf[m - m0 + taps - 1 - j]; x[2m + 2j + 1] is odd_buf[m - m0 + taps + j].

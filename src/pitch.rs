@@ -322,11 +322,20 @@ impl PitchTracker {
                 }
             }
             let mean = frame.iter().sum::<f32>() / w as f32;
-            let mut local_peak = 0.0f32;
-            for v in frame.iter_mut() {
-                *v -= mean;
-                local_peak = local_peak.max(v.abs());
+            // Remove the mean and find the peak, eight lanes at a time so that it vectorises.
+            let mut lanes = [0.0f32; 8];
+            let mut chunks = frame.chunks_exact_mut(8);
+            for chunk in &mut chunks {
+                for (v, l) in chunk.iter_mut().zip(lanes.iter_mut()) {
+                    *v -= mean;
+                    *l = l.max(v.abs());
+                }
             }
+            for v in chunks.into_remainder() {
+                *v -= mean;
+                lanes[0] = lanes[0].max(v.abs());
+            }
+            let local_peak = lanes.iter().copied().fold(0.0f32, f32::max);
             let intensity = f64::from(local_peak) / global_peak;
             let unvoiced_strength = vt + (2.0 - intensity / silent_ratio).max(0.0);
             frames.push(Candidate {
