@@ -27,6 +27,13 @@ struct Args {
     /// Acoustic analysis only (no transcript).
     #[arg(long)]
     no_transcribe: bool,
+    /// A whisper.cpp ggml model (default: $VOICEMAIL_COACH_MODEL, else the cache path that
+    /// scripts/fetch-model fills).
+    #[arg(long, value_name = "PATH")]
+    model: Option<PathBuf>,
+    /// Threads for transcription (capped at the machine's cores).
+    #[arg(long)]
+    threads: Option<usize>,
     /// Refuse recordings longer than this many seconds.
     #[arg(long, default_value_t = 1800.0)]
     max_duration: f64,
@@ -75,11 +82,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    if !args.json && !args.no_transcribe {
-        eprintln!(
-            "note: this build has no transcription yet; reporting the acoustic analysis only"
-        );
-    }
+    let analyzer = with_transcription(analyzer, &args);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = false;
@@ -122,6 +125,44 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Adds a transcriber unless told not to; a missing or bad model leaves the acoustic analysis.
+#[cfg(feature = "transcribe")]
+fn with_transcription(analyzer: Analyzer, args: &Args) -> Analyzer {
+    use voicemail_coach::transcribe::{default_model_path, TranscribeOptions, Transcriber};
+    if args.no_transcribe {
+        return analyzer;
+    }
+    let Some(path) = args.model.clone().or_else(default_model_path) else {
+        eprintln!("note: no model given and no cache directory known; acoustic analysis only");
+        return analyzer;
+    };
+    if args.model.is_none() && !path.exists() {
+        eprintln!(
+            "note: no whisper model at {} (run scripts/fetch-model, or pass --model); \
+             acoustic analysis only",
+            path.display()
+        );
+        return analyzer;
+    }
+    let mut options = TranscribeOptions::default();
+    options.threads = args.threads;
+    match Transcriber::new(&path, options) {
+        Ok(t) => analyzer.with_transcriber(t),
+        Err(e) => {
+            eprintln!("note: {e}; acoustic analysis only");
+            analyzer
+        }
+    }
+}
+
+#[cfg(not(feature = "transcribe"))]
+fn with_transcription(analyzer: Analyzer, args: &Args) -> Analyzer {
+    if !args.no_transcribe || args.model.is_some() {
+        eprintln!("note: built without the `transcribe` feature; acoustic analysis only");
+    }
+    analyzer
 }
 
 fn opt(v: Option<f64>, unit: &str, digits: usize) -> String {
@@ -192,9 +233,27 @@ fn human(r: &Report) -> String {
         opt(r.level.peak_dbfs, "dBFS", 1),
         r.level.clipped_runs
     );
+    match &r.transcript {
+        Some(t) => {
+            o += &format!(
+                "words     {} words, {}\n",
+                t.words.len(),
+                opt(r.rate.words_per_minute, "per minute", 0)
+            );
+            o += &format!("text      {}\n", t.text);
+        }
+        None => o += "text      (no transcript)\n",
+    }
+    for n in &r.notices {
+        o += &format!("note      {n}\n");
+    }
     o += &format!(
-        "time      decode {:.1} ms, pitch {:.1} ms, rate {:.1} ms, total {:.1} ms",
-        r.timings_ms.decode, r.timings_ms.pitch, r.timings_ms.rate, r.timings_ms.total
+        "time      decode {:.1} ms, pitch {:.1} ms, rate {:.1} ms, transcribe {}, total {:.1} ms",
+        r.timings_ms.decode,
+        r.timings_ms.pitch,
+        r.timings_ms.rate,
+        opt(r.timings_ms.transcribe, "ms", 1),
+        r.timings_ms.total
     );
     o
 }

@@ -121,6 +121,20 @@ pub enum Error {
         /// The value found.
         value: f32,
     },
+    /// A model file is missing, truncated, foreign or inconsistent.
+    #[error("{}: model error: {reason}", path.display())]
+    Model {
+        /// The model file or directory.
+        path: PathBuf,
+        /// What is wrong.
+        reason: String,
+    },
+    /// whisper.cpp failed while transcribing.
+    #[error("transcription failed: {reason}")]
+    Transcription {
+        /// What failed.
+        reason: String,
+    },
     /// The options given to the analyzer are unusable.
     #[error("invalid options: {0}")]
     InvalidOptions(String),
@@ -148,7 +162,7 @@ macro_rules! on_source {
             | Error::TooLong { $file, .. }
             | Error::NonFiniteSample { $file, .. }
             | Error::Resample { $file, .. } => $body,
-            Error::InvalidOptions(_) => $none,
+            Error::Model { .. } | Error::Transcription { .. } | Error::InvalidOptions(_) => $none,
         }
     };
 }
@@ -165,6 +179,8 @@ impl Error {
             Error::UnsupportedSampleRate { .. } => "unsupported_sample_rate",
             Error::TooLong { .. } => "too_long",
             Error::NonFiniteSample { .. } => "non_finite_sample",
+            Error::Model { .. } => "model",
+            Error::Transcription { .. } => "transcription",
             Error::InvalidOptions(_) => "invalid_options",
             Error::Resample { .. } => "resample",
         }
@@ -172,7 +188,10 @@ impl Error {
 
     /// The input the error is about, if any.
     pub fn file(&self) -> Option<&Path> {
-        on_source!(self, file => file.path(), None)
+        match self {
+            Error::Model { path, .. } => Some(path),
+            other => on_source!(other, file => file.path(), None),
+        }
     }
 
     /// Attaches a path to an error raised while reading an unnamed input.

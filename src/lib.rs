@@ -27,18 +27,23 @@
 //! binary prints as JSON.
 //!
 //! ## Feature flags
-//! - `transcribe` (default): reserved for offline transcription with whisper.cpp; the acoustic
-//!   analysis documented here needs no feature and builds with `--no-default-features`.
+//! - `transcribe` (default): offline transcription with whisper.cpp through whisper-rs
+//!   ([`transcribe`] module, [`Analyzer::with_transcriber`]); building it needs CMake and
+//!   libclang. The acoustic analysis needs no feature and builds with `--no-default-features`.
+//!   [`model`] (converting faster-whisper models to ggml) needs no feature either.
 
 #![forbid(unsafe_code)]
 
 pub mod audio;
 pub mod dsp;
 pub mod error;
+pub mod model;
 pub mod pitch;
 pub mod prosody;
 pub mod rate;
 pub mod report;
+#[cfg(feature = "transcribe")]
+pub mod transcribe;
 
 use std::io::{Read, Seek};
 use std::path::Path;
@@ -74,6 +79,8 @@ pub struct Analyzer {
     decimator: dsp::Decimator,
     pitch: PitchTracker,
     syllables: SyllableDetector,
+    #[cfg(feature = "transcribe")]
+    transcriber: Option<transcribe::Transcriber>,
 }
 
 /// Rate of the narrow-band copy that pitch and syllable nuclei are measured on, Hz.
@@ -104,7 +111,23 @@ impl Analyzer {
             decimator: dsp::Decimator::new(2, 16),
             pitch,
             syllables,
+            #[cfg(feature = "transcribe")]
+            transcriber: None,
         })
+    }
+
+    /// Adds transcription: reports get a `transcript`, `rate.words_per_minute` and
+    /// `timings_ms.transcribe`.
+    #[cfg(feature = "transcribe")]
+    pub fn with_transcriber(mut self, transcriber: transcribe::Transcriber) -> Self {
+        self.transcriber = Some(transcriber);
+        self
+    }
+
+    /// The transcriber in use, if any.
+    #[cfg(feature = "transcribe")]
+    pub fn transcriber(&self) -> Option<&transcribe::Transcriber> {
+        self.transcriber.as_ref()
     }
 
     /// The options in force.
@@ -146,8 +169,16 @@ impl Analyzer {
         let intensity = prosody::intensity(&audio.samples, audio.rate_hz, track.hop_s);
         let seg = prosody::segment(&intensity, audio.duration_s(), &self.options.prosody);
         let nuclei = self.syllables.nuclei(&narrow, &track, &seg);
-        let rate = self.syllables.summarize(nuclei, &seg);
+        let mut rate = self.syllables.summarize(nuclei, &seg);
         let rate_ms = ms(t_rate);
+
+        let mut notices = Vec::new();
+        let (transcript, transcribe_ms) = self.transcribe(audio, &mut notices);
+        if let (Some(t), Some(a), Some(b)) = (&transcript, seg.speech.start_s, seg.speech.end_s) {
+            if b > a {
+                rate.words_per_minute = Some(t.words.len() as f64 * 60.0 / (b - a));
+            }
+        }
 
         let span = match (seg.speech.start_s, seg.speech.end_s) {
             (Some(a), Some(b)) => Some((track.frame_at(a), track.frame_at(b))),
@@ -180,16 +211,45 @@ impl Analyzer {
                 phrases,
             },
             level,
-            transcript: None,
+            transcript,
             phone_numbers: Vec::new(),
             advice: Vec::new(),
             timings_ms: report::Timings {
                 decode: decode_ms,
                 pitch: pitch_ms,
                 rate: rate_ms,
-                transcribe: None,
+                transcribe: transcribe_ms,
                 total: ms(t0),
             },
+            notices,
         }
+    }
+
+    #[cfg(feature = "transcribe")]
+    fn transcribe(
+        &self,
+        audio: &Conditioned,
+        notices: &mut Vec<String>,
+    ) -> (Option<report::Transcript>, Option<f64>) {
+        let Some(t) = &self.transcriber else {
+            return (None, None);
+        };
+        let start = Instant::now();
+        match t.transcribe(&audio.samples) {
+            Ok(tr) => (Some(tr), Some(ms(start))),
+            Err(e) => {
+                notices.push(format!("no transcript: {e}"));
+                (None, Some(ms(start)))
+            }
+        }
+    }
+
+    #[cfg(not(feature = "transcribe"))]
+    fn transcribe(
+        &self,
+        _audio: &Conditioned,
+        _notices: &mut Vec<String>,
+    ) -> (Option<report::Transcript>, Option<f64>) {
+        (None, None)
     }
 }

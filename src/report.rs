@@ -40,6 +40,9 @@ pub struct Report {
     pub advice: Vec<Advice>,
     /// Time spent per stage, milliseconds.
     pub timings_ms: Timings,
+    /// Things the reader should know about this analysis (e.g. why there is no transcript).
+    #[serde(default)]
+    pub notices: Vec<String>,
 }
 
 /// The report's `pitch` section.

@@ -1,0 +1,859 @@
+//! Whisper models: converting a CTranslate2 (faster-whisper) export to the ggml file whisper.cpp
+//! loads, and checking a ggml file before whisper.cpp is given it.
+//!
+//! A CTranslate2 Whisper directory holds `model.bin` (weights, binary version 6), `config.json`
+//! and `vocabulary.txt`. [`convert_ctranslate2`] writes the equivalent ggml file: the
+//! hyper-parameters read off the tensors, the 80-band mel filter bank (computed here, as librosa's
+//! `filters.mel(sr=16000, n_fft=400, n_mels=80)`: Slaney scale and area normalisation), the
+//! ordinary BPE tokens as raw bytes, and every tensor under whisper.cpp's name, with the fused
+//! attention projections split. Users who keep faster-whisper models get whisper.cpp models out of
+//! them without the model hub.
+//!
+//! [`check_ggml`] reads a ggml file's header and walks its tensor table, so that a truncated or
+//! foreign file is refused with [`Error::Model`] naming it, rather than crashing inside C++.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::io::{self, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+use half::f16;
+
+use crate::error::{Error, Result};
+
+/// ggml's file magic, `"ggml"` as a little-endian `u32`.
+pub const GGML_MAGIC: u32 = 0x6767_6d6c;
+
+/// Sample rate, FFT length and mel bands of Whisper's front end.
+const SAMPLE_RATE: f64 = 16_000.0;
+const N_FFT: usize = 400;
+
+fn model_err(path: &Path, reason: impl Into<String>) -> Error {
+    Error::Model {
+        path: path.to_path_buf(),
+        reason: reason.into(),
+    }
+}
+
+/// Element type of a CTranslate2 variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DType {
+    F32,
+    I8,
+    I16,
+    I32,
+    F16,
+    BF16,
+}
+
+impl DType {
+    fn from_id(id: u8) -> Option<Self> {
+        Some(match id {
+            0 => DType::F32,
+            1 => DType::I8,
+            2 => DType::I16,
+            3 => DType::I32,
+            4 => DType::F16,
+            5 => DType::BF16,
+            _ => return None,
+        })
+    }
+
+    fn size(self) -> usize {
+        match self {
+            DType::I8 => 1,
+            DType::I16 | DType::F16 | DType::BF16 => 2,
+            DType::F32 | DType::I32 => 4,
+        }
+    }
+}
+
+/// One variable of a CTranslate2 `model.bin`.
+#[derive(Debug, Clone)]
+struct Variable {
+    dims: Vec<usize>,
+    dtype: DType,
+    data: Vec<u8>,
+}
+
+impl Variable {
+    /// The values as `f32` (floating types only).
+    fn to_f32(&self) -> Option<Vec<f32>> {
+        Some(match self.dtype {
+            DType::F32 => self
+                .data
+                .chunks_exact(4)
+                .map(|b| f32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+                .collect(),
+            DType::F16 => self
+                .data
+                .chunks_exact(2)
+                .map(|b| f16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+            DType::BF16 => self
+                .data
+                .chunks_exact(2)
+                .map(|b| half::bf16::from_le_bytes([b[0], b[1]]).to_f32())
+                .collect(),
+            _ => return None,
+        })
+    }
+
+    /// A scalar integer (config values such as `encoder/num_heads`).
+    fn scalar_int(&self) -> Option<i64> {
+        if !self.dims.is_empty() {
+            return None;
+        }
+        let b = &self.data;
+        Some(match self.dtype {
+            DType::I8 => i64::from(*b.first()? as i8),
+            DType::I16 => i64::from(i16::from_le_bytes([*b.first()?, *b.get(1)?])),
+            DType::I32 => i64::from(i32::from_le_bytes(b.get(..4)?.try_into().ok()?)),
+            _ => return None,
+        })
+    }
+}
+
+/// Reads a CTranslate2 `model.bin` (binary version 6), checking every size against the file.
+fn read_ctranslate2(path: &Path) -> Result<BTreeMap<String, Variable>> {
+    let file = File::open(path).map_err(|e| model_err(path, format!("cannot open: {e}")))?;
+    let file_len = file
+        .metadata()
+        .map_err(|e| model_err(path, e.to_string()))?
+        .len();
+    let mut r = BufReader::new(file);
+    let bad = |what: &str| model_err(path, format!("not a CTranslate2 model.bin: {what}"));
+    let eof = |e: io::Error| model_err(path, format!("truncated or unreadable: {e}"));
+
+    let read_u32 = |r: &mut BufReader<File>| -> Result<u32> {
+        let mut b = [0u8; 4];
+        r.read_exact(&mut b).map_err(eof)?;
+        Ok(u32::from_le_bytes(b))
+    };
+    let read_string = |r: &mut BufReader<File>| -> Result<String> {
+        let mut b = [0u8; 2];
+        r.read_exact(&mut b).map_err(eof)?;
+        let n = usize::from(u16::from_le_bytes(b));
+        let mut s = vec![0u8; n];
+        r.read_exact(&mut s).map_err(eof)?;
+        if s.pop() != Some(0) {
+            return Err(bad("a string without its terminating NUL"));
+        }
+        String::from_utf8(s).map_err(|_| bad("a name that is not UTF-8"))
+    };
+
+    let version = read_u32(&mut r)?;
+    if version != 6 {
+        return Err(bad(&format!("binary version {version}, expected 6")));
+    }
+    let spec = read_string(&mut r)?;
+    if spec != "WhisperSpec" {
+        return Err(bad(&format!("spec {spec:?}, expected \"WhisperSpec\"")));
+    }
+    let _revision = read_u32(&mut r)?;
+    let count = read_u32(&mut r)?;
+    let mut vars = BTreeMap::new();
+    for _ in 0..count {
+        let name = read_string(&mut r)?;
+        let mut rank = [0u8; 1];
+        r.read_exact(&mut rank).map_err(eof)?;
+        let dims = (0..rank[0])
+            .map(|_| read_u32(&mut r).map(|d| d as usize))
+            .collect::<Result<Vec<_>>>()?;
+        let mut dt = [0u8; 1];
+        r.read_exact(&mut dt).map_err(eof)?;
+        let dtype =
+            DType::from_id(dt[0]).ok_or_else(|| bad(&format!("{name}: dtype id {}", dt[0])))?;
+        let bytes = read_u32(&mut r)? as usize;
+        let elements = dims.iter().try_fold(1usize, |a, &d| a.checked_mul(d));
+        if elements.and_then(|e| e.checked_mul(dtype.size())) != Some(bytes) {
+            return Err(bad(&format!(
+                "{name}: {bytes} bytes for shape {dims:?} of {dtype:?}"
+            )));
+        }
+        let pos = r.stream_position().map_err(eof)?;
+        if pos + bytes as u64 > file_len {
+            return Err(model_err(
+                path,
+                format!("truncated: {name} needs {bytes} bytes at offset {pos}"),
+            ));
+        }
+        let mut data = vec![0u8; bytes];
+        r.read_exact(&mut data).map_err(eof)?;
+        vars.insert(name, Variable { dims, dtype, data });
+    }
+    Ok(vars)
+}
+
+/// Whisper's hyper-parameters, as written at the head of a ggml file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hparams {
+    /// Vocabulary size (rows of the token embedding).
+    pub n_vocab: i32,
+    /// Audio context (encoder positions).
+    pub n_audio_ctx: i32,
+    /// Encoder width.
+    pub n_audio_state: i32,
+    /// Encoder attention heads.
+    pub n_audio_head: i32,
+    /// Encoder layers.
+    pub n_audio_layer: i32,
+    /// Text context (decoder positions).
+    pub n_text_ctx: i32,
+    /// Decoder width.
+    pub n_text_state: i32,
+    /// Decoder attention heads.
+    pub n_text_head: i32,
+    /// Decoder layers.
+    pub n_text_layer: i32,
+    /// Mel bands.
+    pub n_mels: i32,
+    /// Weight type: 0 f32, 1 f16.
+    pub ftype: i32,
+}
+
+impl Hparams {
+    fn as_array(&self) -> [i32; 11] {
+        [
+            self.n_vocab,
+            self.n_audio_ctx,
+            self.n_audio_state,
+            self.n_audio_head,
+            self.n_audio_layer,
+            self.n_text_ctx,
+            self.n_text_state,
+            self.n_text_head,
+            self.n_text_layer,
+            self.n_mels,
+            self.ftype,
+        ]
+    }
+
+    /// A short name for the model size ("tiny", "base", …), from the encoder width.
+    pub fn size_name(&self) -> &'static str {
+        match self.n_audio_state {
+            384 => "tiny",
+            512 => "base",
+            768 => "small",
+            1024 => "medium",
+            1280 => "large",
+            _ => "custom",
+        }
+    }
+}
+
+fn count_layers(vars: &BTreeMap<String, Variable>, prefix: &str) -> usize {
+    let mut layers: Vec<usize> = vars
+        .keys()
+        .filter_map(|k| {
+            let rest = k.strip_prefix(prefix)?;
+            let digits: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+            // `encoder/layer_norm/…` also starts with `encoder/layer_`.
+            if digits.is_empty() || !rest[digits.len()..].starts_with('/') {
+                return None;
+            }
+            digits.parse().ok()
+        })
+        .collect();
+    layers.sort_unstable();
+    layers.dedup();
+    layers.len()
+}
+
+/// The Slaney-style mel filter bank of librosa's `filters.mel(sr=16000, n_fft=400, n_mels)`,
+/// row-major `n_mels x 201`.
+pub fn mel_filters(n_mels: usize) -> Vec<f32> {
+    let hz_to_mel = |f: f64| {
+        let f_sp = 200.0 / 3.0;
+        let min_log_hz = 1000.0;
+        let min_log_mel = min_log_hz / f_sp;
+        let logstep = 6.4f64.ln() / 27.0;
+        if f >= min_log_hz {
+            min_log_mel + (f / min_log_hz).ln() / logstep
+        } else {
+            f / f_sp
+        }
+    };
+    let mel_to_hz = |m: f64| {
+        let f_sp = 200.0 / 3.0;
+        let min_log_hz = 1000.0;
+        let min_log_mel = min_log_hz / f_sp;
+        let logstep = 6.4f64.ln() / 27.0;
+        if m >= min_log_mel {
+            min_log_hz * (logstep * (m - min_log_mel)).exp()
+        } else {
+            f_sp * m
+        }
+    };
+    let n_bins = N_FFT / 2 + 1;
+    let fft_freqs: Vec<f64> = (0..n_bins)
+        .map(|k| k as f64 * SAMPLE_RATE / N_FFT as f64)
+        .collect();
+    let (mel_lo, mel_hi) = (hz_to_mel(0.0), hz_to_mel(SAMPLE_RATE / 2.0));
+    let points: Vec<f64> = (0..n_mels + 2)
+        .map(|i| mel_to_hz(mel_lo + (mel_hi - mel_lo) * i as f64 / (n_mels + 1) as f64))
+        .collect();
+    let mut out = vec![0.0f32; n_mels * n_bins];
+    for m in 0..n_mels {
+        let (lo, centre, hi) = (points[m], points[m + 1], points[m + 2]);
+        let norm = 2.0 / (hi - lo);
+        for (k, &f) in fft_freqs.iter().enumerate() {
+            let rising = (f - lo) / (centre - lo);
+            let falling = (hi - f) / (hi - centre);
+            out[m * n_bins + k] = (rising.min(falling).max(0.0) * norm) as f32;
+        }
+    }
+    out
+}
+
+/// The inverse of GPT-2's `bytes_to_unicode`: the byte each printable stand-in character means.
+fn unicode_to_byte() -> BTreeMap<char, u8> {
+    let mut printable: Vec<u32> = (u32::from('!')..=u32::from('~')).collect();
+    printable.extend(u32::from('¡')..=u32::from('¬'));
+    printable.extend(u32::from('®')..=u32::from('ÿ'));
+    let mut map = BTreeMap::new();
+    let mut extra = 0u32;
+    for b in 0u32..256 {
+        let c = if printable.contains(&b) {
+            b
+        } else {
+            extra += 1;
+            255 + extra
+        };
+        if let Some(ch) = char::from_u32(c) {
+            map.insert(ch, b as u8);
+        }
+    }
+    map
+}
+
+/// Reads `vocabulary.txt`: the ordinary tokens (up to the first `<|…|>`) as raw bytes.
+fn read_vocabulary(path: &Path) -> Result<Vec<Vec<u8>>> {
+    let text = std::fs::read_to_string(path).map_err(|e| model_err(path, e.to_string()))?;
+    let map = unicode_to_byte();
+    let mut tokens = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        if line.starts_with("<|") && line.ends_with("|>") {
+            break;
+        }
+        let bytes = line
+            .chars()
+            .map(|c| map.get(&c).copied())
+            .collect::<Option<Vec<u8>>>()
+            .ok_or_else(|| {
+                model_err(
+                    path,
+                    format!("token {i} ({line:?}) has a character outside GPT-2's byte alphabet"),
+                )
+            })?;
+        tokens.push(bytes);
+    }
+    if tokens.is_empty() {
+        return Err(model_err(path, "no tokens before the first special token"));
+    }
+    Ok(tokens)
+}
+
+/// What [`convert_ctranslate2`] wrote.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Converted {
+    /// The ggml file.
+    pub path: PathBuf,
+    /// Its hyper-parameters.
+    pub hparams: Hparams,
+    /// Ordinary tokens written.
+    pub tokens: usize,
+    /// Tensors written.
+    pub tensors: usize,
+}
+
+/// One output tensor: ggml name, shape (outermost first, as PyTorch), data, and whether to store
+/// it as f32 (else f16).
+struct OutTensor {
+    name: String,
+    shape: Vec<usize>,
+    data: Vec<f32>,
+    as_f32: bool,
+}
+
+/// Converts a CTranslate2 Whisper directory (`model.bin`, `vocabulary.txt`) into the ggml file
+/// `out`, with f16 weights. Returns what was written.
+pub fn convert_ctranslate2(dir: impl AsRef<Path>, out: impl AsRef<Path>) -> Result<Converted> {
+    let dir = dir.as_ref();
+    let out = out.as_ref();
+    let bin = dir.join("model.bin");
+    let vars = read_ctranslate2(&bin)?;
+    let tokens = read_vocabulary(&dir.join("vocabulary.txt"))?;
+
+    let get = |name: &str| -> Result<&Variable> {
+        vars.get(name)
+            .ok_or_else(|| model_err(&bin, format!("missing variable {name}")))
+    };
+    let floats = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
+        let v = get(name)?;
+        let data = v
+            .to_f32()
+            .ok_or_else(|| model_err(&bin, format!("{name} is not floating-point")))?;
+        Ok((v.dims.clone(), data))
+    };
+    let int = |name: &str| -> Result<i32> {
+        get(name)?
+            .scalar_int()
+            .and_then(|v| i32::try_from(v).ok())
+            .ok_or_else(|| model_err(&bin, format!("{name} is not an integer scalar")))
+    };
+    let dim = |name: &str, i: usize| -> Result<i32> {
+        get(name)?
+            .dims
+            .get(i)
+            .and_then(|&d| i32::try_from(d).ok())
+            .ok_or_else(|| model_err(&bin, format!("{name} has no dimension {i}")))
+    };
+
+    let n_audio_layer = count_layers(&vars, "encoder/layer_");
+    let n_text_layer = count_layers(&vars, "decoder/layer_");
+    let hparams = Hparams {
+        n_vocab: dim("decoder/embeddings/weight", 0)?,
+        n_audio_ctx: dim("encoder/position_encodings/encodings", 0)?,
+        n_audio_state: dim("encoder/position_encodings/encodings", 1)?,
+        n_audio_head: int("encoder/num_heads")?,
+        n_audio_layer: n_audio_layer as i32,
+        n_text_ctx: dim("decoder/position_encodings/encodings", 0)?,
+        n_text_state: dim("decoder/position_encodings/encodings", 1)?,
+        n_text_head: int("decoder/num_heads")?,
+        n_text_layer: n_text_layer as i32,
+        n_mels: dim("encoder/conv1/weight", 1)?,
+        ftype: 1,
+    };
+    if n_audio_layer == 0 || n_text_layer == 0 {
+        return Err(model_err(&bin, "no encoder or decoder layers"));
+    }
+
+    let mut tensors: Vec<OutTensor> = Vec::new();
+    let mut plain = |ct2: &str, ggml: &str, as_f32: bool| -> Result<()> {
+        let (shape, data) = floats(ct2)?;
+        tensors.push(OutTensor {
+            name: ggml.to_string(),
+            shape,
+            data,
+            as_f32,
+        });
+        Ok(())
+    };
+    let ln = |plain: &mut dyn FnMut(&str, &str, bool) -> Result<()>, ct2: &str, ggml: &str| {
+        plain(&format!("{ct2}/gamma"), &format!("{ggml}.weight"), true)?;
+        plain(&format!("{ct2}/beta"), &format!("{ggml}.bias"), true)
+    };
+    let linear = |plain: &mut dyn FnMut(&str, &str, bool) -> Result<()>, ct2: &str, ggml: &str| {
+        plain(&format!("{ct2}/weight"), &format!("{ggml}.weight"), false)?;
+        plain(&format!("{ct2}/bias"), &format!("{ggml}.bias"), true)
+    };
+
+    plain("encoder/conv1/weight", "encoder.conv1.weight", false)?;
+    plain("encoder/conv2/weight", "encoder.conv2.weight", false)?;
+    plain(
+        "encoder/position_encodings/encodings",
+        "encoder.positional_embedding",
+        true,
+    )?;
+    ln(&mut plain, "encoder/layer_norm", "encoder.ln_post")?;
+    plain(
+        "decoder/embeddings/weight",
+        "decoder.token_embedding.weight",
+        false,
+    )?;
+    plain(
+        "decoder/position_encodings/encodings",
+        "decoder.positional_embedding",
+        true,
+    )?;
+    ln(&mut plain, "decoder/layer_norm", "decoder.ln")?;
+    for (side, layers) in [("encoder", n_audio_layer), ("decoder", n_text_layer)] {
+        for i in 0..layers {
+            let c = format!("{side}/layer_{i}");
+            let g = format!("{side}.blocks.{i}");
+            ln(
+                &mut plain,
+                &format!("{c}/self_attention/layer_norm"),
+                &format!("{g}.attn_ln"),
+            )?;
+            linear(
+                &mut plain,
+                &format!("{c}/self_attention/linear_1"),
+                &format!("{g}.attn.out"),
+            )?;
+            ln(
+                &mut plain,
+                &format!("{c}/ffn/layer_norm"),
+                &format!("{g}.mlp_ln"),
+            )?;
+            linear(
+                &mut plain,
+                &format!("{c}/ffn/linear_0"),
+                &format!("{g}.mlp.0"),
+            )?;
+            linear(
+                &mut plain,
+                &format!("{c}/ffn/linear_1"),
+                &format!("{g}.mlp.2"),
+            )?;
+            if side == "decoder" {
+                ln(
+                    &mut plain,
+                    &format!("{c}/attention/layer_norm"),
+                    &format!("{g}.cross_attn_ln"),
+                )?;
+                linear(
+                    &mut plain,
+                    &format!("{c}/attention/linear_0"),
+                    &format!("{g}.cross_attn.query"),
+                )?;
+                linear(
+                    &mut plain,
+                    &format!("{c}/attention/linear_2"),
+                    &format!("{g}.cross_attn.out"),
+                )?;
+            }
+        }
+    }
+    // Conv biases become [n, 1].
+    for conv in ["conv1", "conv2"] {
+        let (shape, data) = floats(&format!("encoder/{conv}/bias"))?;
+        tensors.push(OutTensor {
+            name: format!("encoder.{conv}.bias"),
+            shape: vec![shape.first().copied().unwrap_or(0), 1],
+            data,
+            as_f32: true,
+        });
+    }
+    // Fused projections: self-attention [q; k; v], cross-attention [k; v].
+    for (side, layers) in [("encoder", n_audio_layer), ("decoder", n_text_layer)] {
+        for i in 0..layers {
+            let c = format!("{side}/layer_{i}");
+            let g = format!("{side}.blocks.{i}");
+            split_fused(
+                &floats,
+                &format!("{c}/self_attention/linear_0"),
+                &[
+                    (format!("{g}.attn.query"), true),
+                    (format!("{g}.attn.key"), false),
+                    (format!("{g}.attn.value"), true),
+                ],
+                &mut tensors,
+                &bin,
+            )?;
+            if side == "decoder" {
+                split_fused(
+                    &floats,
+                    &format!("{c}/attention/linear_1"),
+                    &[
+                        (format!("{g}.cross_attn.key"), false),
+                        (format!("{g}.cross_attn.value"), true),
+                    ],
+                    &mut tensors,
+                    &bin,
+                )?;
+            }
+        }
+    }
+
+    let tensor_count = tensors.len();
+    write_ggml(out, &hparams, &tokens, &tensors)
+        .map_err(|e| model_err(out, format!("cannot write: {e}")))?;
+    Ok(Converted {
+        path: out.to_path_buf(),
+        hparams,
+        tokens: tokens.len(),
+        tensors: tensor_count,
+    })
+}
+
+/// A tensor's shape and values as `f32`, looked up by CTranslate2 name.
+type FloatsOf<'a> = dyn Fn(&str) -> Result<(Vec<usize>, Vec<f32>)> + 'a;
+
+/// Splits a fused projection (`weight` rows and `bias` in equal blocks) into one tensor per
+/// `(name, has_bias)` part.
+fn split_fused(
+    floats: &FloatsOf<'_>,
+    ct2: &str,
+    parts: &[(String, bool)],
+    tensors: &mut Vec<OutTensor>,
+    bin: &Path,
+) -> Result<()> {
+    let (wshape, w) = floats(&format!("{ct2}/weight"))?;
+    let (_, b) = floats(&format!("{ct2}/bias"))?;
+    let (rows, cols) = match wshape.as_slice() {
+        [r, c] if r % parts.len() == 0 => (r / parts.len(), *c),
+        other => {
+            return Err(model_err(
+                bin,
+                format!(
+                    "{ct2}/weight has shape {other:?}, not {} fused blocks",
+                    parts.len()
+                ),
+            ))
+        }
+    };
+    if b.len() != rows * parts.len() {
+        return Err(model_err(
+            bin,
+            format!("{ct2}/bias does not match its weight"),
+        ));
+    }
+    for (k, (name, has_bias)) in parts.iter().enumerate() {
+        tensors.push(OutTensor {
+            name: format!("{name}.weight"),
+            shape: vec![rows, cols],
+            data: w[k * rows * cols..(k + 1) * rows * cols].to_vec(),
+            as_f32: false,
+        });
+        if *has_bias {
+            tensors.push(OutTensor {
+                name: format!("{name}.bias"),
+                shape: vec![rows],
+                data: b[k * rows..(k + 1) * rows].to_vec(),
+                as_f32: true,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn write_ggml(
+    out: &Path,
+    hparams: &Hparams,
+    tokens: &[Vec<u8>],
+    tensors: &[OutTensor],
+) -> io::Result<()> {
+    let tmp = out.with_extension("partial");
+    {
+        let mut w = BufWriter::new(File::create(&tmp)?);
+        let i32s = |w: &mut BufWriter<File>, v: &[i32]| -> io::Result<()> {
+            for x in v {
+                w.write_all(&x.to_le_bytes())?;
+            }
+            Ok(())
+        };
+        w.write_all(&GGML_MAGIC.to_le_bytes())?;
+        i32s(&mut w, &hparams.as_array())?;
+        let n_mels = hparams.n_mels.max(0) as usize;
+        i32s(&mut w, &[n_mels as i32, (N_FFT / 2 + 1) as i32])?;
+        for v in mel_filters(n_mels) {
+            w.write_all(&v.to_le_bytes())?;
+        }
+        i32s(&mut w, &[tokens.len() as i32])?;
+        for t in tokens {
+            i32s(&mut w, &[t.len() as i32])?;
+            w.write_all(t)?;
+        }
+        for t in tensors {
+            // 1-D tensors are always f32.
+            let as_f32 = t.as_f32 || t.shape.len() < 2;
+            i32s(
+                &mut w,
+                &[
+                    t.shape.len() as i32,
+                    t.name.len() as i32,
+                    if as_f32 { 0 } else { 1 },
+                ],
+            )?;
+            let dims: Vec<i32> = t.shape.iter().rev().map(|&d| d as i32).collect();
+            i32s(&mut w, &dims)?;
+            w.write_all(t.name.as_bytes())?;
+            if as_f32 {
+                for v in &t.data {
+                    w.write_all(&v.to_le_bytes())?;
+                }
+            } else {
+                for v in &t.data {
+                    w.write_all(&f16::from_f32(*v).to_le_bytes())?;
+                }
+            }
+        }
+        w.flush()?;
+    }
+    std::fs::rename(&tmp, out)
+}
+
+/// What [`check_ggml`] found in a ggml file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GgmlInfo {
+    /// The hyper-parameters.
+    pub hparams: Hparams,
+    /// Ordinary tokens in the vocabulary.
+    pub tokens: usize,
+    /// Tensors in the file.
+    pub tensors: usize,
+}
+
+/// Checks that `path` is a complete ggml Whisper model: magic, plausible hyper-parameters, the
+/// mel filter bank, the vocabulary, and every tensor's header and data inside the file.
+///
+/// Give whisper.cpp only files that pass: it assumes a well-formed file and can crash on others.
+pub fn check_ggml(path: impl AsRef<Path>) -> Result<GgmlInfo> {
+    let path = path.as_ref();
+    let file = File::open(path).map_err(|e| model_err(path, format!("cannot open: {e}")))?;
+    let len = file
+        .metadata()
+        .map_err(|e| model_err(path, e.to_string()))?
+        .len();
+    let mut r = BufReader::new(file);
+    let truncated = |_: io::Error| {
+        model_err(
+            path,
+            "truncated: the file ends inside its header or tensors",
+        )
+    };
+    let read_i32 = |r: &mut BufReader<File>| -> Result<i32> {
+        let mut b = [0u8; 4];
+        r.read_exact(&mut b).map_err(truncated)?;
+        Ok(i32::from_le_bytes(b))
+    };
+    let magic = read_i32(&mut r)? as u32;
+    if magic != GGML_MAGIC {
+        return Err(model_err(
+            path,
+            format!("not a ggml model (magic {magic:#010x}, expected {GGML_MAGIC:#010x})"),
+        ));
+    }
+    let mut h = [0i32; 11];
+    for v in h.iter_mut() {
+        *v = read_i32(&mut r)?;
+    }
+    let hparams = Hparams {
+        n_vocab: h[0],
+        n_audio_ctx: h[1],
+        n_audio_state: h[2],
+        n_audio_head: h[3],
+        n_audio_layer: h[4],
+        n_text_ctx: h[5],
+        n_text_state: h[6],
+        n_text_head: h[7],
+        n_text_layer: h[8],
+        n_mels: h[9],
+        ftype: h[10],
+    };
+    let plausible =
+        h[..10].iter().all(|&v| v > 0 && v < 1_000_000) && (0..=1).contains(&(h[10] % 1000));
+    if !plausible {
+        return Err(model_err(
+            path,
+            format!("implausible hyper-parameters {h:?}"),
+        ));
+    }
+    let skip = |r: &mut BufReader<File>, n: u64| -> Result<()> {
+        let pos = r.stream_position().map_err(truncated)?;
+        if pos + n > len {
+            return Err(model_err(
+                path,
+                format!("truncated: {n} bytes needed at offset {pos}, file is {len} bytes"),
+            ));
+        }
+        r.seek(SeekFrom::Start(pos + n)).map_err(truncated)?;
+        Ok(())
+    };
+    let (mels, bins) = (read_i32(&mut r)?, read_i32(&mut r)?);
+    if mels != hparams.n_mels || bins <= 0 {
+        return Err(model_err(path, format!("mel filter bank of {mels}x{bins}")));
+    }
+    skip(&mut r, 4 * mels as u64 * bins as u64)?;
+    let tokens = read_i32(&mut r)?;
+    if tokens <= 0 || tokens > hparams.n_vocab {
+        return Err(model_err(
+            path,
+            format!("{tokens} tokens for a vocabulary of {}", hparams.n_vocab),
+        ));
+    }
+    for _ in 0..tokens {
+        let n = read_i32(&mut r)?;
+        if !(0..=1024).contains(&n) {
+            return Err(model_err(path, format!("a token of {n} bytes")));
+        }
+        skip(&mut r, n as u64)?;
+    }
+    let mut tensors = 0;
+    loop {
+        let pos = r.stream_position().map_err(truncated)?;
+        if pos == len {
+            break;
+        }
+        let (n_dims, name_len, ftype) = (read_i32(&mut r)?, read_i32(&mut r)?, read_i32(&mut r)?);
+        if !(1..=4).contains(&n_dims) || !(1..=256).contains(&name_len) || !(0..=1).contains(&ftype)
+        {
+            return Err(model_err(path, format!("tensor {tensors}: bad header ({n_dims} dims, name of {name_len} bytes, type {ftype})")));
+        }
+        let mut elements = 1u64;
+        for _ in 0..n_dims {
+            let d = read_i32(&mut r)?;
+            if d <= 0 {
+                return Err(model_err(path, format!("tensor {tensors}: dimension {d}")));
+            }
+            elements = elements.saturating_mul(d as u64);
+        }
+        skip(&mut r, name_len as u64)?;
+        skip(
+            &mut r,
+            elements.saturating_mul(if ftype == 0 { 4 } else { 2 }),
+        )?;
+        tensors += 1;
+    }
+    if tensors == 0 {
+        return Err(model_err(path, "no tensors"));
+    }
+    Ok(GgmlInfo {
+        hparams,
+        tokens: tokens as usize,
+        tensors,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mel_filters_match_openai_whisper() {
+        // Reference values from OpenAI Whisper's assets/mel_filters.npz (mel_80), itself made with
+        // librosa.filters.mel(sr=16000, n_fft=400, n_mels=80).
+        let m = mel_filters(80);
+        assert_eq!(m.len(), 80 * 201);
+        let at = |i: usize, j: usize| m[i * 201 + j];
+        let close = |a: f32, b: f32| (a - b).abs() < 1e-7;
+        assert!(close(at(0, 1), 0.024_862_595), "{}", at(0, 1));
+        assert!(close(at(1, 2), 0.022_871_772), "{}", at(1, 2));
+        assert_eq!(at(10, 13), 0.0);
+        assert!(close(at(79, 199), 0.000_448_759), "{}", at(79, 199));
+        let row = |i: usize| m[i * 201..(i + 1) * 201].iter().sum::<f32>();
+        assert!(close(row(40), 0.026_664_86), "{}", row(40));
+        assert!(close(row(79), 0.024_925_34), "{}", row(79));
+        let total: f32 = m.iter().sum();
+        assert!((total - 1.999_024_2).abs() < 1e-5, "{total}");
+    }
+
+    #[test]
+    fn gpt2_byte_alphabet_round_trips() {
+        let map = unicode_to_byte();
+        assert_eq!(map.len(), 256);
+        assert_eq!(map[&'Ġ'], b' ');
+        assert_eq!(map[&'Ċ'], b'\n');
+        assert_eq!(map[&'!'], b'!');
+    }
+
+    #[test]
+    fn layer_count_ignores_layer_norm() {
+        let v = Variable {
+            dims: vec![],
+            dtype: DType::I8,
+            data: vec![0],
+        };
+        let vars: BTreeMap<String, Variable> = [
+            "encoder/layer_0/ffn/x",
+            "encoder/layer_1/ffn/x",
+            "encoder/layer_norm/gamma",
+        ]
+        .iter()
+        .map(|k| (k.to_string(), v.clone()))
+        .collect();
+        assert_eq!(count_layers(&vars, "encoder/layer_"), 2);
+    }
+}

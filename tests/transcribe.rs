@@ -1,0 +1,155 @@
+//! Transcription with the real default model (tiny.en, fetched and converted by
+//! `scripts/fetch-model`, which `scripts/setup` runs): exact transcripts of recordings with known
+//! text, word timings, sharing across threads, and bad model files refused before whisper.cpp.
+#![cfg(feature = "transcribe")]
+
+use std::path::PathBuf;
+
+use voicemail_coach::transcribe::{default_model_path, TranscribeOptions, Transcriber};
+use voicemail_coach::{Analyzer, Error, Options};
+
+fn model() -> PathBuf {
+    let path = default_model_path().expect("HOME or XDG_CACHE_HOME is set");
+    assert!(
+        path.exists(),
+        "no model at {}: run scripts/fetch-model (scripts/setup does)",
+        path.display()
+    );
+    path
+}
+
+fn speech(name: &str) -> String {
+    format!("{}/fixtures/speech/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Lower case, letters, digits and apostrophes only, single spaces.
+fn normalise(text: &str) -> String {
+    text.to_lowercase()
+        .chars()
+        .map(|c| {
+            if c.is_alphanumeric() || c == '\'' {
+                c
+            } else {
+                ' '
+            }
+        })
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn analyzer() -> Analyzer {
+    let t = Transcriber::new(model(), TranscribeOptions::default()).expect("model loads");
+    Analyzer::new(Options::default())
+        .expect("analyzer")
+        .with_transcriber(t)
+}
+
+#[test]
+fn transcripts_of_known_recordings_are_exact() {
+    let a = analyzer();
+    // Transcripts from asterisk-core-sounds-en's core-sounds-en.txt; digits as whisper writes them.
+    for (name, truth) in [
+        ("privacy-prompt.wav", "please enter your phone number starting with the area code"),
+        (
+            "agent-alreadyon.wav",
+            "that agent is already logged on please enter your agent number followed by the pound key",
+        ),
+        (
+            "conf-adminmenu-162.wav",
+            "please press 1 to mute or unmute yourself 2 to lock or unlock the conference 3 to eject \
+             the last user 4 or 6 to decrease or increase the conference volume 5 to extend the \
+             conference 7 or 9 to decrease or increase your volume or 8 to exit",
+        ),
+    ] {
+        let r = a.analyze_path(speech(name)).expect("report");
+        let t = r.transcript.as_ref().expect("a transcript");
+        assert_eq!(normalise(&t.text), truth, "{name}");
+        assert_eq!(t.model, "ggml-tiny.en");
+        assert!(r.timings_ms.transcribe.is_some());
+        assert!(r.notices.is_empty(), "{:?}", r.notices);
+        // Every word is timed, in order, inside the audio and the speech span give or take 0.2 s
+        // (whisper's token times are known to stray by up to that at segment edges).
+        let (a0, b0) = (r.speech.start_s.expect("span"), r.speech.end_s.expect("span"));
+        let mut last = 0.0;
+        for w in &t.words {
+            assert!(w.start_s <= w.end_s, "{name}: {w:?}");
+            assert!(w.start_s >= last - 1e-9, "{name}: {w:?} starts before {last}");
+            assert!(w.start_s >= a0 - 0.2 && w.end_s <= b0 + 0.2, "{name}: {w:?} outside {a0}..{b0}");
+            assert!(w.end_s <= r.audio.duration_s, "{name}: {w:?}");
+            assert!((0.0..=1.0).contains(&w.probability), "{name}: {w:?}");
+            last = w.start_s;
+        }
+        assert_eq!(t.words.len(), truth.split(' ').count(), "{name}");
+        let wpm = r.rate.words_per_minute.expect("words per minute");
+        assert!((wpm - t.words.len() as f64 * 60.0 / (b0 - a0)).abs() < 1e-9);
+    }
+}
+
+#[test]
+fn one_model_serves_several_threads() {
+    let a = analyzer();
+    let alone = a
+        .analyze_path(speech("privacy-prompt.wav"))
+        .expect("report");
+    std::thread::scope(|s| {
+        let h: Vec<_> = (0..2)
+            .map(|_| {
+                s.spawn(|| {
+                    a.analyze_path(speech("privacy-prompt.wav"))
+                        .expect("report")
+                })
+            })
+            .collect();
+        for h in h {
+            let r = h.join().expect("thread");
+            assert_eq!(r.transcript, alone.transcript);
+        }
+    });
+}
+
+#[test]
+fn threads_never_exceed_the_cores() {
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let mut o = TranscribeOptions::default();
+    o.threads = Some(64);
+    let t = Transcriber::new(model(), o).expect("model loads");
+    assert_eq!(t.threads(), cores);
+    let t = Transcriber::new(model(), TranscribeOptions::default()).expect("model loads");
+    assert_eq!(t.threads(), cores);
+}
+
+#[test]
+fn bad_model_files_are_refused_before_whisper_cpp() {
+    let dir = std::env::temp_dir().join(format!("vmc-bad-models-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let real = std::fs::read(model()).expect("model");
+    let cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty.bin", Vec::new()),
+        ("truncated-header.bin", real[..20].to_vec()),
+        ("truncated-tensors.bin", real[..real.len() / 2].to_vec()),
+        ("one-byte-short.bin", real[..real.len() - 1].to_vec()),
+        (
+            "a-wav-file.bin",
+            std::fs::read(speech("privacy-prompt.wav")).expect("fixture"),
+        ),
+    ];
+    for (name, bytes) in cases {
+        let path = dir.join(name);
+        std::fs::write(&path, bytes).expect("write");
+        match Transcriber::new(&path, TranscribeOptions::default()) {
+            Err(e @ Error::Model { .. }) => {
+                assert_eq!(e.kind(), "model");
+                assert_eq!(e.file(), Some(path.as_path()), "{name}");
+                assert!(e.to_string().contains(name), "{name}: {e}");
+            }
+            other => panic!("{name}: {other:?}"),
+        }
+    }
+    match Transcriber::new(dir.join("missing.bin"), TranscribeOptions::default()) {
+        Err(Error::Model { .. }) => {}
+        other => panic!("missing file: {other:?}"),
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}
