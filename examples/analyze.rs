@@ -34,6 +34,9 @@ struct Args {
     /// Threads for transcription (capped at the machine's cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Decoder beam width (1 = greedy).
+    #[arg(long, default_value_t = 5)]
+    beam_size: usize,
     /// Refuse recordings longer than this many seconds.
     #[arg(long, default_value_t = 1800.0)]
     max_duration: f64,
@@ -148,6 +151,7 @@ fn with_transcription(analyzer: Analyzer, args: &Args) -> Analyzer {
     }
     let mut options = TranscribeOptions::default();
     options.threads = args.threads;
+    options.beam_size = args.beam_size;
     match Transcriber::new(&path, options) {
         Ok(t) => analyzer.with_transcriber(t),
         Err(e) => {

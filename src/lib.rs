@@ -83,6 +83,9 @@ pub struct Analyzer {
     transcriber: Option<transcribe::Transcriber>,
 }
 
+/// How far a spoken digit's start may move onto an acoustic onset, seconds.
+const DIGIT_REACH_S: f64 = 0.3;
+
 /// Rate of the narrow-band copy that pitch and syllable nuclei are measured on, Hz.
 const NARROW_RATE_HZ: u32 = audio::ANALYSIS_RATE_HZ / 2;
 
@@ -173,7 +176,11 @@ impl Analyzer {
         let rate_ms = ms(t_rate);
 
         let mut notices = Vec::new();
-        let (transcript, transcribe_ms) = self.transcribe(audio, &mut notices);
+        let (mut transcript, transcribe_ms) = self.transcribe(audio, &mut notices);
+        if let Some(t) = transcript.as_mut() {
+            let onsets = prosody::onsets(&intensity, &seg, &rate.nuclei_s);
+            report::snap_digit_starts(&mut t.words, &onsets, DIGIT_REACH_S);
+        }
         if let (Some(t), Some(a), Some(b)) = (&transcript, seg.speech.start_s, seg.speech.end_s) {
             if b > a {
                 rate.words_per_minute = Some(t.words.len() as f64 * 60.0 / (b - a));

@@ -271,6 +271,37 @@ pub fn segment(intensity: &Intensity, duration_s: f64, opts: &ProsodyOptions) ->
     }
 }
 
+/// Acoustic onsets, in seconds: where sound starts after silence (the start of each sounding run),
+/// and, between successive syllable nuclei with no silence between them, the intensity dip
+/// that separates them. Sorted, one per place.
+pub fn onsets(intensity: &Intensity, seg: &Segmentation, nuclei_s: &[f64]) -> Vec<f64> {
+    let hop = intensity.hop_s;
+    let mut out: Vec<f64> = Vec::new();
+    for (i, &s) in seg.sounding.iter().enumerate() {
+        if s && (i == 0 || !seg.sounding[i - 1]) {
+            out.push(((i as f64 - 0.5) * hop).max(0.0));
+        }
+    }
+    let frame =
+        |t: f64| ((t / hop).round().max(0.0) as usize).min(intensity.db.len().saturating_sub(1));
+    for pair in nuclei_s.windows(2) {
+        let (a, b) = (frame(pair[0]), frame(pair[1]));
+        if b <= a + 1 || seg.sounding[a..=b].iter().any(|&s| !s) {
+            continue;
+        }
+        if let Some((m, _)) = intensity.db[a + 1..b]
+            .iter()
+            .enumerate()
+            .min_by(|x, y| x.1.total_cmp(y.1))
+        {
+            out.push((a + 1 + m) as f64 * hop);
+        }
+    }
+    out.sort_by(f64::total_cmp);
+    out.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
+    out
+}
+
 /// Loudness and clipping (the report's `level` section).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Level {

@@ -83,6 +83,102 @@ pub struct Word {
     pub probability: f64,
 }
 
+impl Word {
+    /// Whether the word is a spoken digit: a numeral (`"7"`, `"7,"`) or a digit word
+    /// (`"seven"`, `"zero"`, `"oh"`).
+    pub fn is_digit(&self) -> bool {
+        let t: String = self
+            .text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        matches!(
+            t.as_str(),
+            "0" | "1"
+                | "2"
+                | "3"
+                | "4"
+                | "5"
+                | "6"
+                | "7"
+                | "8"
+                | "9"
+                | "zero"
+                | "oh"
+                | "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+        )
+    }
+}
+
+/// Moves the start of each spoken digit in `words` onto an acoustic onset (`onsets`, sorted
+/// seconds): the digits, in order, take distinct onsets so that the total distance to the
+/// transcriber's own start times is least; an onset more than `reach_s` away is never taken, and a
+/// digit with none in reach keeps its time. Whisper times digits coarsely (its token timestamps
+/// stray by a few hundred milliseconds); the onsets are where the sound of each digit begins.
+/// Returns how many words moved.
+pub fn snap_digit_starts(words: &mut [Word], onsets: &[f64], reach_s: f64) -> usize {
+    let digits: Vec<usize> = (0..words.len()).filter(|&i| words[i].is_digit()).collect();
+    if digits.is_empty() || onsets.is_empty() {
+        return 0;
+    }
+    // cost[k][j]: best total for the first k digits with digit k-1 on onset j-1 or earlier; a
+    // digit may also keep its own time (cost `reach_s`, what an onset at the reach would cost).
+    let (k_n, j_n) = (digits.len(), onsets.len());
+    let inf = f64::INFINITY;
+    let mut cost = vec![vec![inf; j_n + 1]; k_n + 1];
+    let mut choice = vec![vec![0u8; j_n + 1]; k_n + 1]; // 0 skip onset, 1 take it, 2 keep own
+    cost[0].iter_mut().for_each(|c| *c = 0.0);
+    for k in 1..=k_n {
+        let t = words[digits[k - 1]].start_s;
+        for j in 0..=j_n {
+            // Keep the digit's own time, using no onset.
+            let mut best = cost[k - 1][j] + reach_s;
+            let mut pick = 2u8;
+            if j > 0 {
+                if cost[k][j - 1] < best {
+                    best = cost[k][j - 1];
+                    pick = 0;
+                }
+                let d = (onsets[j - 1] - t).abs();
+                if d <= reach_s && cost[k - 1][j - 1] + d < best {
+                    best = cost[k - 1][j - 1] + d;
+                    pick = 1;
+                }
+            }
+            cost[k][j] = best;
+            choice[k][j] = pick;
+        }
+    }
+    let (mut k, mut j, mut moved) = (k_n, j_n, 0);
+    while k > 0 {
+        match choice[k][j] {
+            0 => j -= 1,
+            1 => {
+                let w = &mut words[digits[k - 1]];
+                let onset = onsets[j - 1];
+                if (w.start_s - onset).abs() > 1e-9 {
+                    w.start_s = onset;
+                    w.end_s = w.end_s.max(onset);
+                    moved += 1;
+                }
+                k -= 1;
+                j -= 1;
+            }
+            _ => k -= 1,
+        }
+    }
+    moved
+}
+
 /// A callback number heard in the message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhoneNumber {
@@ -201,5 +297,56 @@ impl ErrorRecord {
                 message: error.to_string(),
             },
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str, start_s: f64) -> Word {
+        Word {
+            text: text.into(),
+            start_s,
+            end_s: start_s + 0.2,
+            probability: 0.9,
+        }
+    }
+
+    #[test]
+    fn digits_are_recognised() {
+        for t in ["7", "7,", "0.", "Seven", "zero", "oh"] {
+            assert!(w(t, 0.0).is_digit(), "{t}");
+        }
+        for t in ["seventy", "77", "call", "", "O'Neil"] {
+            assert!(!w(t, 0.0).is_digit(), "{t}");
+        }
+    }
+
+    #[test]
+    fn digit_starts_take_distinct_onsets_in_order() {
+        let mut words = vec![
+            w("call", 0.0),
+            w("8", 1.05),
+            w("5", 1.35),
+            w("0", 1.9),
+            w("me", 2.5),
+        ];
+        // Onsets at the true starts 1.0, 1.5, 2.0, plus a stray one at 0.2.
+        let moved = snap_digit_starts(&mut words, &[0.2, 1.0, 1.5, 2.0], 0.3);
+        assert_eq!(moved, 3);
+        let starts: Vec<f64> = words.iter().map(|w| w.start_s).collect();
+        assert_eq!(starts, vec![0.0, 1.0, 1.5, 2.0, 2.5]);
+        assert!(words.iter().all(|w| w.end_s >= w.start_s));
+    }
+
+    #[test]
+    fn a_digit_without_an_onset_in_reach_keeps_its_time() {
+        let mut words = vec![w("4", 1.0), w("2", 3.0)];
+        let moved = snap_digit_starts(&mut words, &[1.1], 0.3);
+        assert_eq!(moved, 1);
+        assert_eq!(words[0].start_s, 1.1);
+        assert_eq!(words[1].start_s, 3.0);
+        assert_eq!(snap_digit_starts(&mut words, &[], 0.3), 0);
     }
 }

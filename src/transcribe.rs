@@ -46,6 +46,9 @@ pub struct TranscribeOptions {
     /// Threads per transcription; never more than the machine's cores
     /// (`std::thread::available_parallelism`). Default: `None` (all cores).
     pub threads: Option<usize>,
+    /// Beam width of the decoder; `1` decodes greedily (faster, slightly less accurate).
+    /// Default: `5`, as whisper.cpp's command-line tool.
+    pub beam_size: usize,
 }
 
 impl Default for TranscribeOptions {
@@ -53,6 +56,7 @@ impl Default for TranscribeOptions {
         TranscribeOptions {
             language: "en".to_string(),
             threads: None,
+            beam_size: 5,
         }
     }
 }
@@ -129,7 +133,15 @@ impl Transcriber {
             .ctx
             .create_state()
             .map_err(|e| fail("creating a whisper state", e))?;
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        let strategy = if self.options.beam_size > 1 {
+            SamplingStrategy::BeamSearch {
+                beam_size: self.options.beam_size.min(16) as i32,
+                patience: -1.0,
+            }
+        } else {
+            SamplingStrategy::Greedy { best_of: 1 }
+        };
+        let mut params = FullParams::new(strategy);
         params.set_n_threads(self.threads() as i32);
         params.set_language(Some(&self.options.language));
         params.set_token_timestamps(true);
