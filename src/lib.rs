@@ -179,7 +179,8 @@ impl Analyzer {
         let (mut transcript, transcribe_ms) = self.transcribe(audio, &mut notices);
         if let Some(t) = transcript.as_mut() {
             let onsets = prosody::onsets(&intensity, &seg, &rate.nuclei_s);
-            report::snap_digit_starts(&mut t.words, &onsets, DIGIT_REACH_S);
+            let runs = prosody::sounding_starts(&seg, intensity.hop_s);
+            report::time_digits(&mut t.words, &runs, &onsets, DIGIT_REACH_S);
         }
         if let (Some(t), Some(a), Some(b)) = (&transcript, seg.speech.start_s, seg.speech.end_s) {
             if b > a {

@@ -271,17 +271,22 @@ pub fn segment(intensity: &Intensity, duration_s: f64, opts: &ProsodyOptions) ->
     }
 }
 
+/// Where sound starts after silence: the start of each sounding run, seconds.
+pub fn sounding_starts(seg: &Segmentation, hop_s: f64) -> Vec<f64> {
+    seg.sounding
+        .iter()
+        .enumerate()
+        .filter(|&(i, &s)| s && (i == 0 || !seg.sounding[i - 1]))
+        .map(|(i, _)| ((i as f64 - 0.5) * hop_s).max(0.0))
+        .collect()
+}
+
 /// Acoustic onsets, in seconds: where sound starts after silence (the start of each sounding run),
 /// and, between successive syllable nuclei with no silence between them, the intensity dip
 /// that separates them. Sorted, one per place.
 pub fn onsets(intensity: &Intensity, seg: &Segmentation, nuclei_s: &[f64]) -> Vec<f64> {
     let hop = intensity.hop_s;
-    let mut out: Vec<f64> = Vec::new();
-    for (i, &s) in seg.sounding.iter().enumerate() {
-        if s && (i == 0 || !seg.sounding[i - 1]) {
-            out.push(((i as f64 - 0.5) * hop).max(0.0));
-        }
-    }
+    let mut out = sounding_starts(seg, hop);
     let frame =
         |t: f64| ((t / hop).round().max(0.0) as usize).min(intensity.db.len().saturating_sub(1));
     for pair in nuclei_s.windows(2) {

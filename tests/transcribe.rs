@@ -202,9 +202,12 @@ fn spoken_digits_are_each_timed_near_their_onsets() {
             near_bare += usize::from((raw_digits[k].start_s - onset).abs() <= 0.08);
         }
     }
-    // Measured: 16 of 20 digits start within 80 ms of truth after snapping to acoustic onsets,
-    // against 10 of 20 with whisper's own token times.
-    assert!(near >= 16, "{near} of {total} digits within 80 ms");
+    // At least 90 % of digits start within 80 ms of truth (measured: 20 of 20, each within
+    // 35 ms, against 10 of 20 with whisper's own token times).
+    assert!(
+        near * 10 >= total * 9,
+        "{near} of {total} digits within 80 ms"
+    );
     assert!(
         near > near_bare,
         "snapping ({near}) no better than whisper ({near_bare})"
