@@ -187,6 +187,15 @@ fn resample_err(e: impl std::fmt::Display) -> Error {
     }
 }
 
+fn unsupported(layout: &WavLayout) -> Error {
+    Error::UnsupportedEncoding {
+        file: Source::default(),
+        format_tag: layout.format_tag,
+        name: tag_name(layout.format_tag),
+        bits_per_sample: layout.bits,
+    }
+}
+
 fn io_err(e: io::Error) -> Error {
     Error::Io {
         file: Source::default(),
@@ -397,12 +406,6 @@ fn layout_from_fmt(f: &[u8], data_offset: u64, data_len: u64) -> Result<WavLayou
 }
 
 fn encoding_of(l: &WavLayout) -> Result<Encoding> {
-    let unsupported = || Error::UnsupportedEncoding {
-        file: Source::default(),
-        format_tag: l.format_tag,
-        name: tag_name(l.format_tag),
-        bits_per_sample: l.bits,
-    };
     match (l.format_tag, l.bits) {
         (TAG_PCM, 8) => Ok(Encoding::PcmU8),
         (TAG_PCM, 16) => Ok(Encoding::PcmS16),
@@ -411,7 +414,7 @@ fn encoding_of(l: &WavLayout) -> Result<Encoding> {
         (TAG_FLOAT, 32) => Ok(Encoding::Float32),
         (TAG_MULAW, 8) => Ok(Encoding::Mulaw),
         (TAG_ALAW, 8) => Ok(Encoding::Alaw),
-        _ => Err(unsupported()),
+        _ => Err(unsupported(l)),
     }
 }
 
@@ -513,12 +516,7 @@ fn hound_err(layout: &WavLayout) -> impl Fn(hound::Error) -> Error + '_ {
             truncated("data chunk", layout.data_len, 0)
         }
         hound::Error::IoError(e) => io_err(e),
-        hound::Error::Unsupported => Error::UnsupportedEncoding {
-            file: Source::default(),
-            format_tag: layout.format_tag,
-            name: tag_name(layout.format_tag),
-            bits_per_sample: layout.bits,
-        },
+        hound::Error::Unsupported => unsupported(layout),
         other => invalid(other.to_string()),
     }
 }
