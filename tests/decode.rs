@@ -58,6 +58,8 @@ fn every_encoding_decodes_to_the_same_samples() {
         ("stereo_s16.wav", Encoding::PcmS16, 8000, 2, 100.0),
         ("rate_11025.wav", Encoding::PcmS16, 11025, 1, 38.0),
         ("mulaw_22050.wav", Encoding::Mulaw, 22050, 1, 30.0),
+        ("rate_12000.wav", Encoding::PcmS16, 12000, 1, 38.0),
+        ("rate_32000.wav", Encoding::PcmS16, 32000, 1, 38.0),
         ("rate_44100.wav", Encoding::PcmS16, 44100, 1, 38.0),
         ("stereo_48000.wav", Encoding::PcmS16, 48000, 2, 38.0),
     ];
