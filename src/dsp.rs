@@ -18,6 +18,24 @@ pub fn fast_fft_len(n: usize) -> usize {
     }
 }
 
+/// Copies `out.len()` samples of `signal` starting at `start` (which may be negative) into `out`,
+/// with zeros where the frame reaches outside the signal.
+pub fn copy_frame(signal: &[f32], start: isize, out: &mut [f32]) {
+    let w = out.len();
+    if start >= 0 && start as usize + w <= signal.len() {
+        out.copy_from_slice(&signal[start as usize..start as usize + w]);
+        return;
+    }
+    for (j, v) in out.iter_mut().enumerate() {
+        let idx = start + j as isize;
+        *v = if idx >= 0 && (idx as usize) < signal.len() {
+            signal[idx as usize]
+        } else {
+            0.0
+        };
+    }
+}
+
 /// A Hann window of `n` points (symmetric over the frame, zero just outside it).
 pub fn hann(n: usize) -> Vec<f32> {
     (0..n)
@@ -299,6 +317,18 @@ mod tests {
                 .sum();
             assert!((y - direct).abs() < 1e-5, "sample {m}: {y} vs {direct}");
         }
+    }
+
+    #[test]
+    fn frames_are_zero_outside_the_signal() {
+        let x = [1.0, 2.0, 3.0];
+        let mut f = [9.0f32; 4];
+        copy_frame(&x, -2, &mut f);
+        assert_eq!(f, [0.0, 0.0, 1.0, 2.0]);
+        copy_frame(&x, 1, &mut f);
+        assert_eq!(f, [2.0, 3.0, 0.0, 0.0]);
+        copy_frame(&x, 0, &mut f[..3]);
+        assert_eq!(f[..3], [1.0, 2.0, 3.0]);
     }
 
     #[test]

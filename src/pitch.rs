@@ -18,7 +18,7 @@ use rustfft::num_complex::Complex;
 use rustfft::{Fft, FftPlanner};
 use serde::{Deserialize, Serialize};
 
-use crate::dsp::{fast_fft_len, hann, quantile, semitones, Decimator};
+use crate::dsp::{copy_frame, fast_fft_len, hann, quantile, semitones, Decimator};
 
 /// Pitch-tracking options. Defaults follow Praat's "To Pitch (ac)" except for the range.
 #[derive(Debug, Clone, PartialEq)]
@@ -309,18 +309,7 @@ impl PitchTracker {
             let centre = (i as f64 * hop_s * self.rate).round() as isize;
             let start = centre - (w / 2) as isize;
             let frame = &mut work.frame;
-            if start >= 0 && start as usize + w <= x.len() {
-                frame.copy_from_slice(&x[start as usize..start as usize + w]);
-            } else {
-                for (j, v) in frame.iter_mut().enumerate() {
-                    let idx = start + j as isize;
-                    *v = if idx >= 0 && (idx as usize) < x.len() {
-                        x[idx as usize]
-                    } else {
-                        0.0
-                    };
-                }
-            }
+            copy_frame(x, start, frame);
             let mean = frame.iter().sum::<f32>() / w as f32;
             // Remove the mean and find the peak, eight lanes at a time so that it vectorises.
             let mut lanes = [0.0f32; 8];

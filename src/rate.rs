@@ -176,20 +176,9 @@ impl SyllableDetector {
         let mut raw = Vec::with_capacity(n_frames);
         for i in 0..n_frames {
             let start = (i * hop) as isize - (w / 2) as isize;
-            if start >= 0 && start as usize + w <= samples.len() {
-                let seg = &samples[start as usize..start as usize + w];
-                for ((v, &x), &h) in frame[..w].iter_mut().zip(seg).zip(&self.window) {
-                    *v = x * h;
-                }
-            } else {
-                for (j, v) in frame[..w].iter_mut().enumerate() {
-                    let idx = start + j as isize;
-                    *v = if idx >= 0 && (idx as usize) < samples.len() {
-                        samples[idx as usize] * self.window[j]
-                    } else {
-                        0.0
-                    };
-                }
+            crate::dsp::copy_frame(samples, start, &mut frame[..w]);
+            for (v, &h) in frame[..w].iter_mut().zip(&self.window) {
+                *v *= h;
             }
             frame[w..].iter_mut().for_each(|v| *v = 0.0);
             if self
