@@ -78,7 +78,7 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("acoustic_analysis");
     for (label, audio, _, _) in &decoded {
         g.bench_function(*label, |b| {
-            b.iter(|| analyzer.analyze_conditioned(black_box(audio), "bench"))
+            b.iter(|| analyzer.analyze_conditioned(black_box(audio), "bench", &Default::default()))
         });
     }
     g.finish();

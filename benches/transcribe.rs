@@ -33,7 +33,7 @@ fn benches(c: &mut Criterion) {
         b.iter(|| bare.transcribe(black_box(&audio.samples)))
     });
     g.bench_function("analyzer_with_transcript", |b| {
-        b.iter(|| analyzer.analyze_conditioned(black_box(&audio), "bench"))
+        b.iter(|| analyzer.analyze_conditioned(black_box(&audio), "bench", &Default::default()))
     });
     g.finish();
 }

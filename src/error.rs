@@ -138,6 +138,15 @@ pub enum Error {
     /// The options given to the analyzer are unusable.
     #[error("invalid options: {0}")]
     InvalidOptions(String),
+    /// A rulebook (TOML or JSON) could not be read or names an unknown rule, parameter or a bad
+    /// value.
+    #[error("{origin}: rulebook error: {reason}")]
+    Rulebook {
+        /// The rulebook file, or `<rulebook>` for one given as text.
+        origin: String,
+        /// What is wrong, naming the rule and parameter.
+        reason: String,
+    },
     /// The resampler refused the conversion (should not happen for accepted rates).
     #[error("{file}: resampling failed: {reason}")]
     Resample {
@@ -162,7 +171,10 @@ macro_rules! on_source {
             | Error::TooLong { $file, .. }
             | Error::NonFiniteSample { $file, .. }
             | Error::Resample { $file, .. } => $body,
-            Error::Model { .. } | Error::Transcription { .. } | Error::InvalidOptions(_) => $none,
+            Error::Model { .. }
+            | Error::Transcription { .. }
+            | Error::InvalidOptions(_)
+            | Error::Rulebook { .. } => $none,
         }
     };
 }
@@ -182,6 +194,7 @@ impl Error {
             Error::Model { .. } => "model",
             Error::Transcription { .. } => "transcription",
             Error::InvalidOptions(_) => "invalid_options",
+            Error::Rulebook { .. } => "rulebook",
             Error::Resample { .. } => "resample",
         }
     }
@@ -190,6 +203,7 @@ impl Error {
     pub fn file(&self) -> Option<&Path> {
         match self {
             Error::Model { path, .. } => Some(path),
+            Error::Rulebook { origin, .. } if origin != "<rulebook>" => Some(Path::new(origin)),
             other => on_source!(other, file => file.path(), None),
         }
     }

@@ -23,8 +23,13 @@
 //! ## How a recording flows
 //! [`audio`] decodes the WAV (PCM, float, G.711 μ-law/A-law) and conditions it to mono 16 kHz;
 //! [`pitch`] tracks F0 every 10 ms; [`prosody`] finds the speech span, pauses and level; [`rate`]
-//! counts syllable nuclei without a transcript; [`report`] holds the serde report that the example
-//! binary prints as JSON.
+//! counts syllable nuclei without a transcript; with a model, [`transcribe`] gives timed words.
+//! From the words, [`numbers`] finds the callback numbers and times their digit groups,
+//! [`content`] the self-introduction and telling phrases, and [`pacing`] compares the name's and
+//! the number's speaking rate with the rest of the message. [`rules`] judges the report by the
+//! trainers' advice ([`Rulebook`], defaults built in, overridable from TOML or JSON) into the
+//! report's `advice`, and [`campaign`] compares successive messages to one prospect. [`report`]
+//! holds the serde report that the example binary prints as JSON.
 //!
 //! ## Feature flags
 //! - `transcribe` (default): offline transcription with whisper.cpp through whisper-rs
@@ -35,13 +40,18 @@
 #![forbid(unsafe_code)]
 
 pub mod audio;
+pub mod campaign;
+pub mod content;
 pub mod dsp;
 pub mod error;
 pub mod model;
+pub mod numbers;
+pub mod pacing;
 pub mod pitch;
 pub mod prosody;
 pub mod rate;
 pub mod report;
+pub mod rules;
 #[cfg(feature = "transcribe")]
 pub mod transcribe;
 
@@ -55,6 +65,7 @@ pub use pitch::{PitchOptions, PitchTrack, PitchTracker};
 pub use prosody::ProsodyOptions;
 pub use rate::{RateOptions, SyllableDetector};
 pub use report::{ErrorRecord, Report};
+pub use rules::Rulebook;
 
 /// Everything an [`Analyzer`] can be told. Each part documents its own defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -68,6 +79,69 @@ pub struct Options {
     pub prosody: ProsodyOptions,
     /// Syllable nuclei and rate contour.
     pub rate: RateOptions,
+    /// The rules the report's `advice` judges by (defaults: [`Rulebook::default`]).
+    pub rulebook: Rulebook,
+}
+
+/// What the analysis should know about one recording beyond its audio: the number the caller
+/// meant to leave, their name, their usual pitch. Everything is optional; rules that need a
+/// missing fact are `not_applicable`.
+///
+/// ```
+/// let ctx = voicemail_coach::Context::new()
+///     .expect_number("850-936-7028")?
+///     .caller_name("Steve Clark");
+/// assert_eq!(ctx.expected_number.as_deref(), Some("8509367028"));
+/// # Ok::<(), voicemail_coach::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Context {
+    /// Digits of the callback number the caller meant to leave (`number.matches`).
+    pub expected_number: Option<String>,
+    /// The caller's name, to find where it is said even when the transcript mishears it.
+    pub caller_name: Option<String>,
+    /// The caller's usual median pitch, Hz (`pitch.baseline`).
+    pub pitch_baseline_hz: Option<f64>,
+}
+
+impl Context {
+    /// No facts beyond the audio.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The callback number the caller meant to leave, in any usual notation
+    /// (`"+1 (850) 936-7028"`). Fails with [`Error::InvalidOptions`] unless it holds 7 to 15
+    /// digits and nothing but digits and separators.
+    pub fn expect_number(mut self, number: &str) -> Result<Self> {
+        let digits = numbers::normalize_expected(number).ok_or_else(|| {
+            Error::InvalidOptions(format!(
+                "expected number {number:?}: give 7 to 15 digits (separators - . ( ) / + and spaces allowed)"
+            ))
+        })?;
+        self.expected_number = Some(digits);
+        Ok(self)
+    }
+
+    /// The caller's name.
+    pub fn caller_name(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        self.caller_name = (!name.trim().is_empty()).then_some(name);
+        self
+    }
+
+    /// The caller's usual median pitch in Hz (e.g. from [`campaign::pitch_baseline`] over
+    /// earlier recordings). Fails with [`Error::InvalidOptions`] outside 40–1000 Hz.
+    pub fn pitch_baseline_hz(mut self, hz: f64) -> Result<Self> {
+        if !(40.0..=1000.0).contains(&hz) {
+            return Err(Error::InvalidOptions(format!(
+                "pitch baseline {hz} Hz: expected 40 to 1000 Hz"
+            )));
+        }
+        self.pitch_baseline_hz = Some(hz);
+        Ok(self)
+    }
 }
 
 /// The analysis, built once and shared: it holds FFT plans, windows and filters, and is
@@ -85,6 +159,11 @@ pub struct Analyzer {
 
 /// How far a spoken digit's start may move onto an acoustic onset, seconds.
 const DIGIT_REACH_S: f64 = 0.3;
+
+/// How far before the transcriber's start a name's first syllable may be found by counting
+/// syllable nuclei back from its end, seconds. Tighter than for numbers: a name's syllables are
+/// fewer and a missed nucleus moves the start a whole syllable too early.
+const NAME_ANCHOR_BEFORE_S: f64 = 0.25;
 
 /// Rate of the narrow-band copy that pitch and syllable nuclei are measured on, Hz.
 const NARROW_RATE_HZ: u32 = audio::ANALYSIS_RATE_HZ / 2;
@@ -140,28 +219,51 @@ impl Analyzer {
 
     /// Decodes and analyses the WAV file at `path`. Errors name the path.
     pub fn analyze_path(&self, path: impl AsRef<Path>) -> Result<Report> {
+        self.analyze_path_with(path, &Context::default())
+    }
+
+    /// [`analyze_path`](Self::analyze_path) with facts about the recording (expected number,
+    /// caller's name, pitch baseline).
+    pub fn analyze_path_with(&self, path: impl AsRef<Path>, ctx: &Context) -> Result<Report> {
         let path = path.as_ref();
         let t0 = Instant::now();
         let audio = audio::decode_path(path, &self.options.decode)?;
         let decode_ms = ms(t0);
-        Ok(self.finish(&audio, path.display().to_string(), decode_ms, t0))
+        Ok(self.finish(&audio, path.display().to_string(), decode_ms, t0, ctx))
     }
 
     /// Decodes and analyses a WAV stream; `name` goes into the report's `file`.
     pub fn analyze_reader<R: Read + Seek>(&self, reader: R, name: &str) -> Result<Report> {
+        self.analyze_reader_with(reader, name, &Context::default())
+    }
+
+    /// [`analyze_reader`](Self::analyze_reader) with facts about the recording.
+    pub fn analyze_reader_with<R: Read + Seek>(
+        &self,
+        reader: R,
+        name: &str,
+        ctx: &Context,
+    ) -> Result<Report> {
         let t0 = Instant::now();
         let audio = audio::decode(reader, &self.options.decode)?;
         let decode_ms = ms(t0);
-        Ok(self.finish(&audio, name.to_string(), decode_ms, t0))
+        Ok(self.finish(&audio, name.to_string(), decode_ms, t0, ctx))
     }
 
     /// Analyses audio already decoded by [`audio::decode`].
-    pub fn analyze_conditioned(&self, audio: &Conditioned, name: &str) -> Report {
+    pub fn analyze_conditioned(&self, audio: &Conditioned, name: &str, ctx: &Context) -> Report {
         let t0 = Instant::now();
-        self.finish(audio, name.to_string(), 0.0, t0)
+        self.finish(audio, name.to_string(), 0.0, t0, ctx)
     }
 
-    fn finish(&self, audio: &Conditioned, file: String, decode_ms: f64, t0: Instant) -> Report {
+    fn finish(
+        &self,
+        audio: &Conditioned,
+        file: String,
+        decode_ms: f64,
+        t0: Instant,
+        ctx: &Context,
+    ) -> Report {
         let t_pitch = Instant::now();
         let mut narrow = Vec::new();
         self.decimator.process(&audio.samples, &mut narrow);
@@ -177,14 +279,61 @@ impl Analyzer {
 
         let mut notices = Vec::new();
         let (mut transcript, transcribe_ms) = self.transcribe(audio, &mut notices);
+        let mut phone_numbers = Vec::new();
+        let mut introduction = None;
+        let mut pacing = pacing::Pacing::default();
         if let Some(t) = transcript.as_mut() {
             let onsets = prosody::onsets(&intensity, &seg, &rate.nuclei_s);
-            let runs = prosody::sounding_starts(&seg, intensity.hop_s);
-            report::time_digits(&mut t.words, &runs, &onsets, DIGIT_REACH_S);
-        }
-        if let (Some(t), Some(a), Some(b)) = (&transcript, seg.speech.start_s, seg.speech.end_s) {
-            if b > a {
-                rate.words_per_minute = Some(t.words.len() as f64 * 60.0 / (b - a));
+            let starts = prosody::sounding_starts(&seg, intensity.hop_s);
+            report::time_digits(&mut t.words, &starts, &onsets, DIGIT_REACH_S);
+            let pauses: Vec<report::Span> = seg
+                .speech
+                .pauses
+                .iter()
+                .map(|p| report::Span {
+                    start_s: p.start_s,
+                    end_s: p.end_s,
+                })
+                .collect();
+            let runs = prosody::sounding_runs(&seg, intensity.hop_s);
+            let mut heard = numbers::find_numbers(&t.words, &pauses);
+            for h in &mut heard {
+                numbers::time_groups(h, &runs, &onsets, DIGIT_REACH_S);
+                numbers::anchor_start(h, &runs, &rate.nuclei_s, &onsets);
+                numbers::regroup_at_pauses(h, &pauses, &rate.nuclei_s);
+            }
+            phone_numbers = numbers::to_report(heard, ctx.expected_number.as_deref());
+            introduction = content::find_introduction(&t.words, ctx.caller_name.as_deref());
+            if let Some(intro) = introduction.as_mut() {
+                let syllables: usize = t.words[intro.first_word..intro.first_word + intro.words]
+                    .iter()
+                    .map(|w| content::syllables(&w.text))
+                    .sum();
+                if let Some(start) = numbers::anchor_on_nuclei(
+                    intro.start_s,
+                    intro.end_s,
+                    syllables,
+                    NAME_ANCHOR_BEFORE_S,
+                    &runs,
+                    &rate.nuclei_s,
+                    &onsets,
+                ) {
+                    intro.start_s = start.min(intro.end_s);
+                }
+            }
+            pacing = pacing::measure(
+                &seg.speech,
+                &t.words,
+                &rate.nuclei_s,
+                introduction.as_ref(),
+                &phone_numbers,
+            );
+            if let (Some(a), Some(b)) = (seg.speech.start_s, seg.speech.end_s) {
+                if b > a {
+                    let spoken: usize =
+                        t.words.iter().map(|w| content::spoken_words(&w.text)).sum();
+                    rate.words_per_minute = Some(spoken as f64 * 60.0 / (b - a));
+                }
             }
         }
 
@@ -206,7 +355,7 @@ impl Analyzer {
             clipped_samples: audio.clipping.clipped_samples,
             clipped_runs: audio.clipping.clipped_runs,
         };
-        Report {
+        let mut report = Report {
             schema_version: report::SCHEMA_VERSION,
             file,
             audio: audio.info.clone(),
@@ -220,7 +369,9 @@ impl Analyzer {
             },
             level,
             transcript,
-            phone_numbers: Vec::new(),
+            phone_numbers,
+            introduction,
+            pacing,
             advice: Vec::new(),
             timings_ms: report::Timings {
                 decode: decode_ms,
@@ -230,7 +381,9 @@ impl Analyzer {
                 total: ms(t0),
             },
             notices,
-        }
+        };
+        report.advice = rules::evaluate(&report, &self.options.rulebook, ctx);
+        report
     }
 
     #[cfg(feature = "transcribe")]

@@ -170,7 +170,15 @@ impl Segmentation {
 
     /// Phonation time (sounding time, pauses excluded) between `a` and `b` seconds.
     pub fn phonation_between(&self, a: f64, b: f64) -> f64 {
-        let (Some(s), Some(e)) = (self.speech.start_s, self.speech.end_s) else {
+        self.speech.phonation_between(a, b)
+    }
+}
+
+impl Speech {
+    /// Phonation time (sounding time inside the speech span, pauses excluded) between `a` and
+    /// `b` seconds.
+    pub fn phonation_between(&self, a: f64, b: f64) -> f64 {
+        let (Some(s), Some(e)) = (self.start_s, self.end_s) else {
             return 0.0;
         };
         let (a, b) = (a.max(s), b.min(e));
@@ -178,7 +186,6 @@ impl Segmentation {
             return 0.0;
         }
         let paused: f64 = self
-            .speech
             .pauses
             .iter()
             .map(|p| (p.end_s.min(b) - p.start_s.max(a)).max(0.0))
@@ -279,6 +286,32 @@ pub fn sounding_starts(seg: &Segmentation, hop_s: f64) -> Vec<f64> {
         .filter(|&(i, &s)| s && (i == 0 || !seg.sounding[i - 1]))
         .map(|(i, _)| ((i as f64 - 0.5) * hop_s).max(0.0))
         .collect()
+}
+
+/// The sounding runs, `(start_s, end_s)`: stretches of sound between silences, in order.
+pub fn sounding_runs(seg: &Segmentation, hop_s: f64) -> Vec<(f64, f64)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, &s) in seg.sounding.iter().enumerate() {
+        match (s, start) {
+            (true, None) => start = Some(i),
+            (false, Some(a)) => {
+                out.push((
+                    ((a as f64) - 0.5).max(0.0) * hop_s,
+                    (i as f64 - 0.5) * hop_s,
+                ));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    if let Some(a) = start {
+        out.push((
+            ((a as f64) - 0.5).max(0.0) * hop_s,
+            (seg.sounding.len() as f64 - 0.5) * hop_s,
+        ));
+    }
+    out
 }
 
 /// Acoustic onsets, in seconds: where sound starts after silence (the start of each sounding run),

@@ -7,7 +7,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::audio::AudioInfo;
+pub use crate::content::Introduction;
 use crate::error::Error;
+pub use crate::numbers::DigitDifference;
+pub use crate::pacing::Pacing;
 use crate::pitch::{PhraseEnding, PitchSummary};
 use crate::prosody::{Level, Speech};
 use crate::rate::Rate;
@@ -36,6 +39,13 @@ pub struct Report {
     pub transcript: Option<Transcript>,
     /// Callback numbers heard in the message.
     pub phone_numbers: Vec<PhoneNumber>,
+    /// The caller's self-introduction (name and where it is said); `None` when not found or
+    /// without a transcript.
+    #[serde(default)]
+    pub introduction: Option<Introduction>,
+    /// Speaking rate of the name and number against the rest of the message.
+    #[serde(default)]
+    pub pacing: Pacing,
     /// Verdicts of the rulebook.
     pub advice: Vec<Advice>,
     /// Time spent per stage, milliseconds.
@@ -81,6 +91,22 @@ pub struct Word {
     pub end_s: f64,
     /// The model's confidence, 0..=1.
     pub probability: f64,
+    /// The transcriber's tokens inside a word that holds digits (e.g. `"850"`, `"-"`, `"936"` of
+    /// `"850-936-7028"`), each with its own times, so that digit groups can be timed; empty
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pieces: Vec<Piece>,
+}
+
+/// A token of a transcribed word, with its times.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Piece {
+    /// The token's text, spaces trimmed.
+    pub text: String,
+    /// Seconds.
+    pub start_s: f64,
+    /// Seconds.
+    pub end_s: f64,
 }
 
 impl Word {
@@ -278,6 +304,19 @@ pub struct PhoneNumber {
     pub groups: Vec<DigitGroup>,
     /// Whether the digits equal the expected number; `None` when none was given.
     pub matches_expected: Option<bool>,
+    /// Silence between successive groups, seconds.
+    #[serde(default)]
+    pub group_gaps_s: Vec<f64>,
+    /// Digits said after "extension", if any.
+    #[serde(default)]
+    pub extension: Option<String>,
+    /// Index (in `phone_numbers`) of an earlier mention of the same number: it was said twice.
+    #[serde(default)]
+    pub repeat_of: Option<usize>,
+    /// Where the digits differ from the expected number (empty when they match or when no
+    /// number was expected).
+    #[serde(default)]
+    pub differences: Vec<DigitDifference>,
 }
 
 /// A group of digits said together.
@@ -392,6 +431,7 @@ mod tests {
             start_s,
             end_s: start_s + 0.2,
             probability: 0.9,
+            pieces: Vec::new(),
         }
     }
 

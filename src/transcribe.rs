@@ -11,11 +11,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::Once;
 
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext, WhisperContextParameters};
+use whisper_rs::{
+    DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
+    WhisperContextParameters,
+};
 
 use crate::error::{Error, Result};
 use crate::model::check_ggml;
-use crate::report::{Transcript, Word};
+use crate::report::{Piece, Transcript, Word};
 
 /// The environment variable naming the default model file.
 pub const MODEL_ENV: &str = "VOICEMAIL_COACH_MODEL";
@@ -81,19 +84,44 @@ impl std::fmt::Debug for Transcriber {
 
 static LOG_HOOKS: Once = Once::new();
 
+/// The alignment-head preset for a model, from its vocabulary (English-only models have 51864
+/// tokens) and decoder depth; `None` for sizes without a preset.
+fn dtw_preset(h: &crate::model::Hparams) -> Option<DtwModelPreset> {
+    let english = h.n_vocab == 51864;
+    Some(match (h.n_text_layer, h.n_text_state, english) {
+        (4, 384, true) => DtwModelPreset::TinyEn,
+        (4, 384, false) => DtwModelPreset::Tiny,
+        (6, 512, true) => DtwModelPreset::BaseEn,
+        (6, 512, false) => DtwModelPreset::Base,
+        (12, 768, true) => DtwModelPreset::SmallEn,
+        (12, 768, false) => DtwModelPreset::Small,
+        _ => return None,
+    })
+}
+
 impl Transcriber {
     /// Loads the ggml model at `path`, after checking the file is complete and well-formed.
     pub fn new(path: impl AsRef<Path>, options: TranscribeOptions) -> Result<Self> {
         let path = path.as_ref();
-        check_ggml(path)?;
+        let info = check_ggml(path)?;
         // Route whisper.cpp's console chatter through the `log` facade (silent unless a logger
         // is installed).
         LOG_HOOKS.call_once(whisper_rs::install_logging_hooks);
-        let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
-            .map_err(|e| Error::Model {
-                path: path.to_path_buf(),
-                reason: format!("whisper.cpp could not load it: {e}"),
-            })?;
+        let mut params = WhisperContextParameters::default();
+        // Token times from dynamic time warping over the model's alignment heads: much closer
+        // to the sound than the default timestamp heuristic (digit groups are timed from them).
+        if let Some(preset) = dtw_preset(&info.hparams) {
+            params.dtw_parameters(DtwParameters {
+                mode: DtwMode::ModelPreset {
+                    model_preset: preset,
+                },
+                ..DtwParameters::default()
+            });
+        }
+        let ctx = WhisperContext::new_with_params(path, params).map_err(|e| Error::Model {
+            path: path.to_path_buf(),
+            reason: format!("whisper.cpp could not load it: {e}"),
+        })?;
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -156,8 +184,7 @@ impl Transcriber {
         let eot = self.ctx.token_eot();
         // whisper's token times can overrun the audio; keep them inside it.
         let duration = samples.len() as f64 / 16_000.0;
-        let mut words: Vec<Word> = Vec::new();
-        let mut probs: Vec<Vec<f32>> = Vec::new();
+        let mut tokens: Vec<RawToken> = Vec::new();
         let mut text = String::new();
         for segment in state.as_iter() {
             for k in 0..segment.n_tokens() {
@@ -169,43 +196,168 @@ impl Transcriber {
                 }
                 let piece = token
                     .to_str_lossy()
-                    .map_err(|e| fail("reading a token", e))?;
+                    .map_err(|e| fail("reading a token", e))?
+                    .into_owned();
                 let data = token.token_data();
                 let clamp = |t: i64| (t as f64 * 0.01).clamp(0.0, duration);
-                let (t0, t1) = (clamp(data.t0), clamp(data.t1));
                 text.push_str(&piece);
-                let starts_word = piece.starts_with(' ') || words.is_empty();
-                let trimmed = piece.trim();
-                if trimmed.is_empty() {
-                    continue;
+                tokens.push(RawToken {
+                    piece,
+                    t0: clamp(data.t0),
+                    t1: clamp(data.t1),
+                    dtw: (data.t_dtw >= 0).then(|| clamp(data.t_dtw)),
+                    p: data.p,
+                });
+            }
+        }
+        let spans = token_spans(&tokens);
+        let mut words: Vec<Word> = Vec::new();
+        let mut probs: Vec<Vec<f32>> = Vec::new();
+        for (tok, &(t0, t1)) in tokens.iter().zip(&spans) {
+            let starts_word = tok.piece.starts_with(' ') || words.is_empty();
+            let trimmed = tok.piece.trim();
+            if trimmed.is_empty() {
+                continue;
+            }
+            let piece = Piece {
+                text: trimmed.to_string(),
+                start_s: t0,
+                end_s: t1,
+            };
+            match (starts_word, words.last_mut()) {
+                (false, Some(w)) => {
+                    w.text.push_str(trimmed);
+                    w.end_s = w.end_s.max(t1);
+                    w.pieces.push(piece);
+                    if let Some(p) = probs.last_mut() {
+                        p.push(tok.p);
+                    }
                 }
-                match (starts_word, words.last_mut()) {
-                    (false, Some(w)) => {
-                        w.text.push_str(trimmed);
-                        w.end_s = w.end_s.max(t1);
-                        if let Some(p) = probs.last_mut() {
-                            p.push(data.p);
-                        }
-                    }
-                    _ => {
-                        words.push(Word {
-                            text: trimmed.to_string(),
-                            start_s: t0,
-                            end_s: t1.max(t0),
-                            probability: 0.0,
-                        });
-                        probs.push(vec![data.p]);
-                    }
+                _ => {
+                    words.push(Word {
+                        text: trimmed.to_string(),
+                        start_s: t0,
+                        end_s: t1,
+                        probability: 0.0,
+                        pieces: vec![piece],
+                    });
+                    probs.push(vec![tok.p]);
                 }
             }
         }
         for (w, p) in words.iter_mut().zip(&probs) {
             w.probability = f64::from(p.iter().sum::<f32>()) / p.len().max(1) as f64;
+            // Token times matter only where digit groups are to be timed.
+            if w.pieces.len() < 2 || !w.text.bytes().any(|b| b.is_ascii_digit()) {
+                w.pieces.clear();
+            }
         }
         Ok(Transcript {
             model: self.name.clone(),
             text: text.trim().to_string(),
             words,
         })
+    }
+}
+
+/// One decoded text token with whisper's times.
+struct RawToken {
+    piece: String,
+    t0: f64,
+    t1: f64,
+    /// The DTW alignment time: where the token's sound ends (within a few tens of
+    /// milliseconds on speech, where `t0`/`t1` can stray by seconds).
+    dtw: Option<f64>,
+    p: f32,
+}
+
+/// The longest a token is taken to last per digit or, for words, at least; seconds. When the
+/// alignment leaves a longer gap before a token, the gap is a pause and the token starts this
+/// long before its end.
+const MAX_TOKEN_S: f64 = 0.6;
+
+/// The longest `piece` is taken to last: [`MAX_TOKEN_S`] per digit ("70" is two spoken words),
+/// and for words 90 ms per letter, at least [`MAX_TOKEN_S`].
+fn max_token_s(piece: &str) -> f64 {
+    let digits = piece.bytes().filter(u8::is_ascii_digit).count();
+    let letters = piece.chars().filter(|c| c.is_alphabetic()).count();
+    (MAX_TOKEN_S * digits.max(1) as f64).max(0.09 * letters as f64)
+}
+
+/// Each token's `(start, end)`, seconds. With DTW alignment times (which mark where a token's
+/// sound ends) a token runs from the previous token's alignment time to its own, at most
+/// [`max_token_s`]. Punctuation has no sound of its own: the alignment often hands it the
+/// start of the next word's, so punctuation gets an empty span and the word after it starts
+/// where the word before it ended. Without alignment times whisper's `t0`/`t1` are used as
+/// they are. Times never go backwards.
+fn token_spans(tokens: &[RawToken]) -> Vec<(f64, f64)> {
+    if tokens.is_empty() || tokens.iter().any(|t| t.dtw.is_none()) {
+        return tokens.iter().map(|t| (t.t0, t.t1.max(t.t0))).collect();
+    }
+    let mut out = Vec::with_capacity(tokens.len());
+    let mut prev_end: Option<f64> = None;
+    for t in tokens {
+        let floor = prev_end.unwrap_or(0.0);
+        if !t.piece.chars().any(char::is_alphanumeric) {
+            out.push((floor, floor));
+            continue;
+        }
+        let end = t.dtw.unwrap_or(t.t1).max(floor);
+        let longest = max_token_s(&t.piece);
+        let start = match prev_end {
+            Some(p) => p.max(end - longest),
+            None if t.t0 < end => t.t0.max(end - longest),
+            None => (end - longest).max(0.0),
+        };
+        out.push((start, end));
+        prev_end = Some(end);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tok(piece: &str, t0: f64, t1: f64, dtw: Option<f64>) -> RawToken {
+        RawToken {
+            piece: piece.to_string(),
+            t0,
+            t1,
+            dtw,
+            p: 1.0,
+        }
+    }
+
+    #[test]
+    fn alignment_times_end_tokens_and_start_the_next() {
+        let toks = [
+            tok(" call", 5.99, 5.99, Some(4.26)),
+            tok(" at", 6.04, 6.04, Some(4.52)),
+            tok(" 8", 6.06, 6.11, Some(4.94)),
+            tok(" 50", 6.11, 6.26, Some(6.16)),
+            tok("-", 6.3, 6.3, Some(7.0)),
+            tok("36", 6.3, 6.4, Some(7.1)),
+        ];
+        let spans = token_spans(&toks);
+        assert!((spans[1].0 - 4.26).abs() < 1e-9 && (spans[1].1 - 4.52).abs() < 1e-9);
+        assert!((spans[2].0 - 4.52).abs() < 1e-9 && (spans[2].1 - 4.94).abs() < 1e-9);
+        // A gap longer than a token is a pause: the token starts at most MAX_TOKEN_S per digit
+        // before its end.
+        assert!((spans[3].0 - (6.16 - 2.0 * MAX_TOKEN_S)).abs() < 1e-9);
+        // Punctuation is empty and the next token starts where the last word ended.
+        assert_eq!(spans[4], (6.16, 6.16));
+        assert!((spans[5].0 - 6.16).abs() < 1e-9 && (spans[5].1 - 7.1).abs() < 1e-9);
+        // The first token starts MAX_TOKEN_S before its end when whisper's t0 is no help.
+        assert!((spans[0].0 - (4.26 - MAX_TOKEN_S)).abs() < 1e-9);
+        let first = token_spans(&[tok(" John", 0.49, 3.06, Some(0.72))]);
+        assert_eq!(first, vec![(0.49, 0.72)]);
+    }
+
+    #[test]
+    fn without_alignment_times_whisper_times_are_kept() {
+        let toks = [tok(" a", 1.0, 1.2, None), tok(" b", 1.2, 1.1, Some(2.0))];
+        assert_eq!(token_spans(&toks), vec![(1.0, 1.2), (1.2, 1.2)]);
+        assert!(token_spans(&[]).is_empty());
     }
 }
