@@ -4,23 +4,49 @@
 //! cargo run --release --example analyze -- [OPTIONS] <WAV>...
 //! ```
 //! Exit status: 0 when every input was analysed, 1 when any failed (the others are still
-//! reported), 2 for a usage error.
+//! reported), 2 for a usage error (including a bad rulebook or expected number).
+//!
+//! With `--campaign` the files are messages to one prospect, oldest first: each report after
+//! the first carries its `campaign.variation` verdict against the one before, and a summary
+//! follows (with `--json`, one more line: `{"campaign": {...}}`).
 
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::Parser;
-use voicemail_coach::report::Report;
-use voicemail_coach::{Analyzer, ErrorRecord, Options, RateOptions};
+use voicemail_coach::campaign::{self, Campaign};
+use voicemail_coach::report::{Advice, Report, Verdict};
+use voicemail_coach::rules::WERTH;
+use voicemail_coach::{Analyzer, Context, ErrorRecord, Options, RateOptions, Rulebook};
 
-/// Measure recorded voicemails: length, pauses, speaking rate, pitch.
+/// Judge recorded sales voicemails against the trainers' advice: length, pace, name and number,
+/// pitch, content.
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
     /// WAV files to analyse.
-    #[arg(required = true)]
+    #[arg(required_unless_present = "print_rulebook")]
     files: Vec<PathBuf>,
+    /// The callback number the caller meant to leave (any notation, e.g. 850-936-7028).
+    #[arg(long, value_name = "DIGITS")]
+    expect_number: Option<String>,
+    /// The caller's name, to find where it is said even when the transcript mishears it.
+    #[arg(long, value_name = "NAME")]
+    caller_name: Option<String>,
+    /// The caller's usual median pitch, Hz (judges `pitch.baseline`).
+    #[arg(long, value_name = "HZ")]
+    pitch_baseline: Option<f64>,
+    /// A rulebook (TOML, or JSON by the .json extension) overriding thresholds or switching
+    /// rules off.
+    #[arg(long, value_name = "FILE")]
+    rulebook: Option<PathBuf>,
+    /// Print the rulebook in force (defaults, or --rulebook's) as TOML and exit.
+    #[arg(long)]
+    print_rulebook: bool,
+    /// The files are successive messages to one prospect, oldest first: judge their variation.
+    #[arg(long)]
+    campaign: bool,
     /// Print one JSON report per input, one per line.
     #[arg(long)]
     json: bool,
@@ -68,6 +94,27 @@ struct Args {
 
 fn main() -> ExitCode {
     let args = Args::parse();
+    let rulebook = match &args.rulebook {
+        Some(path) => match Rulebook::from_path(path) {
+            Ok(b) => b,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        None => Rulebook::default(),
+    };
+    if args.print_rulebook {
+        print!("{}", rulebook.to_toml());
+        return ExitCode::SUCCESS;
+    }
+    let ctx = match context(&args) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
     let mut options = Options::default();
     options.decode.max_duration_s = args.max_duration;
     options.prosody.min_pause_s = args.min_pause;
@@ -78,6 +125,7 @@ fn main() -> ExitCode {
     options.rate.smoothing_s = args.smoothing;
     options.rate.bands = args.bands;
     options.rate.top_bands = args.top_bands;
+    options.rulebook = rulebook;
     let analyzer = match Analyzer::new(options) {
         Ok(a) => a,
         Err(e) => {
@@ -89,16 +137,16 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = false;
+    let mut kept: Vec<Report> = Vec::new();
     for path in &args.files {
         let name = path.display().to_string();
-        let line = match analyzer.analyze_path(path) {
-            Ok(report) => {
-                if args.json {
-                    serde_json::to_string(&report).map_err(|e| e.to_string())
-                } else {
-                    Ok(human(&report))
-                }
+        let line = match analyzer.analyze_path_with(path, &ctx) {
+            Ok(report) if args.campaign => {
+                // Printed once the whole campaign is judged.
+                kept.push(report);
+                continue;
             }
+            Ok(report) => render(&report, args.json),
             Err(e) => {
                 failed = true;
                 if args.json {
@@ -110,16 +158,29 @@ fn main() -> ExitCode {
                 }
             }
         };
-        let written = match line {
-            Ok(l) => writeln!(out, "{l}"),
-            Err(e) => {
-                failed = true;
-                eprintln!("error: {name}: could not serialise the report: {e}");
-                continue;
+        if !emit(&mut out, &name, line, &mut failed) {
+            return ExitCode::from(1);
+        }
+    }
+    if args.campaign {
+        let summary = campaign::evaluate(&mut kept, &analyzer.options().rulebook);
+        for report in &kept {
+            if !emit(
+                &mut out,
+                &report.file,
+                render(report, args.json),
+                &mut failed,
+            ) {
+                return ExitCode::from(1);
             }
+        }
+        let line = if args.json {
+            serde_json::to_string(&serde_json::json!({ "campaign": summary }))
+                .map_err(|e| e.to_string())
+        } else {
+            Ok(human_campaign(&summary))
         };
-        if written.is_err() {
-            // Stdout closed (e.g. piped into `head`): nothing more to do.
+        if !emit(&mut out, "campaign", line, &mut failed) {
             return ExitCode::from(1);
         }
     }
@@ -127,6 +188,41 @@ fn main() -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The facts given on the command line.
+fn context(args: &Args) -> voicemail_coach::Result<Context> {
+    let mut ctx = Context::new();
+    if let Some(n) = &args.expect_number {
+        ctx = ctx.expect_number(n)?;
+    }
+    if let Some(name) = &args.caller_name {
+        ctx = ctx.caller_name(name.clone());
+    }
+    if let Some(hz) = args.pitch_baseline {
+        ctx = ctx.pitch_baseline_hz(hz)?;
+    }
+    Ok(ctx)
+}
+
+fn render(report: &Report, json: bool) -> Result<String, String> {
+    if json {
+        serde_json::to_string(report).map_err(|e| e.to_string())
+    } else {
+        Ok(human(report))
+    }
+}
+
+/// Writes one output line; false when stdout is closed (e.g. piped into `head`).
+fn emit(out: &mut impl Write, name: &str, line: Result<String, String>, failed: &mut bool) -> bool {
+    match line {
+        Ok(l) => writeln!(out, "{l}").is_ok(),
+        Err(e) => {
+            *failed = true;
+            eprintln!("error: {name}: could not serialise the report: {e}");
+            true
+        }
     }
 }
 
@@ -197,6 +293,8 @@ fn human(r: &Report) -> String {
         .count();
     let mut o = String::new();
     o += &format!("== {}\n", r.file);
+    o += &verdicts(&r.advice);
+    o += &details(r);
     o += &format!(
         "audio     {} Hz, {} ch, {}, {:.2} s\n",
         r.audio.sample_rate_hz, r.audio.channels, r.audio.encoding, r.audio.duration_s
@@ -258,6 +356,141 @@ fn human(r: &Report) -> String {
         r.timings_ms.rate,
         opt(r.timings_ms.transcribe, "ms", 1),
         r.timings_ms.total
+    );
+    o += &format!(
+        "\n(Some trainers would not leave this message at all: {WERTH}, argues for calling back\n\
+         instead of leaving voicemail.)"
+    );
+    o
+}
+
+/// `m:ss.s` for a time in seconds.
+fn clock(t: f64) -> String {
+    let t = t.max(0.0);
+    let m = (t / 60.0).floor();
+    format!("{}:{:04.1}", m as u64, t - 60.0 * m)
+}
+
+/// The verdicts, worst first: what to change, with the times to listen to, then what passed.
+fn verdicts(advice: &[Advice]) -> String {
+    let mut sorted: Vec<&Advice> = advice.iter().collect();
+    // Stable: within a verdict, the rulebook's order (most important first).
+    sorted.sort_by_key(|a| std::cmp::Reverse(a.verdict.severity()));
+    let mut o = String::new();
+    let to_fix = sorted
+        .iter()
+        .filter(|a| matches!(a.verdict, Verdict::Fail | Verdict::Warn))
+        .count();
+    if to_fix == 0 {
+        o += "verdict   nothing to change: every rule that could be judged passes\n";
+    } else {
+        o += &format!("verdict   {to_fix} thing(s) to change, most important first:\n");
+    }
+    for a in sorted
+        .iter()
+        .filter(|a| matches!(a.verdict, Verdict::Fail | Verdict::Warn))
+    {
+        let tag = if a.verdict == Verdict::Fail {
+            "FAIL"
+        } else {
+            "warn"
+        };
+        o += &format!("  {tag} {:<24} {}\n", a.rule, a.message);
+        let listen: Vec<String> = a
+            .evidence
+            .iter()
+            .take(4)
+            .map(|s| format!("{}-{}", clock(s.start_s), clock(s.end_s)))
+            .collect();
+        let mut line = format!("       target: {}", a.target);
+        if !listen.is_empty() {
+            line += &format!("; listen at {}", listen.join(", "));
+        }
+        o += &format!("{line}\n       source: {}\n", a.source);
+    }
+    let passed: Vec<&str> = sorted
+        .iter()
+        .filter(|a| a.verdict == Verdict::Pass)
+        .map(|a| a.rule.as_str())
+        .collect();
+    if !passed.is_empty() {
+        o += &format!("  pass {}\n", passed.join(", "));
+    }
+    let na: Vec<&str> = sorted
+        .iter()
+        .filter(|a| a.verdict == Verdict::NotApplicable)
+        .map(|a| a.rule.as_str())
+        .collect();
+    if !na.is_empty() {
+        o += &format!("  n/a  {}\n", na.join(", "));
+    }
+    o
+}
+
+/// The name, the numbers and their pacing.
+fn details(r: &Report) -> String {
+    let mut o = String::new();
+    if let Some(i) = &r.introduction {
+        o += &format!(
+            "name      \"{}\" at {}-{}, {}\n",
+            i.name,
+            clock(i.start_s),
+            clock(i.end_s),
+            opt(r.pacing.name_sps, "syll/s", 1)
+        );
+    }
+    for n in &r.phone_numbers {
+        let groups: Vec<String> = n.groups.iter().map(|g| g.digits.clone()).collect();
+        let gaps: Vec<String> = n.group_gaps_s.iter().map(|g| format!("{g:.2}")).collect();
+        o += &format!(
+            "number    {} (\"{}\") at {}-{}, {:.1} digits/s, groups {}{}{}\n",
+            n.digits,
+            n.text,
+            clock(n.start_s),
+            clock(n.end_s),
+            n.digits_per_second,
+            groups.join("-"),
+            if gaps.is_empty() {
+                String::new()
+            } else {
+                format!(" with pauses {} s", gaps.join(", "))
+            },
+            match n.matches_expected {
+                Some(true) => ", as expected".to_string(),
+                Some(false) => format!(
+                    ", NOT the expected number ({} digit(s) differ)",
+                    n.differences.len()
+                ),
+                None => String::new(),
+            }
+        );
+    }
+    if r.pacing.ratio.is_some() {
+        o += &format!(
+            "pacing    name and number {} against {} for the rest\n",
+            opt(r.pacing.details_sps, "syll/s", 1),
+            opt(r.pacing.rest_sps, "syll/s", 1)
+        );
+    }
+    o
+}
+
+fn human_campaign(c: &Campaign) -> String {
+    let mut o = String::from("== campaign\n");
+    for p in &c.pairs {
+        o += &format!(
+            "  {} after {}: {}\n",
+            p.file,
+            p.previous,
+            p.similarity.map_or("n/a".to_string(), |s| format!(
+                "{:.0} % the same words",
+                s * 100.0
+            ))
+        );
+    }
+    o += &format!(
+        "  {:?}: {}\n  source: {}",
+        c.variation.verdict, c.variation.message, c.variation.source
     );
     o
 }
