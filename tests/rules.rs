@@ -1,0 +1,562 @@
+//! Every rule of the rulebook made to pass and made to fail (or warn) on a real recording's
+//! report with one measurement changed at a time, user rulebooks changing verdicts, and
+//! malformed rulebooks refused with a clear error. No model is needed: the words are given.
+
+use voicemail_coach::content::Introduction;
+use voicemail_coach::pitch::PhraseEnding;
+use voicemail_coach::report::{DigitGroup, PhoneNumber, Report, Transcript, Verdict, Word};
+use voicemail_coach::rules::{self, RULES};
+use voicemail_coach::{Analyzer, Context, Error, Options, Rulebook};
+
+fn fixture(rel: &str) -> String {
+    format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The acoustic report of a real 8 kHz message (Clark's, slow), no transcript.
+fn base() -> Report {
+    let a = Analyzer::new(Options::default()).expect("analyzer");
+    a.analyze_path(fixture("voicemail/clark-slow.wav"))
+        .expect("analysed")
+}
+
+/// Gives the report a transcript: `text`'s words evenly over `from_s..to_s`.
+fn say(r: &mut Report, text: &str, from_s: f64, to_s: f64) {
+    let ws: Vec<&str> = text.split_whitespace().collect();
+    let step = (to_s - from_s) / ws.len().max(1) as f64;
+    let words = ws
+        .iter()
+        .enumerate()
+        .map(|(k, w)| Word {
+            text: w.to_string(),
+            start_s: from_s + step * k as f64,
+            end_s: from_s + step * (k + 1) as f64,
+            probability: 0.9,
+            pieces: Vec::new(),
+        })
+        .collect();
+    r.transcript = Some(Transcript {
+        model: "given".into(),
+        text: text.into(),
+        words,
+    });
+}
+
+/// A number said in groups of 3-3-4 (or one group without `gaps`), the groups filling the span
+/// around the given pauses.
+fn number(digits: &str, start_s: f64, end_s: f64, gaps: &[f64]) -> PhoneNumber {
+    let sizes: Vec<usize> = if gaps.is_empty() {
+        vec![digits.len()]
+    } else {
+        let mut s = vec![3; gaps.len()];
+        s.push(digits.len() - 3 * gaps.len());
+        s
+    };
+    let speaking = end_s - start_s - gaps.iter().sum::<f64>();
+    let mut groups = Vec::new();
+    let (mut t, mut at) = (start_s, 0);
+    for (k, &size) in sizes.iter().enumerate() {
+        let len = speaking * size as f64 / digits.len() as f64;
+        groups.push(DigitGroup {
+            digits: digits[at..at + size].into(),
+            start_s: t,
+            end_s: t + len,
+        });
+        t += len + gaps.get(k).copied().unwrap_or(0.0);
+        at += size;
+    }
+    PhoneNumber {
+        digits: digits.into(),
+        text: digits.into(),
+        start_s,
+        end_s,
+        digits_per_second: digits.len() as f64 / (end_s - start_s),
+        groups,
+        matches_expected: None,
+        group_gaps_s: gaps.to_vec(),
+        extension: None,
+        repeat_of: None,
+        differences: Vec::new(),
+    }
+}
+
+fn verdict_with(r: &Report, rule: &str, book: &Rulebook, ctx: &Context) -> Verdict {
+    rules::evaluate(r, book, ctx)
+        .into_iter()
+        .find(|a| a.rule == rule)
+        .unwrap_or_else(|| panic!("no {rule} verdict"))
+        .verdict
+}
+
+fn verdict(r: &Report, rule: &str) -> Verdict {
+    verdict_with(r, rule, &Rulebook::default(), &Context::new())
+}
+
+const GOOD: &str = "John, this is Steve Clark. As soon as you get a minute, please give me a call \
+                    at 850-936-7028.";
+
+/// A report that passes the rules on words: a name early, a number, 20 words in 8 s.
+fn good() -> Report {
+    let mut r = base();
+    let start = r.speech.start_s.expect("speech");
+    say(&mut r, GOOD, start, start + 8.0);
+    r.speech.end_s = Some(start + 8.0);
+    r.rate.words_per_minute = Some(150.0);
+    r.introduction = Some(Introduction {
+        cue: "this is".into(),
+        name: "Steve Clark".into(),
+        start_s: start + 1.0,
+        end_s: start + 1.8,
+        first_word: 3,
+        words: 2,
+    });
+    r.phone_numbers = vec![number("8509367028", start + 5.0, start + 9.0, &[0.5, 0.5])];
+    r.pacing.ratio = Some(0.6);
+    r.pacing.details_sps = Some(3.0);
+    r.pacing.rest_sps = Some(5.0);
+    r
+}
+
+#[test]
+fn every_rule_is_tested_here() {
+    let tested = [
+        "length.max",
+        "length.min",
+        "rate.overall",
+        "rate.details",
+        "number.pace",
+        "number.present",
+        "number.matches",
+        "name.early",
+        "pitch.confident",
+        "pitch.warm",
+        "pitch.baseline",
+        "level",
+        "opening.dead_air",
+        "content.pitch",
+        "content.cliches",
+        "content.referral",
+        "content.callback_promise",
+        "content.fillers",
+        "campaign.variation",
+    ];
+    let ids: Vec<&str> = RULES.iter().map(|r| r.id).collect();
+    assert_eq!(ids, tested);
+    for rule in RULES {
+        assert!(!rule.source.is_empty(), "{} has no source", rule.id);
+    }
+}
+
+#[test]
+fn length_max() {
+    let mut r = good();
+    let start = r.speech.start_s.expect("speech");
+    r.speech.end_s = Some(start + 18.0);
+    assert_eq!(verdict(&r, "length.max"), Verdict::Pass);
+    r.speech.end_s = Some(start + 25.0);
+    assert_eq!(verdict(&r, "length.max"), Verdict::Warn);
+    r.speech.end_s = Some(start + 45.0);
+    assert_eq!(verdict(&r, "length.max"), Verdict::Fail);
+}
+
+#[test]
+fn length_min() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "length.min"), Verdict::Pass);
+    // No name and no number: too cryptic.
+    r.introduction = None;
+    r.phone_numbers.clear();
+    assert_eq!(verdict(&r, "length.min"), Verdict::Warn);
+    let mut r = good();
+    let start = r.speech.start_s.expect("speech");
+    r.speech.end_s = Some(start + 3.0);
+    assert_eq!(verdict(&r, "length.min"), Verdict::Warn);
+}
+
+#[test]
+fn rate_overall() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "rate.overall"), Verdict::Pass);
+    r.rate.words_per_minute = Some(170.0);
+    assert_eq!(verdict(&r, "rate.overall"), Verdict::Warn);
+    r.rate.words_per_minute = Some(200.0);
+    assert_eq!(verdict(&r, "rate.overall"), Verdict::Fail);
+    // Without a transcript the acoustic syllable rate is judged.
+    let mut r = base();
+    r.rate.speech_rate_sps = Some(3.5);
+    assert_eq!(verdict(&r, "rate.overall"), Verdict::Pass);
+    r.rate.speech_rate_sps = Some(5.0);
+    assert_eq!(verdict(&r, "rate.overall"), Verdict::Fail);
+}
+
+#[test]
+fn rate_details() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "rate.details"), Verdict::Pass);
+    r.pacing.ratio = Some(0.78);
+    assert_eq!(verdict(&r, "rate.details"), Verdict::Warn);
+    r.pacing.ratio = Some(1.1);
+    assert_eq!(verdict(&r, "rate.details"), Verdict::Fail);
+    // Rules needing words are not applicable without a transcript.
+    r.transcript = None;
+    assert_eq!(verdict(&r, "rate.details"), Verdict::NotApplicable);
+}
+
+#[test]
+fn number_pace() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "number.pace"), Verdict::Pass);
+    let start = r.speech.start_s.expect("speech");
+    // 10 digits in 2.5 s: 4 digits/s.
+    r.phone_numbers = vec![number("8509367028", start + 5.0, start + 7.5, &[0.5, 0.5])];
+    assert_eq!(verdict(&r, "number.pace"), Verdict::Fail);
+    // Slow enough but run together: no pause between the groups, or no groups at all.
+    r.phone_numbers = vec![number("8509367028", start + 5.0, start + 9.0, &[0.05, 0.5])];
+    assert_eq!(verdict(&r, "number.pace"), Verdict::Warn);
+    r.phone_numbers = vec![number("8509367028", start + 5.0, start + 9.0, &[])];
+    assert_eq!(verdict(&r, "number.pace"), Verdict::Warn);
+}
+
+#[test]
+fn number_present() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "number.present"), Verdict::Pass);
+    r.phone_numbers.clear();
+    assert_eq!(verdict(&r, "number.present"), Verdict::Fail);
+    // A dated callback promise stands in for a number.
+    let start = r.speech.start_s.expect("speech");
+    say(
+        &mut r,
+        "Jane, this is Colleen Francis. I'll try to reach you again on Tuesday at 10 a.m.",
+        start,
+        start + 6.0,
+    );
+    assert_eq!(verdict(&r, "number.present"), Verdict::Pass);
+}
+
+#[test]
+fn number_matches() {
+    let mut r = good();
+    let meant = Context::new().expect_number("850-936-7028").expect("valid");
+    let book = Rulebook::default();
+    r.phone_numbers[0].matches_expected = Some(true);
+    assert_eq!(
+        verdict_with(&r, "number.matches", &book, &meant),
+        Verdict::Pass
+    );
+    r.phone_numbers[0].digits = "8509367029".into();
+    r.phone_numbers[0].matches_expected = Some(false);
+    r.phone_numbers[0].differences =
+        voicemail_coach::numbers::compare_digits("8509367028", "8509367029");
+    assert_eq!(
+        verdict_with(&r, "number.matches", &book, &meant),
+        Verdict::Fail
+    );
+    // Without an expected number there is nothing to match.
+    assert_eq!(verdict(&r, "number.matches"), Verdict::NotApplicable);
+}
+
+#[test]
+fn name_early() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "name.early"), Verdict::Pass);
+    let start = r.speech.start_s.expect("speech");
+    if let Some(i) = r.introduction.as_mut() {
+        i.start_s = start + 12.0;
+        i.end_s = start + 13.0;
+    }
+    assert_ne!(verdict(&r, "name.early"), Verdict::Pass);
+    r.introduction = None;
+    assert_eq!(verdict(&r, "name.early"), Verdict::Fail);
+}
+
+fn ending(start_s: f64, terminal_st: f64) -> PhraseEnding {
+    PhraseEnding {
+        start_s,
+        end_s: start_s + 0.5,
+        terminal_st: Some(terminal_st),
+    }
+}
+
+#[test]
+fn pitch_confident() {
+    let mut r = good();
+    r.pitch.phrases = vec![ending(1.0, -3.0), ending(3.0, -1.0), ending(5.0, 4.0)];
+    assert_eq!(verdict(&r, "pitch.confident"), Verdict::Pass);
+    r.pitch.phrases = vec![ending(1.0, 3.0), ending(3.0, -1.0), ending(5.0, 4.0)];
+    assert_eq!(verdict(&r, "pitch.confident"), Verdict::Fail);
+}
+
+#[test]
+fn pitch_warm() {
+    let mut r = good();
+    r.pitch.summary.stdev_st = Some(3.0);
+    assert_eq!(verdict(&r, "pitch.warm"), Verdict::Pass);
+    r.pitch.summary.stdev_st = Some(1.7);
+    assert_eq!(verdict(&r, "pitch.warm"), Verdict::Warn);
+    r.pitch.summary.stdev_st = Some(0.8);
+    assert_eq!(verdict(&r, "pitch.warm"), Verdict::Fail);
+}
+
+#[test]
+fn pitch_baseline() {
+    let mut r = good();
+    let book = Rulebook::default();
+    r.pitch.summary.median_hz = Some(180.0);
+    let usual = Context::new().pitch_baseline_hz(190.0).expect("valid");
+    assert_eq!(
+        verdict_with(&r, "pitch.baseline", &book, &usual),
+        Verdict::Pass
+    );
+    // Four semitones above the caller's usual pitch.
+    r.pitch.summary.median_hz = Some(190.0 * 2f64.powf(4.0 / 12.0));
+    assert_eq!(
+        verdict_with(&r, "pitch.baseline", &book, &usual),
+        Verdict::Fail
+    );
+    assert_eq!(verdict(&r, "pitch.baseline"), Verdict::NotApplicable);
+}
+
+#[test]
+fn level() {
+    let mut r = good();
+    r.level.speech_dbfs = Some(-22.0);
+    r.level.snr_db = Some(40.0);
+    r.level.clipped_runs = 0;
+    assert_eq!(verdict(&r, "level"), Verdict::Pass);
+    r.level.speech_dbfs = Some(-45.0);
+    assert_eq!(verdict(&r, "level"), Verdict::Warn);
+    r.level.speech_dbfs = Some(-22.0);
+    r.level.clipped_runs = 12;
+    assert_eq!(verdict(&r, "level"), Verdict::Fail);
+}
+
+#[test]
+fn opening_dead_air() {
+    let mut r = good();
+    r.speech.leading_silence_s = Some(0.5);
+    assert_eq!(verdict(&r, "opening.dead_air"), Verdict::Pass);
+    r.speech.leading_silence_s = Some(2.0);
+    assert_eq!(verdict(&r, "opening.dead_air"), Verdict::Warn);
+    r.speech.leading_silence_s = Some(4.0);
+    assert_eq!(verdict(&r, "opening.dead_air"), Verdict::Fail);
+}
+
+#[test]
+fn content_pitch() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "content.pitch"), Verdict::Pass);
+    let start = r.speech.start_s.expect("speech");
+    say(
+        &mut r,
+        "Hello Mr. Prospect, this is John Smith with Technology Incorporated, a national provider \
+         of communication services.",
+        start,
+        start + 7.0,
+    );
+    assert_ne!(verdict(&r, "content.pitch"), Verdict::Pass);
+}
+
+#[test]
+fn content_cliches() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "content.cliches"), Verdict::Pass);
+    let start = r.speech.start_s.expect("speech");
+    say(
+        &mut r,
+        "Just touching base about an exciting opportunity. Please call me back at your earliest \
+         convenience and have a great day.",
+        start,
+        start + 8.0,
+    );
+    assert_eq!(verdict(&r, "content.cliches"), Verdict::Fail);
+}
+
+#[test]
+fn content_referral() {
+    // Informational: a referral passes; none is not applicable, or a warning when the user's
+    // rulebook asks for one.
+    let mut r = good();
+    assert_eq!(verdict(&r, "content.referral"), Verdict::NotApplicable);
+    let book = Rulebook::from_toml_str("[rules.\"content.referral\"]\nwarn_when_absent = true")
+        .expect("valid");
+    assert_eq!(
+        verdict_with(&r, "content.referral", &book, &Context::new()),
+        Verdict::Warn
+    );
+    let start = r.speech.start_s.expect("speech");
+    say(
+        &mut r,
+        "I was talking to Paul Smith in marketing yesterday and he asked that I call you.",
+        start,
+        start + 5.0,
+    );
+    assert_eq!(verdict(&r, "content.referral"), Verdict::Pass);
+}
+
+#[test]
+fn content_callback_promise() {
+    let mut r = good();
+    let start = r.speech.start_s.expect("speech");
+    say(
+        &mut r,
+        "Sorry I missed you today, but I'll try to reach you again on Tuesday at 10 a.m.",
+        start,
+        start + 5.0,
+    );
+    assert_eq!(verdict(&r, "content.callback_promise"), Verdict::Pass);
+    say(&mut r, "I'll call you again sometime.", start, start + 2.0);
+    assert_eq!(verdict(&r, "content.callback_promise"), Verdict::Warn);
+}
+
+#[test]
+fn content_fillers() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "content.fillers"), Verdict::Pass);
+    let start = r.speech.start_s.expect("speech");
+    say(
+        &mut r,
+        "Um, hi, uh, this is, um, Steve, er, Clark and, uh, please call me.",
+        start,
+        start + 8.0,
+    );
+    assert_eq!(verdict(&r, "content.fillers"), Verdict::Fail);
+}
+
+#[test]
+fn campaign_variation() {
+    let book = Rulebook::default();
+    let mut first = good();
+    first.file = "monday.wav".into();
+    let mut same = good();
+    same.file = "wednesday.wav".into();
+    let mut fresh = good();
+    fresh.file = "friday.wav".into();
+    let start = fresh.speech.start_s.expect("speech");
+    say(
+        &mut fresh,
+        "Hello Peter, Paul Smith suggested I call you about the conference in March; I'll try \
+         you again Thursday morning.",
+        start,
+        start + 8.0,
+    );
+    // A single recording cannot be judged.
+    assert_eq!(
+        verdict(&first, "campaign.variation"),
+        Verdict::NotApplicable
+    );
+    let mut two = vec![first.clone(), same];
+    let c = voicemail_coach::campaign::evaluate(&mut two, &book);
+    assert_eq!(c.variation.verdict, Verdict::Fail);
+    let mut varied = vec![first, fresh];
+    let c = voicemail_coach::campaign::evaluate(&mut varied, &book);
+    assert_eq!(c.variation.verdict, Verdict::Pass);
+    assert!(c.pairs[0].similarity.expect("both transcribed") < 0.7);
+}
+
+#[test]
+fn a_user_rulebook_changes_verdicts() {
+    let dir = std::env::temp_dir().join(format!("vmc-rulebook-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let mut r = good();
+    let start = r.speech.start_s.expect("speech");
+    r.speech.end_s = Some(start + 24.0);
+    assert_eq!(verdict(&r, "length.max"), Verdict::Warn);
+
+    // TOML: a looser length limit passes the same message; fillers switched off.
+    let toml = dir.join("team.toml");
+    std::fs::write(
+        &toml,
+        "[rules.\"length.max\"]\npass_max_s = 25.0\nwarn_max_s = 35.0\n\n\
+         [rules.\"content.fillers\"]\nenabled = false\n",
+    )
+    .expect("write");
+    let book = Rulebook::from_path(&toml).expect("valid rulebook");
+    let advice = rules::evaluate(&r, &book, &Context::new());
+    assert_eq!(
+        verdict_with(&r, "length.max", &book, &Context::new()),
+        Verdict::Pass
+    );
+    assert!(advice.iter().all(|a| a.rule != "content.fillers"));
+
+    // JSON: a stricter number pace fails a number that passes by default.
+    let json = dir.join("strict.json");
+    std::fs::write(
+        &json,
+        r#"{"rules": {"number.pace": {"max_digits_per_second": 1.5, "warn_max_digits_per_second": 2.0}}}"#,
+    )
+    .expect("write");
+    let strict = Rulebook::from_path(&json).expect("valid rulebook");
+    assert_eq!(verdict(&r, "number.pace"), Verdict::Pass);
+    assert_eq!(
+        verdict_with(&r, "number.pace", &strict, &Context::new()),
+        Verdict::Fail
+    );
+
+    // Through the analyzer: the options' rulebook judges the report.
+    let mut options = Options::default();
+    options.rulebook =
+        Rulebook::from_toml_str("[rules.\"length.max\"]\npass_max_s = 5.0\nwarn_max_s = 6.0")
+            .expect("valid");
+    let strict_analyzer = Analyzer::new(options).expect("analyzer");
+    let report = strict_analyzer
+        .analyze_path(fixture("voicemail/clark-slow.wav"))
+        .expect("analysed");
+    let default_report = base();
+    let v = |r: &Report| {
+        r.advice
+            .iter()
+            .find(|a| a.rule == "length.max")
+            .expect("judged")
+            .verdict
+    };
+    assert_eq!(v(&default_report), Verdict::Pass);
+    assert_eq!(v(&report), Verdict::Fail);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn malformed_rulebooks_are_refused_with_a_clear_error() {
+    let cases = [
+        (
+            "[rules.\"length.maximum\"]\npass_max_s = 25.0",
+            "length.maximum",
+        ),
+        ("[rules.\"length.max\"]\npass_max = 25.0", "pass_max"),
+        (
+            "[rules.\"length.max\"]\npass_max_s = \"long\"",
+            "pass_max_s",
+        ),
+        ("[rules.\"length.max\"]\npass_max_s = -4.0", "pass_max_s"),
+        // The pass limit above the warn limit.
+        ("[rules.\"length.max\"]\npass_max_s = 40.0", "warn_max_s"),
+        ("[rules.\"content.fillers\"]\nenabled = \"no\"", "enabled"),
+        (
+            "[rules.\"content.fillers\"]\nphrases = [\"um\", \"\"]",
+            "phrases",
+        ),
+        ("[rulez]\n", "rulez"),
+        ("[rules.\"length.max\"\npass_max_s = 1", "TOML"),
+    ];
+    for (text, named) in cases {
+        match Rulebook::from_toml_str(text) {
+            Err(e @ Error::Rulebook { .. }) => {
+                let msg = e.to_string();
+                assert!(
+                    msg.to_lowercase().contains(&named.to_lowercase()),
+                    "{text:?}: {msg}"
+                );
+                assert_eq!(e.kind(), "rulebook");
+            }
+            other => panic!("{text:?}: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        Rulebook::from_json_str(r#"{"rules": {"number.pace": {"min_group_gap_s": "soon"}}}"#),
+        Err(Error::Rulebook { .. })
+    ));
+    // A missing file names the file.
+    match Rulebook::from_path("/nonexistent/team.toml") {
+        Err(e) => assert!(e.to_string().contains("/nonexistent/team.toml"), "{e}"),
+        Ok(_) => panic!("a missing file is an error"),
+    }
+}
