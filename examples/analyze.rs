@@ -488,9 +488,15 @@ fn human_campaign(c: &Campaign) -> String {
             ))
         );
     }
+    let verdict = match c.variation.verdict {
+        Verdict::Pass => "pass",
+        Verdict::Warn => "warn",
+        Verdict::Fail => "FAIL",
+        _ => "n/a",
+    };
     o += &format!(
-        "  {:?}: {}\n  source: {}",
-        c.variation.verdict, c.variation.message, c.variation.source
+        "  {verdict} campaign.variation: {}\n  source: {}",
+        c.variation.message, c.variation.source
     );
     o
 }
