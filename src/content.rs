@@ -111,6 +111,26 @@ const CUES: &[&[&str]] = &[
 /// The cue "is" alone introduces a name only this early (word index).
 const BARE_IS_WITHIN: usize = 2;
 
+impl Introduction {
+    /// The introduction whose name is `words[first..first + n]` (`n` at least 1), said after
+    /// `cue`; trailing punctuation is dropped from the name.
+    fn from_words(cue: String, words: &[Word], first: usize, n: usize) -> Self {
+        let ws = &words[first..first + n];
+        Introduction {
+            cue,
+            name: ws
+                .iter()
+                .map(|w| w.text.trim_end_matches(['.', ',', '?', '!', ';', ':']))
+                .collect::<Vec<_>>()
+                .join(" "),
+            start_s: ws[0].start_s,
+            end_s: ws[n - 1].end_s,
+            first_word: first,
+            words: n,
+        }
+    }
+}
+
 /// Words that end a name.
 const NAME_STOPS: &[&str] = &[
     "from", "with", "at", "of", "calling", "and", "here", "the", "in", "over", "i",
@@ -187,19 +207,7 @@ pub fn find_introduction(words: &[Word], known: Option<&str>) -> Option<Introduc
                 }
                 n += 1;
             }
-            let ws = &words[end..end + n];
-            return Some(Introduction {
-                cue: cue.join(" "),
-                name: ws
-                    .iter()
-                    .map(|w| w.text.trim_end_matches(['.', ',', '?', '!', ';', ':']))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                start_s: ws[0].start_s,
-                end_s: ws[n - 1].end_s,
-                first_word: end,
-                words: n,
-            });
+            return Some(Introduction::from_words(cue.join(" "), words, end, n));
         }
     }
     None
@@ -248,21 +256,7 @@ fn find_known_name(words: &[Word], name: &str) -> Option<Introduction> {
         let first_ok = sounds_like(&norm[i], &pat[0]) || pat.len() > 1;
         (hits >= need && first_ok && sounds_like(&norm[i + pat.len() - 1], &pat[pat.len() - 1])
             || hits == pat.len())
-        .then(|| {
-            let ws = &words[i..i + pat.len()];
-            Introduction {
-                cue: "name".to_string(),
-                name: ws
-                    .iter()
-                    .map(|w| w.text.trim_end_matches(['.', ',', '?', '!', ';', ':']))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-                start_s: ws[0].start_s,
-                end_s: ws[ws.len() - 1].end_s,
-                first_word: i,
-                words: pat.len(),
-            }
-        })
+        .then(|| Introduction::from_words("name".to_string(), words, i, pat.len()))
     })
 }
 

@@ -1330,19 +1330,12 @@ fn judge(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Judged {
                     evidence: spans(&found),
                 };
             }
-            let verdict = if book.flag(id, "warn_when_absent") {
-                Verdict::Warn
-            } else {
-                Verdict::NotApplicable
-            };
-            Judged {
-                verdict,
-                measured: Some(0.0),
+            absent(
+                book,
+                id,
                 target,
-                message: "No referral mentioned: a referral is what makes a stranger call back."
-                    .into(),
-                evidence: Vec::new(),
-            }
+                "No referral mentioned: a referral is what makes a stranger call back.",
+            )
         }
         "content.callback_promise" => {
             let target = "a promised callback day and time (informational)".to_string();
@@ -1378,18 +1371,7 @@ fn judge(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Judged {
                     evidence: spans(&vague),
                 };
             }
-            let verdict = if book.flag(id, "warn_when_absent") {
-                Verdict::Warn
-            } else {
-                Verdict::NotApplicable
-            };
-            Judged {
-                verdict,
-                measured: Some(0.0),
-                target,
-                message: "No callback promised.".into(),
-                evidence: Vec::new(),
-            }
+            absent(book, id, target, "No callback promised.")
         }
         "content.fillers" => {
             let (pass, warn) = (n("pass_max_per_minute"), n("warn_max_per_minute"));
@@ -1427,6 +1409,23 @@ fn judge(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Judged {
             "Judged across several recordings to the same prospect (--campaign).",
         ),
         _ => na(String::new(), "Unknown rule."),
+    }
+}
+
+/// An informational rule with nothing found: not applicable, or a warning when the rulebook
+/// asks for one (`warn_when_absent`).
+fn absent(book: &Rulebook, id: &str, target: String, message: &str) -> Judged {
+    let verdict = if book.flag(id, "warn_when_absent") {
+        Verdict::Warn
+    } else {
+        Verdict::NotApplicable
+    };
+    Judged {
+        verdict,
+        measured: Some(0.0),
+        target,
+        message: message.into(),
+        evidence: Vec::new(),
     }
 }
 
