@@ -10,11 +10,16 @@
 //! the first carries its `campaign.variation` verdict against the one before, and a summary
 //! follows (with `--json`, one more line: `{"campaign": {...}}`).
 
-use std::io::Write;
-use std::path::PathBuf;
+use std::collections::HashSet;
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::time::UNIX_EPOCH;
 
 use clap::Parser;
+use rayon::prelude::*;
+use serde_json::Value;
 use voicemail_coach::campaign::{self, Campaign};
 use voicemail_coach::report::{Advice, Report, Verdict};
 use voicemail_coach::rules::WERTH;
@@ -25,9 +30,23 @@ use voicemail_coach::{Analyzer, Context, ErrorRecord, Options, RateOptions, Rule
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
-    /// WAV files to analyse.
+    /// WAV files to analyse; a folder stands for every *.wav below it (recursively), `-` for a
+    /// list of paths on standard input, one per line.
     #[arg(required_unless_present = "print_rulebook")]
     files: Vec<PathBuf>,
+    /// Files analysed at once (default: the machine's cores). The model is loaded once and
+    /// shared; each file gets its own whisper state and cores / jobs transcription threads.
+    #[arg(long, value_name = "N")]
+    jobs: Option<usize>,
+    /// Also write every result as a JSON line to FILE (appended to with --resume).
+    #[arg(long, value_name = "FILE")]
+    out: Option<PathBuf>,
+    /// Skip the inputs --out already holds a line for (same path, size and modification time).
+    #[arg(long, requires = "out")]
+    resume: bool,
+    /// Write a CSV summary, one row per analysed file: headline figures and verdict counts.
+    #[arg(long, value_name = "FILE")]
+    csv: Option<PathBuf>,
     /// The callback number the caller meant to leave (any notation, e.g. 850-936-7028).
     #[arg(long, value_name = "DIGITS")]
     expect_number: Option<String>,
@@ -133,35 +152,96 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let analyzer = with_transcription(analyzer, &args);
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut failed = false;
-    let mut kept: Vec<Report> = Vec::new();
-    for path in &args.files {
-        let name = path.display().to_string();
-        let line = match analyzer.analyze_path_with(path, &ctx) {
-            Ok(report) if args.campaign => {
-                // Printed once the whole campaign is judged.
-                kept.push(report);
-                continue;
-            }
-            Ok(report) => render(&report, args.json),
+    let inputs = match gather(&args.files) {
+        Ok(v) => v,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let jobs = args
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .max(1);
+    let analyzer = with_transcription(analyzer, &args, jobs);
+    let mut previous: Vec<Value> = Vec::new();
+    let mut done: HashSet<(String, u64, u64)> = HashSet::new();
+    if let (true, Some(path)) = (args.resume, &args.out) {
+        previous = read_lines(path);
+        done = previous.iter().filter_map(stamp_key).collect();
+    }
+    let out_file = match &args.out {
+        Some(path) => match std::fs::OpenOptions::new()
+            .create(true)
+            .append(args.resume)
+            .write(true)
+            .truncate(!args.resume)
+            .open(path)
+        {
+            Ok(f) => Some(f),
             Err(e) => {
-                failed = true;
-                if args.json {
-                    serde_json::to_string(&ErrorRecord::new(name.clone(), &e))
-                        .map_err(|e| e.to_string())
-                } else {
-                    eprintln!("error: {e}");
-                    continue;
-                }
+                eprintln!("error: {}: {e}", path.display());
+                return ExitCode::from(2);
             }
-        };
-        if !emit(&mut out, &name, line, &mut failed) {
-            return ExitCode::from(1);
+        },
+        None => None,
+    };
+    let todo: Vec<(usize, PathBuf, Stamp)> = inputs
+        .into_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let st = Stamp::of(&p);
+            (i, p, st)
+        })
+        .filter(|(_, p, st)| {
+            !done.contains(&(p.display().to_string(), st.size_bytes, st.modified_ns))
+        })
+        .collect();
+    let sink = Mutex::new(Sink {
+        stdout: std::io::stdout(),
+        out_file,
+        failed: false,
+        closed: false,
+        rows: Vec::new(),
+        kept: Vec::new(),
+    });
+    let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    pool.install(|| {
+        todo.par_iter().for_each(|(index, path, stamp)| {
+            if sink.lock().is_ok_and(|s| s.closed) {
+                return;
+            }
+            let result = analyzer.analyze_path_with(path, &ctx);
+            let Ok(mut sink) = sink.lock() else { return };
+            sink.take(*index, path, stamp, result, &args);
+        })
+    });
+    let Ok(sink) = sink.into_inner() else {
+        return ExitCode::from(1);
+    };
+    if sink.closed {
+        return ExitCode::from(1);
+    }
+    let mut failed = sink.failed;
+    if let Some(path) = &args.csv {
+        let mut rows: Vec<Value> = previous;
+        rows.extend(sink.rows);
+        if let Err(e) = write_csv(path, &rows) {
+            eprintln!("error: {}: {e}", path.display());
+            failed = true;
         }
     }
+    let mut kept = sink.kept;
+    kept.sort_by_key(|(i, _)| *i);
+    let mut kept: Vec<Report> = kept.into_iter().map(|(_, r)| r).collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
     if args.campaign {
         let summary = campaign::evaluate(&mut kept, &analyzer.options().rulebook);
         for report in &kept {
@@ -189,6 +269,218 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Expands the inputs: folders into their *.wav files (recursively, sorted), `-` into the paths
+/// on standard input.
+fn gather(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
+    fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
+        let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        paths.sort();
+        for p in paths {
+            if p.is_dir() {
+                walk(&p, out)?;
+            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("wav")) {
+                out.push(p);
+            }
+        }
+        Ok(())
+    }
+    let mut out = Vec::new();
+    for a in args {
+        if a.as_os_str() == "-" {
+            for line in std::io::stdin().lock().lines() {
+                let line = line.map_err(|e| format!("standard input: {e}"))?;
+                let line = line.trim();
+                if !line.is_empty() {
+                    out.push(PathBuf::from(line));
+                }
+            }
+        } else if a.is_dir() {
+            walk(a, &mut out)?;
+        } else {
+            out.push(a.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// What identifies an input for --resume: its size and modification time.
+#[derive(Debug, Clone, Copy, Default)]
+struct Stamp {
+    size_bytes: u64,
+    modified_ns: u64,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Self {
+        let Ok(meta) = std::fs::metadata(path) else {
+            return Self::default();
+        };
+        let modified_ns = meta
+            .modified()
+            .ok()
+            .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+            .map_or(0, |d| u64::try_from(d.as_nanos()).unwrap_or(u64::MAX));
+        Self {
+            size_bytes: meta.len(),
+            modified_ns,
+        }
+    }
+}
+
+/// The resume key of a line written to --out.
+fn stamp_key(line: &Value) -> Option<(String, u64, u64)> {
+    Some((
+        line.get("file")?.as_str()?.to_string(),
+        line.pointer("/input/size_bytes")?.as_u64()?,
+        line.pointer("/input/modified_ns")?.as_u64()?,
+    ))
+}
+
+/// The JSON lines of an earlier --out file (a missing file holds none; a torn last line is
+/// skipped).
+fn read_lines(path: &Path) -> Vec<Value> {
+    std::fs::read_to_string(path)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .collect()
+}
+
+/// Where finished files go, one at a time.
+struct Sink {
+    stdout: std::io::Stdout,
+    out_file: Option<std::fs::File>,
+    failed: bool,
+    /// Standard output was closed: stop.
+    closed: bool,
+    /// The lines written this run, for the CSV.
+    rows: Vec<Value>,
+    /// Campaign reports, printed once all are judged.
+    kept: Vec<(usize, Report)>,
+}
+
+impl Sink {
+    fn take(
+        &mut self,
+        index: usize,
+        path: &Path,
+        stamp: &Stamp,
+        result: voicemail_coach::Result<Report>,
+        args: &Args,
+    ) {
+        let name = path.display().to_string();
+        let value = match &result {
+            Ok(r) => serde_json::to_value(r),
+            Err(e) => serde_json::to_value(ErrorRecord::new(name.clone(), e)),
+        };
+        let mut value = match value {
+            Ok(v) => v,
+            Err(e) => {
+                self.failed = true;
+                eprintln!("error: {name}: could not serialise the report: {e}");
+                return;
+            }
+        };
+        if let Some(obj) = value.as_object_mut() {
+            obj.insert(
+                "input".into(),
+                serde_json::json!({"size_bytes": stamp.size_bytes, "modified_ns": stamp.modified_ns}),
+            );
+        }
+        let line = value.to_string();
+        if let Some(f) = self.out_file.as_mut() {
+            // One write per line: an interrupted run leaves whole lines only.
+            if let Err(e) = f.write_all(format!("{line}\n").as_bytes()) {
+                eprintln!(
+                    "error: {}: {e}",
+                    args.out.as_deref().unwrap_or(Path::new("")).display()
+                );
+                self.failed = true;
+            }
+        }
+        match result {
+            Ok(report) => {
+                self.rows.push(value);
+                if args.campaign {
+                    self.kept.push((index, report));
+                    return;
+                }
+                let text = if args.json { line } else { human(&report) };
+                if writeln!(self.stdout.lock(), "{text}").is_err() {
+                    self.closed = true;
+                }
+            }
+            Err(e) => {
+                self.failed = true;
+                if args.json {
+                    if writeln!(self.stdout.lock(), "{line}").is_err() {
+                        self.closed = true;
+                    }
+                } else {
+                    eprintln!("error: {e}");
+                }
+            }
+        }
+    }
+}
+
+/// One CSV field, quoted when it needs to be.
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// The CSV summary of report lines (error records are left out): one row per file.
+fn write_csv(path: &Path, lines: &[Value]) -> std::io::Result<()> {
+    let mut o = String::from(
+        "file,duration_s,speech_s,words_per_minute,articulation_rate_sps,median_pitch_hz,\
+         number,digits_per_second,fail,warn,pass,not_applicable\n",
+    );
+    let num = |v: Option<&Value>| {
+        v.and_then(Value::as_f64)
+            .map_or(String::new(), |x| format!("{x:.3}"))
+    };
+    for l in lines.iter().filter(|l| l.get("error").is_none()) {
+        let count = |verdict: &str| {
+            l.get("advice")
+                .and_then(Value::as_array)
+                .map_or(0, |a| a.iter().filter(|x| x["verdict"] == verdict).count())
+        };
+        let speech = match (
+            l.pointer("/speech/start_s").and_then(Value::as_f64),
+            l.pointer("/speech/end_s").and_then(Value::as_f64),
+        ) {
+            (Some(a), Some(b)) => format!("{:.3}", b - a),
+            _ => String::new(),
+        };
+        let fields = [
+            csv_field(l["file"].as_str().unwrap_or("")),
+            num(l.pointer("/audio/duration_s")),
+            speech,
+            num(l.pointer("/rate/words_per_minute")),
+            num(l.pointer("/rate/articulation_rate_sps")),
+            num(l.pointer("/pitch/median_hz")),
+            csv_field(
+                l.pointer("/phone_numbers/0/digits")
+                    .and_then(Value::as_str)
+                    .unwrap_or(""),
+            ),
+            num(l.pointer("/phone_numbers/0/digits_per_second")),
+            count("fail").to_string(),
+            count("warn").to_string(),
+            count("pass").to_string(),
+            count("not_applicable").to_string(),
+        ];
+        o += &fields.join(",");
+        o.push('\n');
+    }
+    std::fs::write(path, o)
 }
 
 /// The facts given on the command line.
@@ -228,7 +520,7 @@ fn emit(out: &mut impl Write, name: &str, line: Result<String, String>, failed: 
 
 /// Adds a transcriber unless told not to; a missing or bad model leaves the acoustic analysis.
 #[cfg(feature = "transcribe")]
-fn with_transcription(analyzer: Analyzer, args: &Args) -> Analyzer {
+fn with_transcription(analyzer: Analyzer, args: &Args, jobs: usize) -> Analyzer {
     use voicemail_coach::transcribe::{default_model_path, TranscribeOptions, Transcriber};
     if args.no_transcribe {
         return analyzer;
@@ -246,7 +538,9 @@ fn with_transcription(analyzer: Analyzer, args: &Args) -> Analyzer {
         return analyzer;
     }
     let mut options = TranscribeOptions::default();
-    options.threads = args.threads;
+    // Jobs share the cores: each transcription gets its share unless told otherwise.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    options.threads = args.threads.or(Some((cores / jobs).max(1)));
     options.beam_size = args.beam_size;
     match Transcriber::new(&path, options) {
         Ok(t) => analyzer.with_transcriber(t),
@@ -258,7 +552,7 @@ fn with_transcription(analyzer: Analyzer, args: &Args) -> Analyzer {
 }
 
 #[cfg(not(feature = "transcribe"))]
-fn with_transcription(analyzer: Analyzer, args: &Args) -> Analyzer {
+fn with_transcription(analyzer: Analyzer, args: &Args, _jobs: usize) -> Analyzer {
     if !args.no_transcribe || args.model.is_some() {
         eprintln!("note: built without the `transcribe` feature; acoustic analysis only");
     }

@@ -1,0 +1,123 @@
+//! The example binary on a batch: a folder of 50 recordings and 3 bad files, analysed in
+//! parallel, streamed as JSON lines, written to --out, resumed, summarised in a CSV.
+//!
+//! The example is built with default features, so this file runs with them.
+#![cfg(feature = "transcribe")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// The example binary, built for the profile this test was built with (a filtered
+/// `cargo test --test batch` does not build examples, so it is built here; cargo finds it fresh
+/// when `cargo test` already has).
+fn analyze() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(Path::parent).expect("target/PROFILE");
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args(["build", "--quiet", "--example", "analyze"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if dir.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "building the example failed");
+    let bin = dir.join("examples").join("analyze");
+    assert!(bin.exists(), "{} not built", bin.display());
+    bin
+}
+
+fn fixture(rel: &str) -> String {
+    format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+#[test]
+fn a_folder_batch_streams_resumes_and_summarises() {
+    let root = std::env::temp_dir().join(format!("vmc-batch-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let deep = root.join("in").join("week2");
+    std::fs::create_dir_all(&deep).expect("folders");
+    for k in 0..50 {
+        let dir = if k < 25 {
+            root.join("in")
+        } else {
+            deep.clone()
+        };
+        std::fs::copy(
+            fixture("speech/privacy-prompt.wav"),
+            dir.join(format!("call-{k:02}.WAV")),
+        )
+        .expect("copy");
+    }
+    for bad in ["data_claims_4gb", "gsm610", "not_wav"] {
+        std::fs::copy(
+            fixture(&format!("bad/{bad}.wav")),
+            root.join("in").join(format!("{bad}.wav")),
+        )
+        .expect("copy");
+    }
+    // Not a WAV by name: ignored in a folder.
+    std::fs::write(root.join("in").join("notes.txt"), "not audio").expect("write");
+    let out = root.join("results.jsonl");
+    let csv = root.join("summary.csv");
+    let bin = analyze();
+    let run = |extra: &[&str]| {
+        Command::new(&bin)
+            .args(["--no-transcribe", "--json", "--jobs", "2", "--out"])
+            .arg(&out)
+            .arg("--csv")
+            .arg(&csv)
+            .args(extra)
+            .arg(root.join("in"))
+            .output()
+            .expect("runs")
+    };
+    let first = run(&[]);
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    let lines: Vec<serde_json::Value> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), 53);
+    assert_eq!(lines.iter().filter(|l| l.get("error").is_some()).count(), 3);
+    assert_eq!(first.status.code(), Some(1), "a bad file makes the exit 1");
+    let written = std::fs::read_to_string(&out).expect("out file");
+    assert_eq!(written.lines().count(), 53);
+    let rows = std::fs::read_to_string(&csv).expect("csv");
+    assert_eq!(rows.lines().count(), 51, "a header and 50 rows");
+    assert!(rows.starts_with("file,duration_s,"));
+
+    // Resuming does no work: nothing new printed or appended, the CSV still complete.
+    let again = run(&["--resume"]);
+    assert!(
+        again.stdout.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&again.stdout)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out).expect("out").lines().count(),
+        53
+    );
+    assert_eq!(
+        std::fs::read_to_string(&csv).expect("csv").lines().count(),
+        51
+    );
+
+    // A list on standard input.
+    let mut child = Command::new(&bin)
+        .args(["--no-transcribe", "--json", "-"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("runs");
+    {
+        use std::io::Write;
+        let mut stdin = child.stdin.take().expect("stdin");
+        writeln!(stdin, "{}", fixture("speech/privacy-prompt.wav")).expect("write");
+        writeln!(stdin, "{}", fixture("speech/agent-alreadyon.wav")).expect("write");
+    }
+    let listed = child.wait_with_output().expect("runs");
+    assert_eq!(listed.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 2);
+    let _ = std::fs::remove_dir_all(&root);
+}
