@@ -14,6 +14,7 @@ use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
@@ -44,6 +45,9 @@ struct Args {
     /// Skip the inputs --out already holds a line for (same path, size and modification time).
     #[arg(long, requires = "out")]
     resume: bool,
+    /// No progress bar (there is none either when standard error is not a terminal).
+    #[arg(long, short)]
+    quiet: bool,
     /// Write a CSV summary, one row per analysed file: headline figures and verdict counts.
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
@@ -212,16 +216,32 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    // Ctrl-C stops new files from starting; those under way finish their lines.
+    static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+    if let Err(e) = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst)) {
+        eprintln!("note: Ctrl-C cannot be caught ({e}); an interrupted run may cut a line");
+    }
+    let progress = progress_bar(todo.len(), args.quiet);
     pool.install(|| {
         todo.par_iter().for_each(|(index, path, stamp)| {
-            if sink.lock().is_ok_and(|s| s.closed) {
+            if INTERRUPTED.load(Ordering::SeqCst) || sink.lock().is_ok_and(|s| s.closed) {
                 return;
             }
             let result = analyzer.analyze_path_with(path, &ctx);
             let Ok(mut sink) = sink.lock() else { return };
-            sink.take(*index, path, stamp, result, &args);
+            progress.suspend(|| sink.take(*index, path, stamp, result, &args));
+            progress.inc(1);
         })
     });
+    progress.finish_and_clear();
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        eprintln!(
+            "interrupted: {} of {} files done",
+            progress.position(),
+            todo.len()
+        );
+        return ExitCode::from(130);
+    }
     let Ok(sink) = sink.into_inner() else {
         return ExitCode::from(1);
     };
@@ -269,6 +289,22 @@ fn main() -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// A progress bar on standard error (count, rate, time left), hidden with `quiet` or when
+/// standard error is not a terminal.
+fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if quiet || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} files, {per_sec}, {eta} left")
+    {
+        bar.set_style(style);
+    }
+    bar
 }
 
 /// Expands the inputs: folders into their *.wav files (recursively, sorted), `-` into the paths
