@@ -48,6 +48,11 @@ struct Args {
     /// No progress bar (there is none either when standard error is not a terminal).
     #[arg(long, short)]
     quiet: bool,
+    /// Write a self-contained HTML report (inline SVG, the recording embedded) to FILE: the
+    /// page of the one input, or for several inputs an index page with a row per file linking
+    /// to each file's page (written into the folder FILE's stem + `-files` beside it).
+    #[arg(long, value_name = "FILE")]
+    html: Option<PathBuf>,
     /// Write a CSV summary, one row per analysed file: headline figures and verdict counts.
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
@@ -208,6 +213,7 @@ fn main() -> ExitCode {
         closed: false,
         rows: Vec::new(),
         kept: Vec::new(),
+        errors: Vec::new(),
     });
     let pool = match rayon::ThreadPoolBuilder::new().num_threads(jobs).build() {
         Ok(p) => p,
@@ -259,11 +265,30 @@ fn main() -> ExitCode {
     }
     let mut kept = sink.kept;
     kept.sort_by_key(|(i, _)| *i);
-    let mut kept: Vec<Report> = kept.into_iter().map(|(_, r)| r).collect();
+    let (order, mut kept): (Vec<usize>, Vec<Report>) = kept.into_iter().unzip();
+    let summary = args
+        .campaign
+        .then(|| campaign::evaluate(&mut kept, &analyzer.options().rulebook));
+    if let Some(target) = &args.html {
+        let single =
+            args.files.len() == 1 && !args.files[0].is_dir() && args.files[0] != Path::new("-");
+        let reports: Vec<(usize, &Report)> = order.iter().copied().zip(kept.iter()).collect();
+        if let Err(e) = pool.install(|| {
+            write_html(
+                target,
+                single,
+                &reports,
+                &sink.errors,
+                &analyzer.options().decode,
+            )
+        }) {
+            eprintln!("error: {}: {e}", target.display());
+            failed = true;
+        }
+    }
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    if args.campaign {
-        let summary = campaign::evaluate(&mut kept, &analyzer.options().rulebook);
+    if let Some(summary) = summary {
         for report in &kept {
             if !emit(
                 &mut out,
@@ -394,8 +419,10 @@ struct Sink {
     closed: bool,
     /// The lines written this run, for the CSV.
     rows: Vec<Value>,
-    /// Campaign reports, printed once all are judged.
+    /// Reports kept for the campaign (printed once all are judged) and the HTML pages.
     kept: Vec<(usize, Report)>,
+    /// Error records kept for the HTML index.
+    errors: Vec<(usize, ErrorRecord)>,
 }
 
 impl Sink {
@@ -440,17 +467,22 @@ impl Sink {
         match result {
             Ok(report) => {
                 self.rows.push(value);
-                if args.campaign {
-                    self.kept.push((index, report));
-                    return;
+                if !args.campaign {
+                    let text = if args.json { line } else { human(&report) };
+                    if writeln!(self.stdout.lock(), "{text}").is_err() {
+                        self.closed = true;
+                    }
                 }
-                let text = if args.json { line } else { human(&report) };
-                if writeln!(self.stdout.lock(), "{text}").is_err() {
-                    self.closed = true;
+                if args.campaign || args.html.is_some() {
+                    self.kept.push((index, report));
                 }
             }
             Err(e) => {
                 self.failed = true;
+                if args.html.is_some() {
+                    self.errors
+                        .push((index, ErrorRecord::new(name.clone(), &e)));
+                }
                 if args.json {
                     if writeln!(self.stdout.lock(), "{line}").is_err() {
                         self.closed = true;
@@ -461,6 +493,89 @@ impl Sink {
             }
         }
     }
+}
+
+/// Writes the HTML report: one page for a single input, else an index page and one page per
+/// file. The recordings are decoded again for their waveform and player (the reports do not
+/// keep the audio, so a batch's memory stays flat).
+#[cfg(feature = "html")]
+fn write_html(
+    target: &Path,
+    single: bool,
+    reports: &[(usize, &Report)],
+    errors: &[(usize, ErrorRecord)],
+    decode: &voicemail_coach::DecodeOptions,
+) -> Result<(), String> {
+    use voicemail_coach::html::{self, HtmlOptions, IndexEntry};
+    let page_of = |report: &Report| -> String {
+        let audio = voicemail_coach::audio::decode_path(&report.file, decode).ok();
+        html::render(report, audio.as_ref(), &HtmlOptions::default())
+    };
+    if let ([(_, report)], true) = (reports, single) {
+        return std::fs::write(target, page_of(report)).map_err(|e| e.to_string());
+    }
+    let stem = target
+        .file_stem()
+        .map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
+    let folder_name = format!("{stem}-files");
+    let folder = target.with_file_name(&folder_name);
+    std::fs::create_dir_all(&folder).map_err(|e| format!("{}: {e}", folder.display()))?;
+    // Page names from the inputs' file names (numbered when two share one), so a rerun writes
+    // the same names.
+    let mut taken = HashSet::new();
+    let names: Vec<String> = reports
+        .iter()
+        .map(|(_, r)| {
+            let file = Path::new(&r.file).file_stem().unwrap_or_default();
+            let base: String = file
+                .to_string_lossy()
+                .chars()
+                .map(|c| {
+                    if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
+                        c
+                    } else {
+                        '_'
+                    }
+                })
+                .collect();
+            let mut name = format!("{base}.html");
+            let mut k = 2;
+            while !taken.insert(name.clone()) {
+                name = format!("{base}-{k}.html");
+                k += 1;
+            }
+            name
+        })
+        .collect();
+    reports
+        .par_iter()
+        .zip(names.par_iter())
+        .try_for_each(|((_, report), name)| {
+            let path = folder.join(name);
+            std::fs::write(&path, page_of(report)).map_err(|e| format!("{}: {e}", path.display()))
+        })?;
+    let links: Vec<String> = names.iter().map(|n| format!("{folder_name}/{n}")).collect();
+    let mut entries: Vec<(usize, IndexEntry<'_>)> = reports
+        .iter()
+        .zip(&links)
+        .map(|((i, report), page)| (*i, IndexEntry::Report { report, page }))
+        .collect();
+    entries.extend(errors.iter().map(|(i, e)| (*i, IndexEntry::Error(e))));
+    entries.sort_by_key(|(i, _)| *i);
+    let entries: Vec<IndexEntry<'_>> = entries.into_iter().map(|(_, e)| e).collect();
+    let page = html::render_index(&format!("Voicemails: {stem}"), &entries);
+    std::fs::write(target, page).map_err(|e| e.to_string())
+}
+
+#[cfg(not(feature = "html"))]
+fn write_html(
+    _target: &Path,
+    _single: bool,
+    _reports: &[(usize, &Report)],
+    _errors: &[(usize, ErrorRecord)],
+    _decode: &voicemail_coach::DecodeOptions,
+) -> Result<(), String> {
+    Err("built without the `html` feature; no HTML report written".into())
 }
 
 /// One CSV field, quoted when it needs to be.

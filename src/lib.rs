@@ -36,6 +36,9 @@
 //!   ([`transcribe`] module, [`Analyzer::with_transcriber`]); building it needs CMake and
 //!   libclang. The acoustic analysis needs no feature and builds with `--no-default-features`.
 //!   [`model`] (converting faster-whisper models to ggml) needs no feature either.
+//! - `html` (default): [`html`] renders a report as a self-contained page (inline SVG timeline
+//!   of waveform, pitch, words, pauses, name and number; verdicts; the recording embedded).
+//!   Adds `maud` and `base64`.
 
 #![forbid(unsafe_code)]
 
@@ -44,6 +47,8 @@ pub mod campaign;
 pub mod content;
 pub mod dsp;
 pub mod error;
+#[cfg(feature = "html")]
+pub mod html;
 pub mod model;
 pub mod numbers;
 pub mod pacing;

@@ -121,3 +121,57 @@ fn a_folder_batch_streams_resumes_and_summarises() {
     assert_eq!(String::from_utf8_lossy(&listed.stdout).lines().count(), 2);
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn an_html_batch_writes_an_index_linking_a_page_per_file() {
+    let root = std::env::temp_dir().join(format!("vmc-html-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let input = root.join("in");
+    std::fs::create_dir_all(&input).expect("folder");
+    for name in ["privacy-prompt", "agent-alreadyon", "demo-congrats"] {
+        std::fs::copy(
+            fixture(&format!("speech/{name}.wav")),
+            input.join(format!("{name}.wav")),
+        )
+        .expect("copy");
+    }
+    std::fs::copy(fixture("bad/gsm610.wav"), input.join("gsm610.wav")).expect("copy");
+    let index = root.join("week.html");
+    let bin = analyze();
+    let run = Command::new(&bin)
+        .args(["--no-transcribe", "--json", "--quiet", "--html"])
+        .arg(&index)
+        .arg(&input)
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(1), "the bad file makes the exit 1");
+    let page = std::fs::read_to_string(&index).expect("index written");
+    assert!(page.contains("4 files, 3 analysed, 1 could not be read"));
+    assert!(page.contains("gsm610.wav") && page.contains("unsupported_encoding"));
+    let links: Vec<&str> = page
+        .split("href=\"")
+        .skip(1)
+        .filter_map(|s| s.split('"').next())
+        .collect();
+    assert_eq!(links.len(), 3, "one link per analysed file: {links:?}");
+    for link in links {
+        assert!(link.starts_with("week-files/"), "{link}");
+        let sub = std::fs::read_to_string(root.join(link)).expect("linked page exists");
+        assert!(sub.contains("<svg") && sub.contains("id=\"pitch-contour\""));
+        assert!(sub.contains("data:audio/wav;base64,"), "recording embedded");
+    }
+
+    // One input: its page itself, no index.
+    let single = root.join("one.html");
+    let run = Command::new(&bin)
+        .args(["--no-transcribe", "--quiet", "--html"])
+        .arg(&single)
+        .arg(input.join("demo-congrats.wav"))
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(0));
+    let page = std::fs::read_to_string(&single).expect("page written");
+    assert!(page.contains("<h1>demo-congrats.wav</h1>") && page.contains("id=\"waveform\""));
+    assert!(!root.join("one-files").exists());
+    let _ = std::fs::remove_dir_all(&root);
+}
