@@ -29,7 +29,8 @@
 //! the number's speaking rate with the rest of the message. [`rules`] judges the report by the
 //! trainers' advice ([`Rulebook`], defaults built in, overridable from TOML or JSON) into the
 //! report's `advice`, and [`campaign`] compares successive messages to one prospect. [`report`]
-//! holds the serde report that the example binary prints as JSON.
+//! holds the serde report that the example binary prints as JSON, and [`html`] draws it as a
+//! self-contained page.
 //!
 //! ## Feature flags
 //! - `transcribe` (default): offline transcription with whisper.cpp through whisper-rs
@@ -41,6 +42,7 @@
 //!   Adds `maud` and `base64`.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 pub mod audio;
 pub mod campaign;
@@ -102,11 +104,14 @@ pub struct Options {
 #[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Context {
-    /// Digits of the callback number the caller meant to leave (`number.matches`).
+    /// Digits of the callback number the caller meant to leave (`number.matches`). Default:
+    /// none (the rule is `not_applicable`).
     pub expected_number: Option<String>,
     /// The caller's name, to find where it is said even when the transcript mishears it.
+    /// Default: none (the introduction is found from cues such as "this is …").
     pub caller_name: Option<String>,
-    /// The caller's usual median pitch, Hz (`pitch.baseline`).
+    /// The caller's usual median pitch, Hz (`pitch.baseline`). Default: none (the rule is
+    /// `not_applicable`).
     pub pitch_baseline_hz: Option<f64>,
 }
 
