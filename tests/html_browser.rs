@@ -49,6 +49,12 @@ window.addEventListener('load', function () {
       player_duration: player ? player.duration : null,
       clickable: document.querySelectorAll('[data-t]').length
     };
+    // Clicking the number's first word plays from its time.
+    var digit = document.querySelector('#words text.digit');
+    if (digit && player) {
+      digit.dispatchEvent(new MouseEvent('click', { bubbles: true }));
+      out.seek = [parseFloat(digit.getAttribute('data-t')), player.currentTime];
+    }
     var pre = document.createElement('pre');
     pre.id = 'probe';
     pre.textContent = JSON.stringify(out);
@@ -245,6 +251,11 @@ fn the_report_renders_in_chromium_with_its_contour_words_and_number() {
         "the embedded recording decodes to {played} s, the file is {duration} s"
     );
     assert!(m["clickable"].as_u64().unwrap_or(0) as usize > expected.len());
+    let (to, at) = (num(&m["seek"], 0), num(&m["seek"], 1));
+    assert!(
+        (to - number.start_s).abs() < 0.5 && (at - to).abs() < 0.05,
+        "clicking the number's word seeks the player to it: {to} -> {at}"
+    );
 
     // The screenshot, for people to look at.
     let shot = dir.join("clark-slow.png");
