@@ -10,7 +10,7 @@
 //! the first carries its `campaign.variation` verdict against the one before, and a summary
 //! follows (with `--json`, one more line: `{"campaign": {...}}`).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -195,6 +195,32 @@ fn main() -> ExitCode {
         },
         None => None,
     };
+    let input_index: HashMap<String, usize> = inputs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.display().to_string(), i))
+        .collect();
+    // With --resume and --html, the files done before are on the pages too.
+    let mut earlier: Vec<(usize, Report)> = Vec::new();
+    let mut earlier_errors: Vec<(usize, ErrorRecord)> = Vec::new();
+    if args.html.is_some() {
+        for v in &previous {
+            let Some(&i) = v
+                .get("file")
+                .and_then(Value::as_str)
+                .and_then(|f| input_index.get(f))
+            else {
+                continue;
+            };
+            if v.get("error").is_some() {
+                if let Ok(e) = serde_json::from_value::<ErrorRecord>(v.clone()) {
+                    earlier_errors.push((i, e));
+                }
+            } else if let Ok(r) = serde_json::from_value::<Report>(v.clone()) {
+                earlier.push((i, r));
+            }
+        }
+    }
     let todo: Vec<(usize, PathBuf, Stamp)> = inputs
         .into_iter()
         .enumerate()
@@ -272,13 +298,17 @@ fn main() -> ExitCode {
     if let Some(target) = &args.html {
         let single =
             args.files.len() == 1 && !args.files[0].is_dir() && args.files[0] != Path::new("-");
-        let reports: Vec<(usize, &Report)> = order.iter().copied().zip(kept.iter()).collect();
+        let mut reports: Vec<(usize, &Report)> = order.iter().copied().zip(kept.iter()).collect();
+        reports.extend(earlier.iter().map(|(i, r)| (*i, r)));
+        reports.sort_by_key(|(i, _)| *i);
+        let mut errors = sink.errors;
+        errors.extend(earlier_errors);
         if let Err(e) = pool.install(|| {
             write_html(
                 target,
                 single,
                 &reports,
-                &sink.errors,
+                &errors,
                 &analyzer.options().decode,
             )
         }) {

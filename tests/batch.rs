@@ -138,14 +138,27 @@ fn an_html_batch_writes_an_index_linking_a_page_per_file() {
     std::fs::copy(fixture("bad/gsm610.wav"), input.join("gsm610.wav")).expect("copy");
     let index = root.join("week.html");
     let bin = analyze();
-    let run = Command::new(&bin)
-        .args(["--no-transcribe", "--json", "--quiet", "--html"])
-        .arg(&index)
-        .arg(&input)
-        .output()
-        .expect("runs");
+    let out = root.join("week.jsonl");
+    let html_run = |extra: &[&str]| {
+        Command::new(&bin)
+            .args(["--no-transcribe", "--json", "--quiet", "--out"])
+            .arg(&out)
+            .arg("--html")
+            .arg(&index)
+            .args(extra)
+            .arg(&input)
+            .output()
+            .expect("runs")
+    };
+    let run = html_run(&[]);
     assert_eq!(run.status.code(), Some(1), "the bad file makes the exit 1");
-    let page = std::fs::read_to_string(&index).expect("index written");
+    let first = std::fs::read_to_string(&index).expect("index written");
+    // Resumed, nothing is analysed again, yet the index still shows every file.
+    std::fs::remove_file(&index).expect("index removed");
+    let resumed = html_run(&["--resume"]);
+    assert!(resumed.stdout.is_empty(), "nothing analysed again");
+    let page = std::fs::read_to_string(&index).expect("index written again");
+    assert_eq!(page, first);
     assert!(page.contains("4 files, 3 analysed, 1 could not be read"));
     assert!(page.contains("gsm610.wav") && page.contains("unsupported_encoding"));
     let links: Vec<&str> = page
