@@ -188,3 +188,61 @@ fn an_html_batch_writes_an_index_linking_a_page_per_file() {
     assert!(!root.join("one-files").exists());
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn ctrl_c_stops_the_batch_with_whole_lines_only() {
+    let root = std::env::temp_dir().join(format!("vmc-int-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let input = root.join("in");
+    std::fs::create_dir_all(&input).expect("folder");
+    for k in 0..60 {
+        std::fs::copy(
+            fixture("speech/privacy-prompt.wav"),
+            input.join(format!("call-{k:03}.wav")),
+        )
+        .expect("copy");
+    }
+    let out = root.join("results.jsonl");
+    let bin = analyze();
+    let mut child = Command::new(&bin)
+        .args(["--no-transcribe", "--quiet", "--jobs", "2", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .expect("runs");
+    // Interrupt once some lines are written, well before the 60 files are done.
+    let started = std::time::Instant::now();
+    while std::fs::read_to_string(&out).map_or(0, |s| s.lines().count()) < 2 {
+        assert!(started.elapsed().as_secs() < 120, "no lines written");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let status = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    let code = child.wait().expect("exits").code();
+    assert_eq!(code, Some(130), "an interrupted batch exits with 130");
+    let written = std::fs::read_to_string(&out).expect("out");
+    assert!(written.ends_with('\n'), "the last line is whole");
+    let n = written.lines().count();
+    assert!(n < 60, "interrupted before the end ({n} lines)");
+    for line in written.lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("every line is whole JSON");
+        assert!(v.get("file").is_some());
+    }
+    // Resuming finishes the rest.
+    let rest = Command::new(&bin)
+        .args(["--no-transcribe", "--quiet", "--json", "--resume", "--out"])
+        .arg(&out)
+        .arg(&input)
+        .output()
+        .expect("runs");
+    assert_eq!(rest.status.code(), Some(0));
+    assert_eq!(
+        String::from_utf8_lossy(&rest.stdout).lines().count(),
+        60 - n
+    );
+    let _ = std::fs::remove_dir_all(&root);
+}
