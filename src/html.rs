@@ -186,72 +186,106 @@ pub fn render(report: &Report, audio: Option<&Conditioned>, options: &HtmlOption
         .max(report.pitch.f0_hz.len() as f64 * report.pitch.hop_s)
         .max(0.5);
     let title = format!("{} — voicemail-coach", file_name(&report.file));
-    let page = html! {
-        (DOCTYPE)
-        html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                title { (title) }
-                style { (PreEscaped(STYLE)) }
-            }
-            body {
-                h1 { (file_name(&report.file)) }
-                p.sub {
-                    (format!("{:.1} s recording, {} Hz, {}", report.audio.duration_s,
-                        report.audio.sample_rate_hz, report.audio.encoding))
-                    @if let Some(t) = &report.transcript { " · transcribed by " (t.model) }
-                }
-                (counts(&report.advice))
-                (cards(report))
-                @if let Some(src) = &player_src {
-                    audio #player controls preload="auto" src=(src) {}
-                }
-                h2 { "Timeline" }
-                p.legend {
-                    "Click anywhere to listen from there."
-                    i style="background:#e9ecf1" {} "pause"
-                    i style="background:#0b5cad33" {} "phone number"
-                    i style="background:#6a1b9a2a" {} "name"
-                    i style="background:#2e7d3226" {} "pitch p10–p90"
-                }
-                div #timeline-wrap { (timeline(report, audio, duration, options.pixels_per_second)) }
-                h2 { "Verdicts" }
-                (verdicts(&report.advice, player_src.is_some()))
-                h2 { "Transcript" }
-                (transcript(report, player_src.is_some()))
-                @if !report.notices.is_empty() {
-                    h2 { "Notes" }
-                    ul { @for n in &report.notices { li { (n) } } }
-                }
-                p.foot {
-                    "Made by voicemail-coach " (env!("CARGO_PKG_VERSION"))
-                    ". Sources of the advice: Jim Clark; Colleen Francis; Kelley Robertson; Matthew Mewse; "
-                    "and, arguing against leaving voicemail at all, Jacques Werth."
-                }
-                @if player_src.is_some() { script { (PreEscaped(SCRIPT)) } }
-            }
+    let body = html! {
+        h1 { (file_name(&report.file)) }
+        p.sub {
+            (format!("{:.1} s recording, {} Hz, {}", report.audio.duration_s,
+                report.audio.sample_rate_hz, report.audio.encoding))
+            @if let Some(t) = &report.transcript { " · transcribed by " (t.model) }
         }
+        (counts(&report.advice))
+        (cards(report))
+        @if let Some(src) = &player_src {
+            audio #player controls preload="auto" src=(src) {}
+        }
+        h2 { "Timeline" }
+        p.legend {
+            "Click anywhere to listen from there."
+            i style="background:#e9ecf1" {} "pause"
+            i style="background:#0b5cad33" {} "phone number"
+            i style="background:#6a1b9a2a" {} "name"
+            i style="background:#2e7d3226" {} "pitch p10–p90"
+        }
+        div #timeline-wrap { (timeline(report, audio, duration, options.pixels_per_second)) }
+        h2 { "Verdicts" }
+        (verdicts(&report.advice, player_src.is_some()))
+        h2 { "Transcript" }
+        (transcript(report, player_src.is_some()))
+        @if !report.notices.is_empty() {
+            h2 { "Notes" }
+            ul { @for n in &report.notices { li { (n) } } }
+        }
+        p.foot {
+            "Made by voicemail-coach " (env!("CARGO_PKG_VERSION"))
+            ". Sources of the advice: Jim Clark; Colleen Francis; Kelley Robertson; Matthew Mewse; "
+            "and, arguing against leaving voicemail at all, Jacques Werth."
+        }
+        @if player_src.is_some() { script { (PreEscaped(SCRIPT)) } }
     };
-    page.into_string()
+    document(&title, body)
 }
 
 /// Renders the page of a batch: totals, then one table row per file in the given order, each
 /// analysed file linking to its page.
 pub fn render_index(title: &str, entries: &[IndexEntry<'_>]) -> String {
+    let title = title.to_string();
     let errors = entries
         .iter()
         .filter(|e| matches!(e, IndexEntry::Error(_)))
         .count();
-    let mut totals = [0usize; 4];
-    for e in entries {
-        if let IndexEntry::Report { report, .. } = e {
-            for a in &report.advice {
-                totals[verdict_index(a.verdict)] += 1;
+    let advice: Vec<Advice> = entries
+        .iter()
+        .filter_map(|e| match e {
+            IndexEntry::Report { report, .. } => Some(report.advice.iter().cloned()),
+            IndexEntry::Error(_) => None,
+        })
+        .flatten()
+        .collect();
+    let body = html! {
+        h1 { (title) }
+        p.sub { (format!("{} files, {} analysed, {} could not be read", entries.len(),
+            entries.len() - errors, errors)) }
+        (counts(&advice))
+        table #files {
+            thead { tr {
+                th { "File" } th { "Speech, s" } th { "Syllables/s" } th { "Words/min" }
+                th { "Median pitch, Hz" } th { "Number (digits/s)" }
+                th.fail { "Fail" } th.warn { "Warn" } th.pass { "Pass" } th { "Worst advice" }
+            } }
+            tbody {
+                @for e in entries {
+                    @match e {
+                        IndexEntry::Report { report, page } => {
+                            @let c = verdict_counts(&report.advice);
+                            tr {
+                                td { a href=(page) { (file_name(&report.file)) } }
+                                td.num { (fixed(speech_span(report), 1)) }
+                                td.num { (fixed(report.rate.speech_rate_sps, 2)) }
+                                td.num { (fixed(report.rate.words_per_minute, 0)) }
+                                td.num { (fixed(report.pitch.summary.median_hz, 0)) }
+                                td { (numbers_cell(report)) }
+                                td.num.fail { (c[2]) } td.num.warn { (c[1]) } td.num.pass { (c[0]) }
+                                td { (worst(&report.advice)) }
+                            }
+                        }
+                        IndexEntry::Error(rec) => {
+                            tr.error {
+                                td { (file_name(&rec.file)) }
+                                td.fail colspan="9" { (format!("{}: {}", rec.error.kind, rec.error.message)) }
+                            }
+                        }
+                    }
+                }
             }
         }
-    }
-    let page = html! {
+        p.foot { "Made by voicemail-coach " (env!("CARGO_PKG_VERSION")) "." }
+    };
+    document(&title, body)
+}
+
+/// A whole page: the head with its title and style, and `body`.
+fn document(title: &str, body: Markup) -> String {
+    html! {
         (DOCTYPE)
         html lang="en" {
             head {
@@ -260,51 +294,10 @@ pub fn render_index(title: &str, entries: &[IndexEntry<'_>]) -> String {
                 title { (title) }
                 style { (PreEscaped(STYLE)) }
             }
-            body {
-                h1 { (title) }
-                p.sub { (format!("{} files, {} analysed, {} could not be read", entries.len(),
-                    entries.len() - errors, errors)) }
-                p.counts {
-                    span.fail { (totals[2]) " fail" } span.warn { (totals[1]) " warn" }
-                    span.pass { (totals[0]) " pass" }
-                }
-                table #files {
-                    thead { tr {
-                        th { "File" } th { "Speech, s" } th { "Syllables/s" } th { "Words/min" }
-                        th { "Median pitch, Hz" } th { "Number (digits/s)" }
-                        th.fail { "Fail" } th.warn { "Warn" } th.pass { "Pass" } th { "Worst advice" }
-                    } }
-                    tbody {
-                        @for e in entries {
-                            @match e {
-                                IndexEntry::Report { report, page } => {
-                                    @let c = verdict_counts(&report.advice);
-                                    tr {
-                                        td { a href=(page) { (file_name(&report.file)) } }
-                                        td.num { (fixed(speech_span(report), 1)) }
-                                        td.num { (fixed(report.rate.speech_rate_sps, 2)) }
-                                        td.num { (fixed(report.rate.words_per_minute, 0)) }
-                                        td.num { (fixed(report.pitch.summary.median_hz, 0)) }
-                                        td { (numbers_cell(report)) }
-                                        td.num.fail { (c[2]) } td.num.warn { (c[1]) } td.num.pass { (c[0]) }
-                                        td { (worst(&report.advice)) }
-                                    }
-                                }
-                                IndexEntry::Error(rec) => {
-                                    tr.error {
-                                        td { (file_name(&rec.file)) }
-                                        td.fail colspan="9" { (format!("{}: {}", rec.error.kind, rec.error.message)) }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                }
-                p.foot { "Made by voicemail-coach " (env!("CARGO_PKG_VERSION")) "." }
-            }
+            body { (body) }
         }
-    };
-    page.into_string()
+    }
+    .into_string()
 }
 
 /// The last component of a path, for headings (the whole path stays in the report).
