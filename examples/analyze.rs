@@ -22,7 +22,7 @@ use clap::Parser;
 use rayon::prelude::*;
 use serde_json::Value;
 use voicemail_coach::campaign::{self, Campaign};
-use voicemail_coach::report::{Advice, Report, Verdict};
+use voicemail_coach::report::{clock, Advice, Report, Verdict};
 use voicemail_coach::rules::WERTH;
 use voicemail_coach::{Analyzer, Context, ErrorRecord, Options, RateOptions, Rulebook};
 
@@ -837,13 +837,6 @@ fn human(r: &Report) -> String {
          instead of leaving voicemail.)"
     );
     o
-}
-
-/// `m:ss.s` for a time in seconds.
-fn clock(t: f64) -> String {
-    let t = t.max(0.0);
-    let m = (t / 60.0).floor();
-    format!("{}:{:04.1}", m as u64, t - 60.0 * m)
 }
 
 /// The verdicts, worst first: what to change, with the times to listen to, then what passed.

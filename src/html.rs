@@ -30,7 +30,7 @@ use base64::Engine as _;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::audio::Conditioned;
-use crate::report::{Advice, ErrorRecord, Report, Verdict};
+use crate::report::{clock, Advice, ErrorRecord, Report, Verdict};
 
 /// Where the page's `<audio>` element gets the recording from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -747,13 +747,6 @@ fn secs(t: f64) -> String {
 fn tick_label(t: f64) -> String {
     let t = t.max(0.0).round() as u64;
     format!("{}:{:02}", t / 60, t % 60)
-}
-
-/// `m:ss.s`.
-fn clock(t: f64) -> String {
-    let t = t.max(0.0);
-    let m = (t / 60.0).floor();
-    format!("{}:{:04.1}", m as u64, t - m * 60.0)
 }
 
 fn trim_number(v: f64) -> String {

@@ -287,6 +287,14 @@ pub fn snap_digit_starts(words: &mut [Word], onsets: &[f64], reach_s: f64) -> us
     moved
 }
 
+/// A time as `m:ss.s` (e.g. `1:05.2`), as the readable report and the HTML page show times;
+/// negative times read as `0:00.0`.
+pub fn clock(t: f64) -> String {
+    let t = t.max(0.0);
+    let m = (t / 60.0).floor();
+    format!("{}:{:04.1}", m as u64, t - 60.0 * m)
+}
+
 /// A callback number heard in the message.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PhoneNumber {
