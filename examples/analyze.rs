@@ -91,6 +91,10 @@ struct Args {
     /// Decoder beam width (1 = greedy).
     #[arg(long, default_value_t = 5)]
     beam_size: usize,
+    /// Take callback numbers as the transcript has them, without the second, digit-only
+    /// reading (faster; no confidence beyond the transcriber's word probabilities).
+    #[arg(long)]
+    read_numbers_once: bool,
     /// Refuse recordings longer than this many seconds.
     #[arg(long, default_value_t = 1800.0)]
     max_duration: f64,
@@ -723,6 +727,7 @@ fn with_transcription(analyzer: Analyzer, args: &Args, jobs: usize) -> Analyzer 
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     options.threads = args.threads.or(Some((cores / jobs).max(1)));
     options.beam_size = args.beam_size;
+    options.read_numbers_twice = !args.read_numbers_once;
     match Transcriber::new(&path, options) {
         Ok(t) => analyzer.with_transcriber(t),
         Err(e) => {

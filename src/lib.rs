@@ -175,6 +175,14 @@ const DIGIT_REACH_S: f64 = 0.3;
 /// fewer and a missed nucleus moves the start a whole syllable too early.
 const NAME_ANCHOR_BEFORE_S: f64 = 0.25;
 
+/// The least confidence of the second reading for a stretch of the transcript where no number
+/// was found (see [`numbers::loose_runs`]) to be reported as a number.
+const LOOSE_MIN_CONFIDENCE: f64 = 0.2;
+
+/// Sound kept after a number's last digit for its second reading, seconds.
+#[cfg(feature = "transcribe")]
+const NUMBER_END_MARGIN_S: f64 = 0.15;
+
 /// Rate of the narrow-band copy that pitch and syllable nuclei are measured on, Hz.
 const NARROW_RATE_HZ: u32 = audio::ANALYSIS_RATE_HZ / 2;
 
@@ -289,6 +297,7 @@ impl Analyzer {
 
         let mut notices = Vec::new();
         let (mut transcript, transcribe_ms) = self.transcribe(audio, &mut notices);
+        let mut numbers_ms = None;
         let mut phone_numbers = Vec::new();
         let mut introduction = None;
         let mut pacing = pacing::Pacing::default();
@@ -311,6 +320,22 @@ impl Analyzer {
                 numbers::time_groups(h, &runs, &onsets, DIGIT_REACH_S);
                 numbers::anchor_start(h, &runs, &rate.nuclei_s, &onsets);
                 numbers::regroup_at_pauses(h, &pauses, &rate.nuclei_s);
+            }
+            let t_numbers = Instant::now();
+            if self.read_numbers_again(audio, &t.words, &mut heard, &mut notices) {
+                let mut found = numbers::loose_runs(&t.words, &heard);
+                self.read_numbers_again(audio, &t.words, &mut found, &mut notices);
+                for mut n in found {
+                    if numbers::shape_prior(&n.digits).is_some()
+                        && n.confidence >= LOOSE_MIN_CONFIDENCE
+                    {
+                        numbers::regroup_at_pauses(&mut n, &pauses, &rate.nuclei_s);
+                        heard.push(n);
+                    }
+                }
+                let start = |n: &numbers::HeardNumber| n.span().map_or(0.0, |s| s.start_s);
+                heard.sort_by(|a, b| start(a).total_cmp(&start(b)));
+                numbers_ms = Some(ms(t_numbers));
             }
             phone_numbers = numbers::to_report(heard, ctx.expected_number.as_deref());
             introduction = content::find_introduction(&t.words, ctx.caller_name.as_deref());
@@ -388,6 +413,7 @@ impl Analyzer {
                 pitch: pitch_ms,
                 rate: rate_ms,
                 transcribe: transcribe_ms,
+                numbers: numbers_ms,
                 total: ms(t0),
             },
             notices,
@@ -413,6 +439,54 @@ impl Analyzer {
                 (None, Some(ms(start)))
             }
         }
+    }
+
+    /// Reads each heard number a second time, with the transcriber allowed only digits, and
+    /// settles the number on what both readings and the shape of phone numbers say (see
+    /// [`numbers::reconcile`]). A reading that fails leaves the number as the transcript gave
+    /// it, with a notice. Returns whether numbers are read twice (a transcriber with
+    /// [`TranscribeOptions::read_numbers_twice`](transcribe::TranscribeOptions)).
+    #[cfg(feature = "transcribe")]
+    fn read_numbers_again(
+        &self,
+        audio: &Conditioned,
+        words: &[report::Word],
+        heard: &mut [numbers::HeardNumber],
+        notices: &mut Vec<String>,
+    ) -> bool {
+        let Some(tr) = self
+            .transcriber
+            .as_ref()
+            .filter(|t| t.options().read_numbers_twice)
+        else {
+            return false;
+        };
+        for h in heard.iter_mut() {
+            let Some(span) = h.span() else { continue };
+            let to = (span.end_s + NUMBER_END_MARGIN_S).min(audio.duration_s());
+            let window = numbers::reading_window(words, h.first_word, span.start_s, to);
+            let prior = |d: &str| numbers::shape_prior(d);
+            match tr.read_digits(&audio.samples, &window, Some(&h.digits), &prior) {
+                Ok(readings) => {
+                    if let Some(r) = numbers::reconcile(&h.digits, &readings) {
+                        h.adopt(r);
+                    }
+                }
+                Err(e) => notices.push(format!("the number {} was read once only: {e}", h.digits)),
+            }
+        }
+        true
+    }
+
+    #[cfg(not(feature = "transcribe"))]
+    fn read_numbers_again(
+        &self,
+        _audio: &Conditioned,
+        _words: &[report::Word],
+        _heard: &mut [numbers::HeardNumber],
+        _notices: &mut Vec<String>,
+    ) -> bool {
+        false
     }
 
     #[cfg(not(feature = "transcribe"))]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use crate::audio::AudioInfo;
 pub use crate::content::Introduction;
 use crate::error::Error;
-pub use crate::numbers::DigitDifference;
+pub use crate::numbers::{Alternative, DigitDifference};
 pub use crate::pacing::Pacing;
 use crate::pitch::{PhraseEnding, PitchSummary};
 use crate::prosody::{Level, Speech};
@@ -325,6 +325,17 @@ pub struct PhoneNumber {
     /// number was expected).
     #[serde(default)]
     pub differences: Vec<DigitDifference>,
+    /// How likely `digits` are to be exactly what was said, 0 to 1: weighed from two readings
+    /// of the number (the transcript's and a digit-only one) and what numbers look like.
+    #[serde(default)]
+    pub confidence: f64,
+    /// 0-based positions in `digits` of the digits a listener may mishear; empty when all are
+    /// clear.
+    #[serde(default)]
+    pub unclear_digits: Vec<usize>,
+    /// Other digit strings the number may be, likeliest first, where the readings disagree.
+    #[serde(default)]
+    pub alternatives: Vec<Alternative>,
 }
 
 /// A group of digits said together.
@@ -391,6 +402,9 @@ pub struct Timings {
     pub rate: f64,
     /// Transcription; `None` when not run.
     pub transcribe: Option<f64>,
+    /// The second, digit-only reading of the callback numbers; `None` when not run.
+    #[serde(default)]
+    pub numbers: Option<f64>,
     /// Everything.
     pub total: f64,
 }

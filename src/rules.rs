@@ -30,7 +30,8 @@ use serde_json::Value;
 
 use crate::content::{self, PhraseMatch};
 use crate::error::{Error, Result};
-use crate::report::{Advice, Report, Span, Verdict};
+use crate::numbers;
+use crate::report::{Advice, PhoneNumber, Report, Span, Verdict};
 use crate::Context;
 
 /// Steve Clark's article.
@@ -189,6 +190,16 @@ pub const RULES: &[Rule] = &[
         source: "Steve Clark, 'Using Voice Mail as a Prospecting Tool: How to get 'em to call you back'; Colleen Francis, 'The gatekeepers'",
         params: &[flag!("accept_promise", "a dated callback promise stands in for a number", true)],
         ordered: &[],
+    },
+    Rule {
+        id: "number.clarity",
+        measures: "how sure a listener can be of each callback number: the confidence in its digits and the digits two readings of it disagree on",
+        source: "Matthew Mewse, 'How to get people to call you back' (\"slow down when you leave your details\"); Steve Clark, 'Using Voice Mail as a Prospecting Tool: How to get 'em to call you back' (\"please give me a call at...\")",
+        params: &[
+            num!("pass_min_confidence", "least confidence in a number's digits that passes, 0-1", 0.8, 0.0, 1.0),
+            num!("warn_min_confidence", "least confidence that only warns, 0-1", 0.5, 0.0, 1.0),
+        ],
+        ordered: &[("warn_min_confidence", "pass_min_confidence")],
     },
     Rule {
         id: "number.matches",
@@ -687,6 +698,133 @@ fn promises(r: &Report, book: &Rulebook) -> Vec<(PhraseMatch, bool)> {
         .collect()
 }
 
+/// The verdict on one mention of a number by its clarity.
+fn clarity_of(p: &PhoneNumber, pass: f64, warn: f64) -> Verdict {
+    if p.confidence < warn {
+        Verdict::Fail
+    } else if p.confidence < pass || !p.unclear_digits.is_empty() {
+        Verdict::Warn
+    } else {
+        Verdict::Pass
+    }
+}
+
+/// Which digits of `p` a listener may mishear, what they may hear instead and where to listen.
+fn unclear_note(p: &PhoneNumber) -> String {
+    let spans = unclear_spans(p);
+    let at: Vec<String> = spans
+        .iter()
+        .map(|s| format!("{:.1}-{:.1} s", s.start_s, s.end_s))
+        .collect();
+    let which = if p.unclear_digits.is_empty() {
+        "its digits are unsure throughout".to_string()
+    } else {
+        let list: Vec<String> = p
+            .unclear_digits
+            .iter()
+            .filter_map(|&i| {
+                p.digits
+                    .get(i..=i)
+                    .map(|d| format!("digit {} ({d})", i + 1))
+            })
+            .collect();
+        format!("{} may be misheard", list.join(", "))
+    };
+    let alternatives: Vec<&str> = p.alternatives.iter().map(|a| a.digits.as_str()).collect();
+    let maybe = if alternatives.is_empty() {
+        String::new()
+    } else {
+        format!(", heard also as {}", alternatives.join(" or "))
+    };
+    format!(
+        "{} (confidence {:.2}): {which}{maybe}; listen at {}.",
+        p.digits,
+        p.confidence,
+        at.join(", ")
+    )
+}
+
+/// The digit groups holding `p`'s unclear digits, once each; the whole number when none is
+/// marked.
+fn unclear_spans(p: &PhoneNumber) -> Vec<Span> {
+    if p.unclear_digits.is_empty() {
+        return vec![Span {
+            start_s: p.start_s,
+            end_s: p.end_s,
+        }];
+    }
+    let mut out: Vec<Span> = Vec::new();
+    for &i in &p.unclear_digits {
+        let s = numbers::digit_span(p, i);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+/// `number.clarity`: each number judged by its clearest mention (a number said twice is clear
+/// when either mention is); the verdict is the worst over the numbers.
+fn judge_clarity(r: &Report, pass: f64, warn: f64, target: String) -> Judged {
+    if r.phone_numbers.is_empty() {
+        return na(target, "No callback number heard.");
+    }
+    let root = |mut i: usize| {
+        while let Some(j) = r.phone_numbers[i].repeat_of.filter(|&j| j < i) {
+            i = j;
+        }
+        i
+    };
+    // The clearest mention of each number: (root, mention).
+    let mut clearest: Vec<(usize, usize)> = Vec::new();
+    for i in 0..r.phone_numbers.len() {
+        let key = |k: usize| {
+            let q = &r.phone_numbers[k];
+            (rank(clarity_of(q, pass, warn)), -q.confidence)
+        };
+        match clearest.iter_mut().find(|(k, _)| *k == root(i)) {
+            Some(best) if key(i) < key(best.1) => best.1 = i,
+            Some(_) => {}
+            None => clearest.push((root(i), i)),
+        }
+    }
+    let mut worst = Verdict::Pass;
+    let mut notes = Vec::new();
+    let mut evidence = Vec::new();
+    let mut measured = f64::INFINITY;
+    for &(_, i) in &clearest {
+        let p = &r.phone_numbers[i];
+        let v = clarity_of(p, pass, warn);
+        measured = measured.min(p.confidence);
+        if rank(v) > rank(worst) {
+            worst = v;
+        }
+        if v != Verdict::Pass {
+            notes.push(unclear_note(p));
+            evidence.extend(unclear_spans(p));
+        }
+    }
+    let message = if worst == Verdict::Pass {
+        let heard: Vec<&str> = clearest
+            .iter()
+            .map(|&(_, i)| r.phone_numbers[i].digits.as_str())
+            .collect();
+        format!("Every digit is clear: {}.", heard.join(", "))
+    } else {
+        format!(
+            "A listener may not take the number down right: {} Slow down on those digits and say the number in groups, 3-3-4.",
+            notes.join(" ")
+        )
+    };
+    Judged {
+        verdict: worst,
+        measured: Some(measured),
+        target,
+        message,
+        evidence,
+    }
+}
+
 /// Judges a report by every enabled rule, in [`RULES`] order. Rules that need words are
 /// `not_applicable` without a transcript; `campaign.variation` is `not_applicable` for a single
 /// recording ([`crate::campaign::evaluate`] judges it across recordings).
@@ -969,6 +1107,21 @@ fn judge(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Judged {
                 evidence: span.into_iter().collect(),
             }
         }
+        "number.clarity" => {
+            let target = format!(
+                "every digit clear, confidence >= {:.2}",
+                n("pass_min_confidence")
+            );
+            if words.is_none() {
+                return na(target, NO_WORDS);
+            }
+            judge_clarity(
+                r,
+                n("pass_min_confidence"),
+                n("warn_min_confidence"),
+                target,
+            )
+        }
         "number.matches" => {
             let target = "the number heard equals the number meant".to_string();
             let Some(expected) = &ctx.expected_number else {
@@ -998,7 +1151,21 @@ fn judge(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Judged {
                     evidence,
                 };
             }
-            let message = match r.phone_numbers.iter().min_by_key(|p| p.differences.len()) {
+            let closest = r.phone_numbers.iter().min_by_key(|p| p.differences.len());
+            if let Some(p) = closest.filter(|p| numbers::may_be(expected, p)) {
+                return Judged {
+                    verdict: Verdict::Warn,
+                    measured: Some(0.5),
+                    target,
+                    message: format!(
+                        "Heard {}, meant {expected}: the digits that differ are unclear, so a listener may hear either. {}",
+                        p.digits,
+                        unclear_note(p)
+                    ),
+                    evidence: unclear_spans(p),
+                };
+            }
+            let message = match closest {
                 None => format!("The expected number {expected} was not heard at all."),
                 Some(p) => {
                     let diffs: Vec<String> = p

@@ -4,7 +4,9 @@
 
 use voicemail_coach::content::Introduction;
 use voicemail_coach::pitch::PhraseEnding;
-use voicemail_coach::report::{DigitGroup, PhoneNumber, Report, Transcript, Verdict, Word};
+use voicemail_coach::report::{
+    Alternative, DigitGroup, PhoneNumber, Report, Transcript, Verdict, Word,
+};
 use voicemail_coach::rules::{self, RULES};
 use voicemail_coach::{Analyzer, Context, Error, Options, Rulebook};
 
@@ -76,6 +78,9 @@ fn number(digits: &str, start_s: f64, end_s: f64, gaps: &[f64]) -> PhoneNumber {
         extension: None,
         repeat_of: None,
         differences: Vec::new(),
+        confidence: 0.95,
+        unclear_digits: Vec::new(),
+        alternatives: Vec::new(),
     }
 }
 
@@ -125,6 +130,7 @@ fn every_rule_is_tested_here() {
         "rate.details",
         "number.pace",
         "number.present",
+        "number.clarity",
         "number.matches",
         "name.early",
         "pitch.confident",
@@ -251,8 +257,64 @@ fn number_matches() {
         verdict_with(&r, "number.matches", &book, &meant),
         Verdict::Fail
     );
+    // The differing digit marked unclear: a listener may hear either, so not a sure mismatch.
+    r.phone_numbers[0].unclear_digits = vec![9];
+    assert_eq!(
+        verdict_with(&r, "number.matches", &book, &meant),
+        Verdict::Warn
+    );
+    // Nor when another reading of the number is the one meant.
+    r.phone_numbers[0].unclear_digits.clear();
+    r.phone_numbers[0].alternatives = vec![Alternative {
+        digits: "8509367028".into(),
+        probability: 0.3,
+        source: "digits".into(),
+    }];
+    assert_eq!(
+        verdict_with(&r, "number.matches", &book, &meant),
+        Verdict::Warn
+    );
     // Without an expected number there is nothing to match.
     assert_eq!(verdict(&r, "number.matches"), Verdict::NotApplicable);
+}
+
+#[test]
+fn number_clarity() {
+    let mut r = good();
+    assert_eq!(verdict(&r, "number.clarity"), Verdict::Pass);
+    // One unclear digit: warned, naming the digit and where its group is said.
+    r.phone_numbers[0].unclear_digits = vec![4];
+    let advice = rules::evaluate(&r, &Rulebook::default(), &Context::new());
+    let a = advice
+        .iter()
+        .find(|a| a.rule == "number.clarity")
+        .expect("a clarity verdict");
+    assert_eq!(a.verdict, Verdict::Warn);
+    assert!(a.message.contains("digit 5 (3)"), "{}", a.message);
+    let group = &r.phone_numbers[0].groups[1];
+    assert_eq!(a.evidence.len(), 1);
+    assert_eq!(a.evidence[0].start_s, group.start_s);
+    assert_eq!(a.evidence[0].end_s, group.end_s);
+    // A number nobody can be sure of fails.
+    r.phone_numbers[0].confidence = 0.3;
+    assert_eq!(verdict(&r, "number.clarity"), Verdict::Fail);
+    // Said again clearly, the clear mention counts.
+    let mut again = number("8509367028", 20.0, 24.0, &[0.5, 0.5]);
+    again.repeat_of = Some(0);
+    r.phone_numbers.push(again);
+    assert_eq!(verdict(&r, "number.clarity"), Verdict::Pass);
+    // The threshold is the user's.
+    let strict = Rulebook::from_toml_str(
+        "[rules.\"number.clarity\"]\npass_min_confidence = 0.99\nwarn_min_confidence = 0.9",
+    )
+    .expect("a valid rulebook");
+    let ctx = Context::new();
+    assert_eq!(
+        verdict_with(&r, "number.clarity", &strict, &ctx),
+        Verdict::Warn
+    );
+    r.phone_numbers.clear();
+    assert_eq!(verdict(&r, "number.clarity"), Verdict::NotApplicable);
 }
 
 #[test]

@@ -20,6 +20,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::report::{DigitGroup, PhoneNumber, Span, Word};
 
+mod reading;
+pub use reading::{reconcile, shape_prior, Alternative, DigitReading, Reconciled};
+
 /// Fewest digits a run needs to be reported as a phone number (a local 7-digit number).
 pub const MIN_DIGITS: usize = 7;
 
@@ -47,6 +50,8 @@ struct Item {
     /// Range in the flattened text.
     from: usize,
     to: usize,
+    /// The transcriber's probability of the word it comes from (the least, if several).
+    probability: f64,
 }
 
 /// The transcript as one string with a time for each character (interpolated inside each
@@ -54,15 +59,23 @@ struct Item {
 struct Flat {
     chars: Vec<char>,
     times: Vec<(f64, f64)>,
+    /// The probability of the word each character belongs to (1 for the spaces between).
+    probs: Vec<f64>,
+    /// The index of the word each character belongs to (a space, to the word after it).
+    word_of: Vec<usize>,
 }
 
 fn flatten(words: &[Word]) -> Flat {
     let mut chars = Vec::new();
     let mut times = Vec::new();
-    for w in words {
+    let mut probs = Vec::new();
+    let mut word_of = Vec::new();
+    for (index, w) in words.iter().enumerate() {
         if !chars.is_empty() {
             chars.push(' ');
             times.push((w.start_s, w.start_s));
+            probs.push(1.0);
+            word_of.push(index);
         }
         // The pieces are the word's tokens; use them only when they spell the word.
         let spelled: String = w.pieces.iter().map(|p| p.text.as_str()).collect();
@@ -81,10 +94,17 @@ fn flatten(words: &[Word]) -> Flat {
                 let t1 = a + (b - a) * (k + 1) as f64 / n;
                 chars.push(c);
                 times.push((t0, t1));
+                probs.push(w.probability);
+                word_of.push(index);
             }
         }
     }
-    Flat { chars, times }
+    Flat {
+        chars,
+        times,
+        probs,
+        word_of,
+    }
 }
 
 fn lex(flat: &Flat) -> Vec<Item> {
@@ -124,6 +144,7 @@ fn lex(flat: &Flat) -> Vec<Item> {
             end_s: flat.times[i - 1].1,
             from: start,
             to: i,
+            probability: flat.probs[start..i].iter().copied().fold(1.0, f64::min),
         });
     }
     items
@@ -262,7 +283,8 @@ impl Parser<'_> {
                     return Some((d.repeat(n), j));
                 }
                 if is_oh(w) {
-                    let next_is_digit = self.starts_digits(self.next(i));
+                    // "oh" is zero before a digit, punctuation aside (`"O". 2.`).
+                    let next_is_digit = self.starts_digits(self.next_non_break(i + 1));
                     return (in_run || next_is_digit).then(|| ("0".to_string(), i));
                 }
                 let (v, width, last) = self.below_hundred(i)?;
@@ -456,7 +478,7 @@ pub fn parse_spoken(text: &str) -> Option<String> {
 }
 
 /// A callback number found in timed words, before acoustic timing.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct HeardNumber {
     /// Digits only (country code included when said).
     pub digits: String,
@@ -468,9 +490,56 @@ pub struct HeardNumber {
     pub extension: Option<String>,
     /// Groups as said, with their times.
     pub groups: Vec<DigitGroup>,
+    /// Index, in the words it was found in, of the word the number starts in.
+    #[serde(default)]
+    pub first_word: usize,
+    /// How likely the digits are to be exactly right, 0 to 1: from the transcriber's word
+    /// probabilities, until a second reading ([`HeardNumber::adopt`]) says more.
+    #[serde(default)]
+    pub confidence: f64,
+    /// 0-based positions of digits a listener may mishear.
+    #[serde(default)]
+    pub unclear_digits: Vec<usize>,
+    /// Other digit strings the number may be.
+    #[serde(default)]
+    pub alternatives: Vec<Alternative>,
 }
 
 impl HeardNumber {
+    /// Takes what the two readings settled on: its digits (shared among the groups as the
+    /// digits they replace were), confidence, unclear digits and alternatives.
+    pub fn adopt(&mut self, r: Reconciled) {
+        if r.digits != self.digits {
+            let old: Vec<usize> = self
+                .groups
+                .iter()
+                .enumerate()
+                .flat_map(|(k, g)| std::iter::repeat_n(k, g.digits.len()))
+                .collect();
+            let mut new_groups: Vec<String> = vec![String::new(); self.groups.len()];
+            let mut group = 0;
+            let new = r.digits.as_bytes();
+            for edit in align(self.digits.as_bytes(), new) {
+                match edit {
+                    Edit::Pair(i, j) => {
+                        group = old.get(i).copied().unwrap_or(group);
+                        new_groups[group].push(char::from(new[j]));
+                    }
+                    Edit::OnlyA(i) => group = old.get(i).copied().unwrap_or(group),
+                    Edit::OnlyB(j) => new_groups[group].push(char::from(new[j])),
+                }
+            }
+            for (g, d) in self.groups.iter_mut().zip(new_groups) {
+                g.digits = d;
+            }
+            self.groups.retain(|g| !g.digits.is_empty());
+            self.digits = r.digits;
+        }
+        self.confidence = r.confidence;
+        self.unclear_digits = r.unclear_digits;
+        self.alternatives = r.alternatives;
+    }
+
     /// From the first group's start to the last group's end, seconds.
     pub fn span(&self) -> Option<Span> {
         Some(Span {
@@ -618,6 +687,15 @@ pub fn find_numbers(words: &[Word], pauses: &[Span]) -> Vec<HeardNumber> {
                 let end = run.last().map_or(last_item, |e| e.last);
                 text = text_of(first_item, end);
             }
+            let from = if plus && range.start == 0 {
+                items[run[0].first].from
+            } else {
+                items[first_item].from
+            };
+            let confidence = items[first_item..=last_item]
+                .iter()
+                .map(|it| it.probability)
+                .fold(1.0, f64::min);
             out.push(HeardNumber {
                 digits: gs.iter().map(|g| g.digits.as_str()).collect(),
                 text: text
@@ -626,10 +704,174 @@ pub fn find_numbers(words: &[Word], pauses: &[Span]) -> Vec<HeardNumber> {
                 plus: plus && range.start == 0,
                 extension: ext,
                 groups: gs,
+                first_word: flat.word_of[from],
+                confidence,
+                unclear_digits: Vec::new(),
+                alternatives: Vec::new(),
             });
         }
     }
     out
+}
+
+/// Fewest digit words a stretch needs to be read again as a possible number ([`loose_runs`]).
+const LOOSE_MIN_DIGIT_WORDS: usize = 4;
+/// Most words in a row inside such a stretch that hold no digit (misheard digits: "man" for
+/// nine), and the most letters each may have.
+const LOOSE_MAX_OTHER: (usize, usize) = (2, 5);
+/// Longest silence between two words of such a stretch, seconds.
+const LOOSE_MAX_GAP_S: f64 = 1.5;
+
+/// Whether a word holds a digit: a numeral, a digit word or "oh".
+fn holds_digit(w: &Word) -> bool {
+    w.is_digit() || w.text.bytes().any(|b| b.is_ascii_digit())
+}
+
+/// Stretches of the transcript where a number may have been said although no number was found
+/// there: at least [`LOOSE_MIN_DIGIT_WORDS`] words holding digits, with at most
+/// [`LOOSE_MAX_OTHER`] short words between them ("a, a, two, one, man, three, one, nine, four,
+/// one, zero": a number of which the transcriber made words). Each comes as a number to be
+/// read again, one group from its first to its last word, with the digits the transcript has
+/// and no confidence; stretches that overlap `heard` numbers are left out.
+pub fn loose_runs(words: &[Word], heard: &[HeardNumber]) -> Vec<HeardNumber> {
+    let short = |w: &Word| {
+        let letters = w.text.chars().filter(|c| c.is_alphabetic()).count();
+        letters > 0 && letters <= LOOSE_MAX_OTHER.1 && !holds_digit(w)
+    };
+    let mut out = Vec::new();
+    let mut k = 0;
+    while k < words.len() {
+        if !holds_digit(&words[k]) {
+            k += 1;
+            continue;
+        }
+        // Extend over digit words and short runs of short words between them.
+        let (start, mut last, mut count, mut others) = (k, k, 1, 0);
+        let mut j = k + 1;
+        while j < words.len() && words[j].start_s - words[j - 1].end_s <= LOOSE_MAX_GAP_S {
+            if holds_digit(&words[j]) {
+                last = j;
+                count += 1;
+                others = 0;
+            } else if short(&words[j]) && others < LOOSE_MAX_OTHER.0 {
+                others += 1;
+            } else {
+                break;
+            }
+            j += 1;
+        }
+        k = last + 1;
+        // Short words just before may be its first digits misheard ("me a, a, two, one").
+        let mut first = start;
+        for _ in 0..LOOSE_MAX_OTHER.0 {
+            match first.checked_sub(1).map(|p| &words[p]) {
+                Some(w)
+                    if short(w)
+                        && !CUES.contains(&bare(w).as_str())
+                        && words[first].start_s - w.end_s <= LOOSE_MAX_GAP_S =>
+                {
+                    first -= 1
+                }
+                _ => break,
+            }
+        }
+        let (a, b) = (words[first].start_s, words[last].end_s);
+        let taken = heard
+            .iter()
+            .filter_map(HeardNumber::span)
+            .any(|s| s.start_s < b && s.end_s > a);
+        if count < LOOSE_MIN_DIGIT_WORDS || taken {
+            continue;
+        }
+        let text: Vec<&str> = words[first..=last]
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect();
+        let text = text.join(" ");
+        let digits = parse_spoken(&text).unwrap_or_default();
+        out.push(HeardNumber {
+            groups: vec![DigitGroup {
+                digits: digits.clone(),
+                start_s: a,
+                end_s: b,
+            }],
+            digits,
+            text,
+            first_word: first,
+            ..HeardNumber::default()
+        });
+    }
+    out
+}
+
+/// Longest stretch of words before a number given to its second reading as context, seconds.
+const READING_CONTEXT_S: f64 = 3.0;
+
+/// Where a number's second reading listens, and what was said before the number there.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReadingWindow {
+    /// Start of the window, seconds: the first word of `before`, or half a second before the
+    /// number.
+    pub from_s: f64,
+    /// End of the window, seconds: just after the number's last digit.
+    pub to_s: f64,
+    /// The words said in the window before the number (and before `maybe_digit`).
+    pub before: String,
+    /// The word said just before the number, unless it leads into numbers ("at", "is"):
+    /// perhaps the number's first digit misheard ("for", "to", "a"), so the reading weighs it
+    /// as said and as digits. Empty otherwise.
+    pub maybe_digit: String,
+}
+
+/// Words that lead into a number ("call me at", "my number is"): said before a number, they
+/// are what they are. Any other word just before a number may be its first digit misheard
+/// ("a mini task for 0, 2, 9..." for "4, 0, 2, 9").
+const CUES: &[&str] = &[
+    "at", "is", "me", "my", "number", "numbers", "call", "reach", "on", "dial", "thats", "its",
+    "was", "be", "back", "again", "it", "the", "and", "number's",
+];
+
+fn bare(w: &Word) -> String {
+    w.text
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .collect::<String>()
+        .to_lowercase()
+}
+
+/// The window of a number's second reading: from the words that start in the
+/// [`READING_CONTEXT_S`] before the number's `start_s` (before its first word, `first_word`) to
+/// `end_s`, the last of those words set apart unless it leads into numbers ([`CUES`]).
+/// With no words there, the window starts half a second before the number.
+pub fn reading_window(
+    words: &[Word],
+    first_word: usize,
+    start_s: f64,
+    end_s: f64,
+) -> ReadingWindow {
+    let mut before: Vec<&Word> = words[..first_word.min(words.len())]
+        .iter()
+        .filter(|w| w.start_s >= start_s - READING_CONTEXT_S)
+        .collect();
+    let from_s = before
+        .first()
+        .map_or((start_s - 0.5).max(0.0), |w| w.start_s.min(start_s));
+    let maybe_digit = match before.last() {
+        Some(w) if !CUES.contains(&bare(w).as_str()) && w.end_s > start_s - 1.0 => {
+            before.pop().map(|w| w.text.clone()).unwrap_or_default()
+        }
+        _ => String::new(),
+    };
+    ReadingWindow {
+        from_s,
+        to_s: end_s,
+        before: before
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" "),
+        maybe_digit,
+    }
 }
 
 /// Moves each digit group's start and end onto the sound: a group starts where sound starts
@@ -923,6 +1165,9 @@ pub fn to_report(heard: Vec<HeardNumber>, expected: Option<&str>) -> Vec<PhoneNu
             extension: h.extension,
             repeat_of,
             differences,
+            confidence: h.confidence,
+            unclear_digits: h.unclear_digits,
+            alternatives: h.alternatives,
         });
     }
     out
@@ -940,12 +1185,20 @@ pub struct DigitDifference {
     pub heard: Option<char>,
 }
 
-/// Aligns the heard digits with the expected ones (fewest edits) and lists the differences. A
-/// leading North American `1` on either side is ignored.
-pub fn compare_digits(expected: &str, heard: &str) -> Vec<DigitDifference> {
-    let e: Vec<char> = national(expected).chars().collect();
-    let h: Vec<char> = national(heard).chars().collect();
-    let (n, m) = (e.len(), h.len());
+/// One step of the fewest-edits alignment of two digit strings `a` and `b`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Edit {
+    /// `a[i]` and `b[j]` are aligned (equal or one for the other).
+    Pair(usize, usize),
+    /// `a[i]` has nothing in `b`.
+    OnlyA(usize),
+    /// `b[j]` has nothing in `a`.
+    OnlyB(usize),
+}
+
+/// The fewest-edits alignment of `a` and `b`, in order.
+pub(crate) fn align(a: &[u8], b: &[u8]) -> Vec<Edit> {
+    let (n, m) = (a.len(), b.len());
     let mut d = vec![vec![0usize; m + 1]; n + 1];
     for (i, row) in d.iter_mut().enumerate() {
         row[0] = i;
@@ -955,40 +1208,108 @@ pub fn compare_digits(expected: &str, heard: &str) -> Vec<DigitDifference> {
     }
     for i in 1..=n {
         for j in 1..=m {
-            let sub = d[i - 1][j - 1] + usize::from(e[i - 1] != h[j - 1]);
+            let sub = d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]);
             d[i][j] = sub.min(d[i - 1][j] + 1).min(d[i][j - 1] + 1);
         }
     }
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(n.max(m));
     let (mut i, mut j) = (n, m);
     while i > 0 || j > 0 {
-        if i > 0 && j > 0 && d[i][j] == d[i - 1][j - 1] + usize::from(e[i - 1] != h[j - 1]) {
-            if e[i - 1] != h[j - 1] {
-                out.push(DigitDifference {
-                    position: i - 1,
-                    expected: Some(e[i - 1]),
-                    heard: Some(h[j - 1]),
-                });
-            }
+        if i > 0 && j > 0 && d[i][j] == d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]) {
+            out.push(Edit::Pair(i - 1, j - 1));
             i -= 1;
             j -= 1;
         } else if i > 0 && d[i][j] == d[i - 1][j] + 1 {
-            out.push(DigitDifference {
-                position: i - 1,
-                expected: Some(e[i - 1]),
-                heard: None,
-            });
+            out.push(Edit::OnlyA(i - 1));
             i -= 1;
         } else {
-            out.push(DigitDifference {
-                position: i,
-                expected: None,
-                heard: Some(h[j - 1]),
-            });
+            out.push(Edit::OnlyB(j - 1));
             j -= 1;
         }
     }
     out.reverse();
+    out
+}
+
+/// Whether `heard` may still be `expected` to a listener: one of its alternative readings is, or
+/// every digit where it differs is a digit marked unclear (said so that it may be heard either
+/// way). False when it equals `expected`.
+pub fn may_be(expected: &str, heard: &PhoneNumber) -> bool {
+    let meant = national(expected);
+    if heard
+        .alternatives
+        .iter()
+        .any(|a| national(&a.digits) == meant)
+    {
+        return true;
+    }
+    let offset = heard.digits.len() - national(&heard.digits).len();
+    let diffs = compare_digits(expected, &heard.digits);
+    !diffs.is_empty()
+        && diffs.iter().all(|d| {
+            d.expected.is_some()
+                && d.heard.is_some()
+                && heard.unclear_digits.contains(&(d.position + offset))
+        })
+}
+
+/// The time span of the group holding digit `position` of `number`; the whole number when its
+/// groups do not hold its digits one for one.
+pub fn digit_span(number: &PhoneNumber, position: usize) -> Span {
+    let whole = Span {
+        start_s: number.start_s,
+        end_s: number.end_s,
+    };
+    let held: usize = number.groups.iter().map(|g| g.digits.len()).sum();
+    if held != number.digits.len() {
+        return whole;
+    }
+    let mut end = 0;
+    for g in &number.groups {
+        end += g.digits.len();
+        if position < end {
+            return Span {
+                start_s: g.start_s,
+                end_s: g.end_s,
+            };
+        }
+    }
+    whole
+}
+
+/// Aligns the heard digits with the expected ones (fewest edits) and lists the differences. A
+/// leading North American `1` on either side is ignored.
+pub fn compare_digits(expected: &str, heard: &str) -> Vec<DigitDifference> {
+    let (e, h) = (national(expected).as_bytes(), national(heard).as_bytes());
+    let mut at = 0; // the expected position the next edit stands before
+    let mut out = Vec::new();
+    for edit in align(e, h) {
+        match edit {
+            Edit::Pair(i, j) => {
+                if e[i] != h[j] {
+                    out.push(DigitDifference {
+                        position: i,
+                        expected: Some(char::from(e[i])),
+                        heard: Some(char::from(h[j])),
+                    });
+                }
+                at = i + 1;
+            }
+            Edit::OnlyA(i) => {
+                out.push(DigitDifference {
+                    position: i,
+                    expected: Some(char::from(e[i])),
+                    heard: None,
+                });
+                at = i + 1;
+            }
+            Edit::OnlyB(j) => out.push(DigitDifference {
+                position: at,
+                expected: None,
+                heard: Some(char::from(h[j])),
+            }),
+        }
+    }
     out
 }
 
@@ -1229,6 +1550,7 @@ mod tests {
                 group("095", 19.46, 20.0),
                 group("8", 20.17, 20.46),
             ],
+            ..HeardNumber::default()
         };
         let pauses = [
             Span {
@@ -1271,6 +1593,7 @@ mod tests {
             plus: false,
             extension: None,
             groups: vec![group("555", 16.96, 17.98), group("1212", 18.32, 20.41)],
+            ..HeardNumber::default()
         };
         let nuclei = [17.1, 17.5, 17.9, 19.2, 19.5, 19.9, 20.2];
         assert!(regroup_at_pauses(
