@@ -338,6 +338,20 @@ pub struct PhoneNumber {
     pub alternatives: Vec<Alternative>,
 }
 
+impl PhoneNumber {
+    /// The digits in their groups as said, e.g. `850-936-7028`; the plain digits when the
+    /// groups do not hold them.
+    pub fn grouped(&self) -> String {
+        let held: String = self.groups.iter().map(|g| g.digits.as_str()).collect();
+        if held == self.digits {
+            let parts: Vec<&str> = self.groups.iter().map(|g| g.digits.as_str()).collect();
+            parts.join("-")
+        } else {
+            self.digits.clone()
+        }
+    }
+}
+
 /// A group of digits said together.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DigitGroup {

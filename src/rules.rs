@@ -738,7 +738,7 @@ fn unclear_note(p: &PhoneNumber) -> String {
     };
     format!(
         "{} (confidence {:.2}): {which}{maybe}; listen at {}.",
-        p.digits,
+        p.grouped(),
         p.confidence,
         at.join(", ")
     )
@@ -805,9 +805,9 @@ fn judge_clarity(r: &Report, pass: f64, warn: f64, target: String) -> Judged {
         }
     }
     let message = if worst == Verdict::Pass {
-        let heard: Vec<&str> = clearest
+        let heard: Vec<String> = clearest
             .iter()
-            .map(|&(_, i)| r.phone_numbers[i].digits.as_str())
+            .map(|&(_, i)| r.phone_numbers[i].grouped())
             .collect();
         format!("Every digit is clear: {}.", heard.join(", "))
     } else {
@@ -1042,7 +1042,7 @@ fn judge(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Judged {
                 } else {
                     format!("shortest group pause {min_gap:.2} s")
                 };
-                notes.push(format!("{} at {dps:.1} digits/s, {gaps}", p.text));
+                notes.push(format!("{} at {dps:.1} digits/s, {gaps}", p.grouped()));
             }
             if r.phone_numbers.is_empty() {
                 return na(target, "No callback number heard.");
@@ -1075,7 +1075,7 @@ fn judge(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Judged {
                     verdict: Verdict::Pass,
                     measured: Some(r.phone_numbers.len() as f64),
                     target,
-                    message: format!("Callback number left: {}.", p.text),
+                    message: format!("Callback number left: {}.", p.grouped()),
                     evidence: vec![Span {
                         start_s: p.start_s,
                         end_s: p.end_s,
@@ -1147,7 +1147,7 @@ fn judge(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Judged {
                     verdict: Verdict::Pass,
                     measured: Some(1.0),
                     target,
-                    message: format!("The number is heard as meant: {}.", p.text),
+                    message: format!("The number is heard as meant: {}.", p.grouped()),
                     evidence,
                 };
             }
