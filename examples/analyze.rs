@@ -745,6 +745,24 @@ fn with_transcription(analyzer: Analyzer, args: &Args, _jobs: usize) -> Analyzer
     analyzer
 }
 
+/// The unclear digits and other readings of a number, for the readable report.
+fn unsure(n: &voicemail_coach::report::PhoneNumber) -> String {
+    let mut o = String::new();
+    if !n.unclear_digits.is_empty() {
+        let at: Vec<String> = n
+            .unclear_digits
+            .iter()
+            .map(|i| (i + 1).to_string())
+            .collect();
+        o += &format!(", unclear digit(s) {}", at.join(", "));
+    }
+    if !n.alternatives.is_empty() {
+        let alt: Vec<&str> = n.alternatives.iter().map(|a| a.digits.as_str()).collect();
+        o += &format!(", may also be {}", alt.join(" or "));
+    }
+    o
+}
+
 fn opt(v: Option<f64>, unit: &str, digits: usize) -> String {
     match v {
         Some(x) => format!("{x:.digits$} {unit}"),
@@ -937,6 +955,7 @@ fn details(r: &Report) -> String {
                 None => String::new(),
             }
         );
+        o += &format!("          confidence {:.2}{}\n", n.confidence, unsure(n));
     }
     if r.pacing.ratio.is_some() {
         o += &format!(
