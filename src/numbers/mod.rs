@@ -728,8 +728,8 @@ fn holds_digit(w: &Word) -> bool {
 }
 
 /// Stretches of the transcript where a number may have been said although no number was found
-/// there: at least [`LOOSE_MIN_DIGIT_WORDS`] words holding digits, with at most
-/// [`LOOSE_MAX_OTHER`] short words between them ("a, a, two, one, man, three, one, nine, four,
+/// there: at least four words holding digits, with at most two short words between them
+/// ("a, a, two, one, man, three, one, nine, four,
 /// one, zero": a number of which the transcriber made words). Each comes as a number to be
 /// read again, one group from its first to its last word, with the digits the transcript has
 /// and no confidence; stretches that overlap `heard` numbers are left out.
@@ -839,9 +839,9 @@ fn bare(w: &Word) -> String {
         .to_lowercase()
 }
 
-/// The window of a number's second reading: from the words that start in the
-/// [`READING_CONTEXT_S`] before the number's `start_s` (before its first word, `first_word`) to
-/// `end_s`, the last of those words set apart unless it leads into numbers ([`CUES`]).
+/// The window of a number's second reading: from the words that start in the 3 s before the
+/// number's `start_s` (before its first word, `first_word`) to `end_s`, the last of those words
+/// set apart unless it leads into numbers ("at", "is", "number"...).
 /// With no words there, the window starts half a second before the number.
 pub fn reading_window(
     words: &[Word],
