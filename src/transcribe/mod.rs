@@ -74,11 +74,32 @@ impl Default for TranscribeOptions {
     }
 }
 
+/// The model loaded a second time for reading numbers again, with its digit tokens. Its own
+/// context has no DTW alignment: whisper.cpp's DTW pass reads out of bounds after a decode
+/// whose encoder context is fitted to a short window (seen as a crash one run in a few with
+/// `base`), and the digit reading needs no token times.
+struct DigitReader {
+    ctx: WhisperContext,
+    vocab: DigitVocab,
+}
+
+impl DigitReader {
+    fn load(path: &Path, language: &str) -> Result<Option<Self>> {
+        let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
+            .map_err(|e| Error::Model {
+                path: path.to_path_buf(),
+                reason: format!("whisper.cpp could not load it: {e}"),
+            })?;
+        let lang_id = whisper_rs::get_lang_id(language).unwrap_or(0);
+        Ok(DigitVocab::new(&ctx, lang_id).map(|vocab| DigitReader { ctx, vocab }))
+    }
+}
+
 /// A loaded whisper model, shared across files and threads.
 pub struct Transcriber {
     ctx: WhisperContext,
-    /// The tokens of digits, for reading a number again (`None` if the model lacks them).
-    digit_vocab: Option<DigitVocab>,
+    /// What reads a number again (`None` when switched off or the model lacks digit tokens).
+    digits: Option<DigitReader>,
     name: String,
     path: PathBuf,
     options: TranscribeOptions,
@@ -138,11 +159,14 @@ impl Transcriber {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "whisper".to_string());
-        let lang_id = whisper_rs::get_lang_id(&options.language).unwrap_or(0);
-        let digit_vocab = DigitVocab::new(&ctx, lang_id);
+        let digits = if options.read_numbers_twice {
+            DigitReader::load(path, &options.language)?
+        } else {
+            None
+        };
         Ok(Transcriber {
             ctx,
-            digit_vocab,
+            digits,
             name,
             path: path.to_path_buf(),
             options,
@@ -308,7 +332,7 @@ impl Transcriber {
         let fail = |what: &str, e: whisper_rs::WhisperError| Error::Transcription {
             reason: format!("{what}: {e}"),
         };
-        let Some(vocab) = &self.digit_vocab else {
+        let Some(DigitReader { ctx, vocab }) = &self.digits else {
             return Ok(Vec::new());
         };
         let index = |t: f64| ((t.max(0.0) * 16_000.0) as usize).min(samples.len());
@@ -318,8 +342,7 @@ impl Transcriber {
             return Ok(Vec::new());
         }
         let threads = self.threads();
-        let mut state = self
-            .ctx
+        let mut state = ctx
             .create_state()
             .map_err(|e| fail("creating a whisper state", e))?;
         self.encode_window(&mut state, &samples[a..b])
@@ -329,8 +352,7 @@ impl Transcriber {
             if text.trim().is_empty() {
                 return Ok(Vec::new());
             }
-            digits::tokenize(&self.ctx, &format!(" {}", text.trim()))
-                .map_err(|e| fail("tokenizing", e))
+            digits::tokenize(ctx, &format!(" {}", text.trim())).map_err(|e| fail("tokenizing", e))
         };
         let mut before = words(&window.before)?;
         // The decoder's context is 448 tokens; a long prefix keeps its end.
