@@ -31,8 +31,10 @@ use voicemail_coach::{Analyzer, Context, ErrorRecord, Options, RateOptions, Rule
 #[derive(Parser, Debug)]
 #[command(version, about)]
 struct Args {
-    /// WAV files to analyse; a folder stands for every *.wav below it (recursively), `-` for a
-    /// list of paths on standard input, one per line.
+    /// Recordings to analyse (WAV, MP3, M4A, Ogg Vorbis/Opus, FLAC...: read by content); a
+    /// folder stands for every recording below it (recursively, by extension: wav, mp3, m4a,
+    /// mp4, aac, ogg, oga, opus, flac, gsm, amr), `-` for a list of paths on standard input, one
+    /// per line.
     #[arg(required_unless_present = "print_rulebook")]
     files: Vec<PathBuf>,
     /// Files analysed at once (default: the machine's cores). The model is loaded once and
@@ -366,7 +368,8 @@ fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
     bar
 }
 
-/// Expands the inputs: folders into their *.wav files (recursively, sorted), `-` into the paths
+/// Expands the inputs: folders into their recordings (recursively, sorted, by
+/// `audio::EXTENSIONS`), `-` into the paths
 /// on standard input.
 fn gather(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
@@ -376,7 +379,7 @@ fn gather(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
         for p in paths {
             if p.is_dir() {
                 walk(&p, out)?;
-            } else if p.extension().is_some_and(|x| x.eq_ignore_ascii_case("wav")) {
+            } else if voicemail_coach::audio::is_recording(&p) {
                 out.push(p);
             }
         }

@@ -45,8 +45,9 @@ pub enum Error {
         #[source]
         source: io::Error,
     },
-    /// The input is not a RIFF/WAVE file.
-    #[error("{file}: not a WAV file: {reason}")]
+    /// The input is no recording this crate recognises: not RIFF/WAVE, nor (with the `formats`
+    /// feature) MP3, MP4/M4A, Ogg or FLAC. The name is kept from when only WAV was read.
+    #[error("{file}: not a recording in a known format (WAV, MP3, M4A, Ogg, FLAC): {reason}")]
     NotWav {
         /// The input.
         file: Source,
@@ -80,8 +81,17 @@ pub enum Error {
         /// Bits per sample from the header.
         bits_per_sample: u16,
     },
+    /// A compressed recording whose codec (or codec setup) this build does not decode, e.g.
+    /// AMR-NB, or MP3 without the `formats` feature.
+    #[error("{file}: unsupported codec: {reason}")]
+    UnsupportedCodec {
+        /// The input.
+        file: Source,
+        /// The codec and container, and why.
+        reason: String,
+    },
     /// The header is self-contradictory or describes no audio (zero channels, zero rate, …).
-    #[error("{file}: invalid WAV header: {reason}")]
+    #[error("{file}: invalid header: {reason}")]
     InvalidHeader {
         /// The input.
         file: Source,
@@ -166,6 +176,7 @@ macro_rules! on_source {
             | Error::NotWav { $file, .. }
             | Error::Truncated { $file, .. }
             | Error::UnsupportedEncoding { $file, .. }
+            | Error::UnsupportedCodec { $file, .. }
             | Error::InvalidHeader { $file, .. }
             | Error::UnsupportedSampleRate { $file, .. }
             | Error::TooLong { $file, .. }
@@ -186,7 +197,9 @@ impl Error {
             Error::Io { .. } => "io",
             Error::NotWav { .. } => "not_wav",
             Error::Truncated { .. } => "truncated",
-            Error::UnsupportedEncoding { .. } => "unsupported_encoding",
+            Error::UnsupportedEncoding { .. } | Error::UnsupportedCodec { .. } => {
+                "unsupported_encoding"
+            }
             Error::InvalidHeader { .. } => "invalid_header",
             Error::UnsupportedSampleRate { .. } => "unsupported_sample_rate",
             Error::TooLong { .. } => "too_long",

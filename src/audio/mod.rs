@@ -19,11 +19,14 @@ use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use rubato::audioadapter_buffers::direct::{SequentialSliceOfSlices, SequentialSliceOfVecs};
-use rubato::{Fft, FixedSync, Indexing, Resampler, WindowFunction};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result, Source};
+
+#[cfg(feature = "formats")]
+mod compressed;
+mod sink;
+use sink::Sink;
 
 /// The rate every recording is converted to before analysis, in Hz.
 pub const ANALYSIS_RATE_HZ: u32 = 16_000;
@@ -56,6 +59,20 @@ pub enum Encoding {
     Mulaw,
     /// G.711 A-law.
     Alaw,
+    /// MPEG audio layer III (or I/II).
+    Mp3,
+    /// AAC.
+    Aac,
+    /// Vorbis.
+    Vorbis,
+    /// Opus.
+    Opus,
+    /// FLAC.
+    Flac,
+    /// IMA (DVI) ADPCM.
+    ImaAdpcm,
+    /// Microsoft ADPCM.
+    MsAdpcm,
 }
 
 impl Encoding {
@@ -69,6 +86,13 @@ impl Encoding {
             Encoding::Float32 => "float32",
             Encoding::Mulaw => "mulaw",
             Encoding::Alaw => "alaw",
+            Encoding::Mp3 => "mp3",
+            Encoding::Aac => "aac",
+            Encoding::Vorbis => "vorbis",
+            Encoding::Opus => "opus",
+            Encoding::Flac => "flac",
+            Encoding::ImaAdpcm => "ima_adpcm",
+            Encoding::MsAdpcm => "ms_adpcm",
         }
     }
 }
@@ -79,6 +103,58 @@ impl std::fmt::Display for Encoding {
     }
 }
 
+/// File extensions of the recordings a folder is scanned for (lower case). The decoder itself
+/// goes by content, not by name.
+pub const EXTENSIONS: &[&str] = &[
+    "wav", "wave", "mp3", "m4a", "mp4", "aac", "ogg", "oga", "opus", "flac", "gsm", "amr",
+];
+
+/// Whether `path` has one of the [`EXTENSIONS`] (any case).
+pub fn is_recording(path: &Path) -> bool {
+    path.extension()
+        .and_then(|x| x.to_str())
+        .is_some_and(|x| EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e)))
+}
+
+/// The file format holding the audio, recognised by its content (not its name).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Container {
+    /// RIFF/WAVE.
+    #[default]
+    Wav,
+    /// MPEG audio frames, with or without an ID3 tag.
+    Mp3,
+    /// ISO base media (MP4, M4A).
+    Mp4,
+    /// Ogg.
+    Ogg,
+    /// Native FLAC.
+    Flac,
+}
+
+impl Container {
+    /// The usual file extension.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Container::Wav => "wav",
+            Container::Mp3 => "mp3",
+            Container::Mp4 => "m4a",
+            Container::Ogg => "ogg",
+            Container::Flac => "flac",
+        }
+    }
+}
+
+impl std::fmt::Display for Container {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Container::Mp4 => "MP4",
+            other => other.extension(),
+        })
+    }
+}
+
 /// What the file header says about the recording (the report's `audio` section).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AudioInfo {
@@ -86,8 +162,11 @@ pub struct AudioInfo {
     pub sample_rate_hz: u32,
     /// The file's channel count (the analysis uses their mean).
     pub channels: u16,
-    /// The sample encoding.
+    /// The sample encoding (the codec).
     pub encoding: Encoding,
+    /// The file format holding it.
+    #[serde(default)]
+    pub container: Container,
     /// Length of the whole file's audio in seconds.
     pub duration_s: f64,
 }
@@ -116,6 +195,8 @@ pub struct Conditioned {
     pub info: AudioInfo,
     /// Peak and clipping on the file's own samples.
     pub clipping: ClipStats,
+    /// What the decoder had to work around (damaged packets skipped, a stream ending early).
+    pub notices: Vec<String>,
 }
 
 impl Conditioned {
@@ -180,7 +261,7 @@ fn not_wav(reason: String) -> Error {
     }
 }
 
-fn resample_err(e: impl std::fmt::Display) -> Error {
+pub(crate) fn resample_err(e: impl std::fmt::Display) -> Error {
     Error::Resample {
         file: Source::default(),
         reason: e.to_string(),
@@ -255,7 +336,7 @@ fn describe_magic(head: &[u8]) -> String {
         .take(4)
         .map(|&c| if c.is_ascii_graphic() { c as char } else { '.' })
         .collect();
-    format!("it starts with {printable:?}, not \"RIFF\"…\"WAVE\"")
+    format!("it starts with {printable:?}")
 }
 
 /// Walks the RIFF chunks, checking every size against the stream's real length.
@@ -438,7 +519,110 @@ pub fn decode<R: Read + Seek>(mut reader: R, options: &DecodeOptions) -> Result<
             options.max_duration_s
         )));
     }
+    let file_len = reader.seek(SeekFrom::End(0)).map_err(io_err)?;
+    reader.seek(SeekFrom::Start(0)).map_err(io_err)?;
+    let mut head = [0u8; 12];
+    let n = read_full(&mut reader, &mut head).map_err(io_err)?;
+    match sniff(&head[..n])? {
+        Some(Container::Wav) | None => decode_wav(reader, file_len, options),
+        Some(container) => decode_compressed(reader, file_len, container, options),
+    }
+}
+
+/// The container `head` (the file's first bytes) starts, `None` when it is none of them (the
+/// WAV reader then says what it found).
+fn sniff(head: &[u8]) -> Result<Option<Container>> {
+    let at = |i: usize, m: &[u8]| head.get(i..i + m.len()) == Some(m);
+    Ok(Some(if at(0, b"RIFF") || at(0, b"RF64") {
+        Container::Wav
+    } else if at(0, b"ID3") || (head.len() >= 2 && head[0] == 0xFF && head[1] & 0xE0 == 0xE0) {
+        Container::Mp3
+    } else if at(4, b"ftyp") {
+        Container::Mp4
+    } else if at(0, b"OggS") {
+        Container::Ogg
+    } else if at(0, b"fLaC") {
+        Container::Flac
+    } else if at(0, b"#!AMR") {
+        return Err(Error::UnsupportedCodec {
+            file: Source::default(),
+            reason: "AMR-NB (#!AMR): no maintained Rust decoder passes the 3GPP reference \
+                     vectors, so it is not decoded; convert it (ffmpeg -i in.amr out.wav)"
+                .into(),
+        });
+    } else {
+        return Ok(None);
+    }))
+}
+
+/// The most bytes of a compressed file read into memory for each second the limit allows
+/// (512 kbit/s, more than any voicemail codec needs).
+#[cfg(feature = "formats")]
+const COMPRESSED_BYTES_PER_S: f64 = 64_000.0;
+
+#[cfg(feature = "formats")]
+fn decode_compressed<R: Read + Seek>(
+    mut reader: R,
+    file_len: u64,
+    container: Container,
+    options: &DecodeOptions,
+) -> Result<Conditioned> {
+    let cap = options.max_duration_s * COMPRESSED_BYTES_PER_S;
+    if file_len as f64 > cap {
+        return Err(Error::TooLong {
+            file: Source::default(),
+            seconds: file_len as f64 / COMPRESSED_BYTES_PER_S,
+            limit: options.max_duration_s,
+        });
+    }
+    reader.seek(SeekFrom::Start(0)).map_err(io_err)?;
+    let mut bytes = Vec::with_capacity(file_len as usize);
+    reader.read_to_end(&mut bytes).map_err(io_err)?;
+    let d = compressed::decode(bytes, container, options)?;
+    let duration_s = d.sink.duration_s();
+    let (samples, clipping) = d.sink.finish()?;
+    Ok(Conditioned {
+        samples,
+        rate_hz: ANALYSIS_RATE_HZ,
+        info: AudioInfo {
+            sample_rate_hz: d.rate,
+            channels: d.channels,
+            encoding: d.encoding,
+            container,
+            duration_s,
+        },
+        clipping,
+        notices: d.notices,
+    })
+}
+
+#[cfg(not(feature = "formats"))]
+fn decode_compressed<R: Read + Seek>(
+    _reader: R,
+    _file_len: u64,
+    container: Container,
+    _options: &DecodeOptions,
+) -> Result<Conditioned> {
+    Err(Error::UnsupportedCodec {
+        file: Source::default(),
+        reason: format!("{container} recordings need the crate's `formats` feature"),
+    })
+}
+
+/// Whether a WAV format tag is decoded by the compressed path (symphonia's ADPCM decoders).
+fn compressed_in_wav(tag: u16) -> bool {
+    matches!(tag, 0x0002 | 0x0011)
+}
+
+fn decode_wav<R: Read + Seek>(
+    mut reader: R,
+    file_len: u64,
+    options: &DecodeOptions,
+) -> Result<Conditioned> {
     let layout = scan_layout(&mut reader)?;
+    if compressed_in_wav(layout.format_tag) {
+        return decode_compressed(reader, file_len, Container::Wav, options);
+    }
     let encoding = encoding_of(&layout)?;
     if !(MIN_RATE_HZ..=MAX_RATE_HZ).contains(&layout.rate) {
         return Err(Error::UnsupportedSampleRate {
@@ -461,9 +645,10 @@ pub fn decode<R: Read + Seek>(mut reader: R, options: &DecodeOptions) -> Result<
         sample_rate_hz: layout.rate,
         channels: layout.channels,
         encoding,
+        container: Container::Wav,
         duration_s,
     };
-    let mut sink = Sink::new(&layout, frames)?;
+    let mut sink = Sink::new(layout.rate, layout.channels, frames)?;
     match encoding {
         Encoding::Mulaw | Encoding::Alaw => {
             decode_g711(&mut reader, &layout, frames, encoding, &mut sink)?
@@ -476,6 +661,7 @@ pub fn decode<R: Read + Seek>(mut reader: R, options: &DecodeOptions) -> Result<
         rate_hz: ANALYSIS_RATE_HZ,
         info,
         clipping,
+        notices: Vec::new(),
     })
 }
 
@@ -591,212 +777,6 @@ pub fn alaw_to_linear(code: u8) -> i16 {
     };
     let v = if a & 0x80 != 0 { magnitude } else { -magnitude };
     v as i16
-}
-
-fn gcd(mut a: usize, mut b: usize) -> usize {
-    while b != 0 {
-        (a, b) = (b, a % b);
-    }
-    a
-}
-
-/// Receives interleaved samples: measures clipping, mixes down, resamples in chunks.
-struct Sink {
-    channels: usize,
-    channel: usize,
-    acc: f32,
-    runs: Vec<i32>,
-    clip: ClipStats,
-    peak: f32,
-    /// Mono samples waiting for the resampler (or the output when no resampling is needed).
-    pending: Vec<f32>,
-    /// Input frames the resampler takes per call.
-    chunk_in: usize,
-    out: Vec<f32>,
-    resampler: Option<Resampling>,
-    expected_out: usize,
-}
-
-struct Resampling {
-    fft: Box<dyn Resampler<f32>>,
-    chunk_out: Vec<Vec<f32>>,
-    delay_left: usize,
-}
-
-const CLIP_LEVEL: f32 = 0.999;
-const RESAMPLE_CHUNK: usize = 1024;
-/// Sinc filter length: a multiple of 8 (rubato's step) and of 3, so that half of it, in output
-/// samples, is whole when converting 8, 12, 24, 32 or 48 kHz to 16 kHz.
-const SINC_LEN: usize = 264;
-
-impl Sink {
-    fn new(layout: &WavLayout, frames: u64) -> Result<Self> {
-        let ratio = f64::from(ANALYSIS_RATE_HZ) / f64::from(layout.rate);
-        let expected_out = (frames as f64 * ratio).ceil() as usize;
-        let resampler = if layout.rate == ANALYSIS_RATE_HZ {
-            None
-        } else {
-            let (rate_in, rate_out) = (layout.rate as usize, ANALYSIS_RATE_HZ as usize);
-            let sinc = (SINC_LEN * rate_out).is_multiple_of(2 * rate_in);
-            let fft: Box<dyn Resampler<f32>> = if sinc {
-                // A band-limited sinc resampler, whose delay (half its filter, in output
-                // samples) is whole for this rate pair, so trimming it aligns the output exactly.
-                // It serves 8 kHz telephone audio, and gives whisper measurably better input
-                // than the FFT resampler (3.92 % WER against 4.15 % on the asterisk prompts).
-                let params = rubato::SincInterpolationParameters {
-                    sinc_len: SINC_LEN,
-                    f_cutoff: None,
-                    oversampling_factor: 256,
-                    interpolation: rubato::SincInterpolationType::Cubic,
-                    window: WindowFunction::BlackmanHarris2,
-                };
-                Box::new(
-                    rubato::Async::<f32>::new_sinc(
-                        rate_out as f64 / rate_in as f64,
-                        1.0,
-                        &params,
-                        RESAMPLE_CHUNK,
-                        1,
-                        rubato::FixedAsync::Input,
-                    )
-                    .map_err(resample_err)?,
-                )
-            } else {
-                // Otherwise (the 44.1 kHz family) the FFT resampler, one block per chunk, its
-                // input length an even multiple of the smallest block the rate pair allows: with
-                // an odd input block its true delay is half an input frame off the whole number
-                // of output frames that `output_delay` reports.
-                let min_block = 2 * rate_in / gcd(rate_in, rate_out);
-                let chunk = min_block * RESAMPLE_CHUNK.div_ceil(min_block);
-                Box::new(
-                    Fft::<f32>::new_custom(
-                        rate_in,
-                        rate_out,
-                        chunk,
-                        1,
-                        1,
-                        WindowFunction::BlackmanHarris2,
-                        FixedSync::Input,
-                    )
-                    .map_err(resample_err)?,
-                )
-            };
-            let chunk_out = vec![vec![0.0f32; fft.output_frames_max()]];
-            // The sinc resampler's output lags its input by one sample less than `output_delay`
-            // says (measured against sox at 8, 12, 32 and 48 kHz; `tests/decode.rs` holds it).
-            let delay_left = fft.output_delay() - usize::from(sinc);
-            Some(Resampling {
-                fft,
-                chunk_out,
-                delay_left,
-            })
-        };
-        let chunk_in = resampler.as_ref().map_or(1, |r| r.fft.input_frames_next());
-        Ok(Sink {
-            channels: usize::from(layout.channels),
-            channel: 0,
-            acc: 0.0,
-            runs: vec![0; usize::from(layout.channels)],
-            clip: ClipStats::default(),
-            peak: 0.0,
-            pending: Vec::with_capacity(chunk_in),
-            chunk_in,
-            out: Vec::with_capacity(expected_out),
-            resampler,
-            expected_out,
-        })
-    }
-
-    #[inline]
-    fn push(&mut self, v: f32) -> Result<()> {
-        let a = v.abs();
-        if a > self.peak {
-            self.peak = a;
-        }
-        // Consecutive full-scale samples of one sign, positive or negative by that sign: a flat
-        // top followed at once by a flat bottom is two clipped runs, not one.
-        let run = &mut self.runs[self.channel];
-        if a >= CLIP_LEVEL {
-            self.clip.clipped_samples += 1;
-            let step = if v > 0.0 { 1 } else { -1 };
-            *run = if (*run > 0) == (step > 0) && *run != 0 {
-                *run + step
-            } else {
-                step
-            };
-            if run.abs() == 3 {
-                self.clip.clipped_runs += 1;
-            }
-        } else {
-            *run = 0;
-        }
-        self.acc += v;
-        self.channel += 1;
-        if self.channel == self.channels {
-            let mono = self.acc / self.channels as f32;
-            self.acc = 0.0;
-            self.channel = 0;
-            match &self.resampler {
-                None => self.out.push(mono),
-                Some(_) => {
-                    self.pending.push(mono);
-                    if self.pending.len() >= self.chunk_in {
-                        self.run_resampler(false)?;
-                    }
-                }
-            }
-        }
-        Ok(())
-    }
-
-    /// Feeds pending input to the resampler: full chunks, or (at the end) whatever is left.
-    fn run_resampler(&mut self, flush: bool) -> Result<()> {
-        let Some(rs) = self.resampler.as_mut() else {
-            return Ok(());
-        };
-        let mut consumed = 0;
-        loop {
-            let need = rs.fft.input_frames_next();
-            let have = self.pending.len() - consumed;
-            if have < need && !flush {
-                break;
-            }
-            if flush && have == 0 && self.out.len() >= self.expected_out {
-                break;
-            }
-            let partial = have.min(need);
-            let input: [&[f32]; 1] = [&self.pending[consumed..consumed + partial]];
-            let adapter_in =
-                SequentialSliceOfSlices::new(&input, 1, partial).map_err(resample_err)?;
-            let out_frames = rs.chunk_out[0].len();
-            let mut adapter_out = SequentialSliceOfVecs::new_mut(&mut rs.chunk_out, 1, out_frames)
-                .map_err(resample_err)?;
-            let indexing = Indexing::new().partial_len(partial);
-            let (_, produced) = rs
-                .fft
-                .process_into_buffer(&adapter_in, &mut adapter_out, Some(&indexing))
-                .map_err(resample_err)?;
-            consumed += partial;
-            let skip = rs.delay_left.min(produced);
-            rs.delay_left -= skip;
-            self.out.extend_from_slice(&rs.chunk_out[0][skip..produced]);
-        }
-        self.pending.drain(..consumed);
-        Ok(())
-    }
-
-    fn finish(mut self) -> Result<(Vec<f32>, ClipStats)> {
-        if self.resampler.is_some() {
-            self.run_resampler(true)?;
-        }
-        self.out.truncate(self.expected_out);
-        self.clip.peak_dbfs = if self.peak > 0.0 {
-            Some(20.0 * f64::from(self.peak).log10())
-        } else {
-            None
-        };
-        Ok((self.out, self.clip))
-    }
 }
 
 #[cfg(test)]
