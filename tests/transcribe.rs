@@ -213,3 +213,64 @@ fn spoken_digits_are_each_timed_near_their_onsets() {
         "snapping ({near}) no better than whisper ({near_bare})"
     );
 }
+
+/// `seconds` of 8 kHz 16-bit mono WAV from `sample(i)`.
+fn wav_of(seconds: f64, sample: impl Fn(usize) -> f32) -> Vec<u8> {
+    let mut buf = std::io::Cursor::new(Vec::new());
+    let spec = hound::WavSpec {
+        channels: 1,
+        sample_rate: 8000,
+        bits_per_sample: 16,
+        sample_format: hound::SampleFormat::Int,
+    };
+    let mut w = hound::WavWriter::new(&mut buf, spec).expect("writer");
+    for i in 0..(seconds * 8000.0) as usize {
+        w.write_sample((sample(i) * 32767.0) as i16).expect("write");
+    }
+    w.finalize().expect("finalize");
+    buf.into_inner()
+}
+
+#[test]
+fn noise_and_silence_are_not_speech() {
+    let a = analyzer();
+    // White noise (a fixed xorshift sequence) at -20 dBFS, a mains hum, and digital silence.
+    let mut state = 0x2545_F491_4F6C_DD1Du64;
+    let noise: Vec<f32> = (0..80_000)
+        .map(|_| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 40) as f32 / (1u64 << 24) as f32 * 0.2 - 0.1
+        })
+        .collect();
+    let cases = [
+        ("white noise", wav_of(10.0, |i| noise[i])),
+        (
+            "mains hum",
+            wav_of(10.0, |i| {
+                0.1 * (i as f32 * 50.0 * std::f32::consts::TAU / 8000.0).sin()
+            }),
+        ),
+        ("silence", wav_of(10.0, |_| 0.0)),
+    ];
+    for (name, bytes) in cases {
+        let r = a
+            .analyze_reader(std::io::Cursor::new(bytes), name)
+            .expect(name);
+        let t = r.transcript.as_ref().expect("a transcript");
+        assert!(t.words.is_empty(), "{name}: {:?}", t.text);
+        assert!(
+            r.notices.iter().any(|n| n.contains("no speech found")),
+            "{name}: {:?}",
+            r.notices
+        );
+        let judged: Vec<&str> = r
+            .advice
+            .iter()
+            .filter(|a| a.verdict != voicemail_coach::report::Verdict::NotApplicable)
+            .map(|a| a.rule.as_str())
+            .collect();
+        assert!(judged.is_empty(), "{name}: judged {judged:?}");
+    }
+}

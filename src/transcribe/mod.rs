@@ -229,7 +229,6 @@ impl Transcriber {
         // whisper's token times can overrun the audio; keep them inside it.
         let duration = samples.len() as f64 / 16_000.0;
         let mut tokens: Vec<RawToken> = Vec::new();
-        let mut text = String::new();
         for segment in state.as_iter() {
             for k in 0..segment.n_tokens() {
                 let Some(token) = segment.get_token(k) else {
@@ -244,7 +243,6 @@ impl Transcriber {
                     .into_owned();
                 let data = token.token_data();
                 let clamp = |t: i64| (t as f64 * 0.01).clamp(0.0, duration);
-                text.push_str(&piece);
                 tokens.push(RawToken {
                     piece,
                     t0: clamp(data.t0),
@@ -254,6 +252,8 @@ impl Transcriber {
                 });
             }
         }
+        let tokens = without_annotations(tokens);
+        let text: String = tokens.iter().map(|t| t.piece.as_str()).collect();
         let spans = token_spans(&tokens);
         let mut words: Vec<Word> = Vec::new();
         let mut probs: Vec<Vec<f32>> = Vec::new();
@@ -302,6 +302,58 @@ impl Transcriber {
             words,
         })
     }
+}
+
+/// The tokens without whisper's descriptions of sounds that are not speech: words in brackets
+/// or parentheses (`[BLANK_AUDIO]`, `(music)`, `[ Silence ]`, `(upbeat music)`), between
+/// asterisks (`*sigh*`), and music notes. They are not words the caller said. A bracket holding
+/// digits (an area code in parentheses) or one never closed is kept as it was.
+fn without_annotations(tokens: Vec<RawToken>) -> Vec<RawToken> {
+    let mut kept = Vec::with_capacity(tokens.len());
+    // Tokens of an open bracket or asterisk span, and what closes it.
+    let mut open: Vec<RawToken> = Vec::new();
+    let mut closer = ' ';
+    for tok in tokens {
+        if open.is_empty() {
+            if tok.piece.contains(['♪', '♫']) {
+                continue;
+            }
+            let Some(c) = tok.piece.trim_start().chars().next() else {
+                kept.push(tok);
+                continue;
+            };
+            closer = match c {
+                '[' => ']',
+                '(' => ')',
+                '*' => '*',
+                _ => {
+                    kept.push(tok);
+                    continue;
+                }
+            };
+            let closes_itself = tok.piece.trim_start()[1..].contains(closer);
+            open.push(tok);
+            if !closes_itself {
+                continue;
+            }
+        } else {
+            let closes = tok.piece.contains(closer);
+            open.push(tok);
+            if !closes {
+                continue;
+            }
+        }
+        // A closed span: dropped unless it holds digits.
+        if open
+            .iter()
+            .any(|t| t.piece.bytes().any(|b| b.is_ascii_digit()))
+        {
+            kept.append(&mut open);
+        }
+        open.clear();
+    }
+    kept.append(&mut open);
+    kept
 }
 
 /// Seconds of silence the encoder sees after a digit window: whisper reads the end of the
@@ -480,6 +532,20 @@ mod tests {
             dtw,
             p: 1.0,
         }
+    }
+
+    #[test]
+    fn descriptions_of_sounds_are_not_words() {
+        let pieces = [
+            " Hi", " [", "BL", "ANK", "_", "AUDIO", "]", " it", "'s", " (", "music", ")", " Sam",
+            " *", "sigh", "*", " ♪", " at", " (", "850", ")", " 936", " bye", " (", "oh",
+        ];
+        let tokens = pieces.iter().map(|p| tok(p, 0.0, 0.1, None)).collect();
+        let kept: String = without_annotations(tokens)
+            .iter()
+            .map(|t| t.piece.as_str())
+            .collect();
+        assert_eq!(kept, " Hi it's Sam at (850) 936 bye (oh");
     }
 
     #[test]
