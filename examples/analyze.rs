@@ -22,9 +22,10 @@ use clap::Parser;
 use rayon::prelude::*;
 use serde_json::Value;
 use voicemail_coach::campaign::{self, Campaign};
+use voicemail_coach::error::Source;
 use voicemail_coach::report::{clock, Advice, Report, Verdict};
 use voicemail_coach::rules::WERTH;
-use voicemail_coach::{Analyzer, Context, ErrorRecord, Options, RateOptions, Rulebook};
+use voicemail_coach::{Analyzer, Context, Error, ErrorRecord, Options, RateOptions, Rulebook};
 
 /// Judge recorded sales voicemails against the trainers' advice: length, pace, name and number,
 /// pitch, content.
@@ -265,7 +266,7 @@ fn main() -> ExitCode {
             if INTERRUPTED.load(Ordering::SeqCst) || sink.lock().is_ok_and(|s| s.closed) {
                 return;
             }
-            let result = analyzer.analyze_path_with(path, &ctx);
+            let result = analyze_input(&analyzer, path, &ctx);
             let Ok(mut sink) = sink.lock() else { return };
             progress.suspend(|| sink.take(*index, path, stamp, result, &args));
             progress.inc(1);
@@ -369,8 +370,8 @@ fn progress_bar(len: usize, quiet: bool) -> indicatif::ProgressBar {
 }
 
 /// Expands the inputs: folders into their recordings (recursively, sorted, by
-/// `audio::EXTENSIONS`), `-` into the paths
-/// on standard input.
+/// `audio::EXTENSIONS`), `-` into the paths on standard input. A folder with no recordings in it
+/// and a path that does not exist stay in the list, to be reported as errors.
 fn gather(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), String> {
         let entries = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -396,12 +397,42 @@ fn gather(args: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
                 }
             }
         } else if a.is_dir() {
+            let before = out.len();
             walk(a, &mut out)?;
+            if out.len() == before {
+                out.push(a.clone());
+            }
         } else {
             out.push(a.clone());
         }
     }
     Ok(out)
+}
+
+/// Analyses one input; a folder (one with no recordings, as `gather` left it) or a path that does
+/// not exist is an error saying so.
+fn analyze_input(
+    analyzer: &Analyzer,
+    path: &Path,
+    ctx: &Context,
+) -> voicemail_coach::Result<Report> {
+    let reason = if path.is_dir() {
+        Some(format!(
+            "no files ending in .{} in the folder",
+            voicemail_coach::audio::EXTENSIONS.join(", .")
+        ))
+    } else if !path.exists() {
+        Some("no such file or folder".to_string())
+    } else {
+        None
+    };
+    match reason {
+        Some(reason) => Err(Error::NoRecordings {
+            file: Source(Some(path.to_path_buf())),
+            reason,
+        }),
+        None => analyzer.analyze_path_with(path, ctx),
+    }
 }
 
 /// What identifies an input for --resume: its size and modification time.

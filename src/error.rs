@@ -121,15 +121,14 @@ pub enum Error {
         /// The limit in force.
         limit: f64,
     },
-    /// A floating-point sample is NaN or infinite.
-    #[error("{file}: sample {index} is not a finite number ({value})")]
-    NonFiniteSample {
+    /// An input names no recording: a folder with no recordings in it, or a path that does not
+    /// exist.
+    #[error("{file}: no recordings: {reason}")]
+    NoRecordings {
         /// The input.
         file: Source,
-        /// Index of the first such sample (interleaved, from the start of the data).
-        index: u64,
-        /// The value found.
-        value: f32,
+        /// What was found instead.
+        reason: String,
     },
     /// A model file is missing, truncated, foreign or inconsistent.
     #[error("{}: model error: {reason}", path.display())]
@@ -180,7 +179,7 @@ macro_rules! on_source {
             | Error::InvalidHeader { $file, .. }
             | Error::UnsupportedSampleRate { $file, .. }
             | Error::TooLong { $file, .. }
-            | Error::NonFiniteSample { $file, .. }
+            | Error::NoRecordings { $file, .. }
             | Error::Resample { $file, .. } => $body,
             Error::Model { .. }
             | Error::Transcription { .. }
@@ -203,7 +202,7 @@ impl Error {
             Error::InvalidHeader { .. } => "invalid_header",
             Error::UnsupportedSampleRate { .. } => "unsupported_sample_rate",
             Error::TooLong { .. } => "too_long",
-            Error::NonFiniteSample { .. } => "non_finite_sample",
+            Error::NoRecordings { .. } => "no_recordings",
             Error::Model { .. } => "model",
             Error::Transcription { .. } => "transcription",
             Error::InvalidOptions(_) => "invalid_options",

@@ -250,7 +250,7 @@ impl Analyzer {
         Ok(self.finish(&audio, path.display().to_string(), decode_ms, t0, ctx))
     }
 
-    /// Decodes and analyses a WAV stream; `name` goes into the report's `file`.
+    /// Decodes and analyses a recording from a stream; `name` goes into the report's `file`.
     pub fn analyze_reader<R: Read + Seek>(&self, reader: R, name: &str) -> Result<Report> {
         self.analyze_reader_with(reader, name, &Context::default())
     }
@@ -295,7 +295,7 @@ impl Analyzer {
         let mut rate = self.syllables.summarize(nuclei, &seg);
         let rate_ms = ms(t_rate);
 
-        let mut notices = Vec::new();
+        let mut notices = audio.notices.clone();
         let (mut transcript, transcribe_ms) = self.transcribe(audio, &mut notices);
         let mut numbers_ms = None;
         let mut phone_numbers = Vec::new();
@@ -419,6 +419,13 @@ impl Analyzer {
             notices,
         };
         report.advice = rules::evaluate(&report, &self.options.rulebook, ctx);
+        if report
+            .transcript
+            .as_ref()
+            .is_some_and(|t| t.words.is_empty())
+        {
+            no_speech(&mut report);
+        }
         report
     }
 
@@ -496,5 +503,18 @@ impl Analyzer {
         _notices: &mut Vec<String>,
     ) -> (Option<report::Transcript>, Option<f64>) {
         (None, None)
+    }
+}
+
+/// A recording whose transcript holds no words (silence, noise, music): nothing the caller said
+/// can be judged, so every rule is not applicable rather than judged on the noise.
+fn no_speech(report: &mut Report) {
+    report
+        .notices
+        .push("no speech found: the transcript holds no words, so no rule is judged".into());
+    for a in &mut report.advice {
+        a.verdict = report::Verdict::NotApplicable;
+        a.message = "No speech found in the recording.".into();
+        a.evidence.clear();
     }
 }

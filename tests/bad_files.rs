@@ -1,9 +1,10 @@
-//! Bad input never panics: each bad fixture gives its typed error naming the file, and arbitrary
-//! corruptions of valid files give `Ok` or `Err`, never a panic.
+//! Bad input: each bad fixture gives its typed error naming the file, a damaged one gives a
+//! report with its notices, and odd but valid signals give sound reports. (The hostile inputs
+//! and the mutation test are in tests/hostile.rs.)
 
 use std::io::Cursor;
 
-use voicemail_coach::audio::{decode, decode_path, DecodeOptions};
+use voicemail_coach::audio::{decode_path, DecodeOptions};
 use voicemail_coach::{Analyzer, Error, Options};
 
 fn bad(name: &str) -> String {
@@ -14,16 +15,13 @@ fn bad(name: &str) -> String {
 fn each_bad_fixture_gives_its_typed_error() {
     let opts = DecodeOptions::default();
     let cases: &[(&str, &str)] = &[
-        ("gsm610.wav", "unsupported_encoding"),
+        ("g726.wav", "unsupported_encoding"),
         ("rate_96000.wav", "unsupported_sample_rate"),
-        ("truncated.wav", "truncated"),
         ("truncated_header.wav", "truncated"),
-        ("data_claims_4gb.wav", "truncated"),
         ("zero_channels.wav", "invalid_header"),
         ("zero_rate.wav", "invalid_header"),
         ("not_wav.wav", "not_wav"),
         ("empty.wav", "not_wav"),
-        ("nan_samples.wav", "non_finite_sample"),
         ("does_not_exist.wav", "io"),
     ];
     for &(name, kind) in cases {
@@ -45,30 +43,41 @@ fn each_bad_fixture_gives_its_typed_error() {
 #[test]
 fn errors_carry_what_a_caller_acts_on() {
     let opts = DecodeOptions::default();
-    match decode_path(bad("gsm610.wav"), &opts) {
+    match decode_path(bad("g726.wav"), &opts) {
         Err(Error::UnsupportedEncoding {
             format_tag, name, ..
         }) => {
-            assert_eq!(format_tag, 0x31);
-            assert_eq!(name, "GSM 6.10");
+            assert_eq!(format_tag, 0x45);
+            assert_eq!(name, "G.726 ADPCM");
         }
         other => panic!("{other:?}"),
     }
-    match decode_path(bad("data_claims_4gb.wav"), &opts) {
-        Err(Error::Truncated {
-            expected, actual, ..
-        }) => {
-            assert_eq!(expected, 0xFFFF_FFF0);
-            assert!(actual < 100_000);
-        }
-        other => panic!("{other:?}"),
-    }
-    match decode_path(bad("nan_samples.wav"), &opts) {
-        Err(Error::NonFiniteSample { index, value, .. }) => {
-            assert_eq!(index, 4000);
-            assert!(value.is_nan());
-        }
-        other => panic!("{other:?}"),
+}
+
+#[test]
+fn damaged_recordings_give_reports_with_notices() {
+    // File, whether it is cut short, a phrase of its notice, seconds of audio it holds.
+    let cases = [
+        ("truncated.wav", true, "cut short", 1.2486),
+        ("data_claims_4gb.wav", true, "cut short", 2.5),
+        ("nan_samples.wav", false, "not numbers", 1.0),
+    ];
+    let analyzer = Analyzer::new(Options::default()).expect("analyzer");
+    for (name, truncated, phrase, seconds) in cases {
+        let r = analyzer
+            .analyze_path(bad(name))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(r.audio.truncated, truncated, "{name}");
+        assert!(
+            r.notices.iter().any(|n| n.contains(phrase)),
+            "{name}: {:?}",
+            r.notices
+        );
+        assert!(
+            (r.audio.duration_s - seconds).abs() < 0.01,
+            "{name}: {} s",
+            r.audio.duration_s
+        );
     }
 }
 
@@ -106,56 +115,6 @@ fn silent_and_empty_audio_give_reports_with_nulls() {
         assert!(json["pitch"]["median_hz"].is_null());
         assert!(json["speech"]["start_s"].is_null());
     }
-}
-
-/// A small deterministic generator (xorshift64*), so failures replay.
-struct Rng(u64);
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-}
-
-#[test]
-fn corrupted_headers_and_truncations_never_panic() {
-    let dir = format!("{}/fixtures/encodings", env!("CARGO_MANIFEST_DIR"));
-    let mut opts = DecodeOptions::default();
-    opts.max_duration_s = 60.0;
-    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
-    let mut outcomes = [0usize; 2];
-    for name in [
-        "pcm_s16.wav",
-        "mulaw.wav",
-        "pcm_s24_extensible.wav",
-        "float32.wav",
-    ] {
-        let original = std::fs::read(format!("{dir}/{name}")).expect("fixture");
-        for _ in 0..300 {
-            let mut b = original.clone();
-            // Overwrite 1-4 header bytes with random values, sometimes with the extreme ones.
-            for _ in 0..1 + rng.below(4) {
-                let i = rng.below(64.min(b.len()));
-                b[i] = match rng.below(4) {
-                    0 => 0,
-                    1 => 0xFF,
-                    _ => rng.next() as u8,
-                };
-            }
-            if rng.below(3) == 0 {
-                b.truncate(rng.below(b.len()));
-            }
-            let result = decode(Cursor::new(b), &opts);
-            outcomes[usize::from(result.is_ok())] += 1;
-        }
-    }
-    // Both outcomes must occur, or the corruption was not exercising anything.
-    assert!(outcomes[0] > 100 && outcomes[1] > 10, "{outcomes:?}");
 }
 
 /// In-memory WAV of `samples` at `rate`, 32-bit float so any value can be written.
@@ -217,45 +176,4 @@ fn odd_but_valid_signals_give_sound_reports() {
             _ => {}
         }
     }
-}
-
-#[cfg(feature = "formats")]
-#[test]
-fn corrupted_compressed_recordings_never_panic() {
-    // Bytes overwritten anywhere (headers, frame headers, payload) and cuts at random points,
-    // over every compressed fixture format.
-    let dir = format!("{}/fixtures/formats", env!("CARGO_MANIFEST_DIR"));
-    let opts = DecodeOptions::default();
-    let mut rng = Rng(0x2545_F491_4F6C_DD1D);
-    let mut outcomes = [0usize; 2];
-    for name in [
-        "clark.mp3",
-        "clark.m4a",
-        "clark.ogg",
-        "clark.opus",
-        "clark.flac",
-        "clark-ima-adpcm.wav",
-        "clark-ms-adpcm.wav",
-    ] {
-        let original = std::fs::read(format!("{dir}/{name}")).expect("fixture");
-        for _ in 0..60 {
-            let mut b = original.clone();
-            for _ in 0..1 + rng.below(8) {
-                // Half the hits in the first 256 bytes, where the headers are.
-                let reach = if rng.below(2) == 0 { 256 } else { b.len() };
-                let i = rng.below(reach.min(b.len()));
-                b[i] = match rng.below(4) {
-                    0 => 0,
-                    1 => 0xFF,
-                    _ => rng.next() as u8,
-                };
-            }
-            if rng.below(3) == 0 {
-                b.truncate(rng.below(b.len()));
-            }
-            let result = decode(Cursor::new(b), &opts);
-            outcomes[usize::from(result.is_ok())] += 1;
-        }
-    }
-    assert!(outcomes[0] > 10 && outcomes[1] > 100, "{outcomes:?}");
 }

@@ -49,7 +49,7 @@ fn a_folder_batch_streams_resumes_and_summarises() {
         )
         .expect("copy");
     }
-    for bad in ["data_claims_4gb", "gsm610", "not_wav"] {
+    for bad in ["truncated_header", "g726", "not_wav"] {
         std::fs::copy(
             fixture(&format!("bad/{bad}.wav")),
             root.join("in").join(format!("{bad}.wav")),
@@ -135,7 +135,7 @@ fn an_html_batch_writes_an_index_linking_a_page_per_file() {
         )
         .expect("copy");
     }
-    std::fs::copy(fixture("bad/gsm610.wav"), input.join("gsm610.wav")).expect("copy");
+    std::fs::copy(fixture("bad/g726.wav"), input.join("g726.wav")).expect("copy");
     let index = root.join("week.html");
     let bin = analyze();
     let out = root.join("week.jsonl");
@@ -160,7 +160,7 @@ fn an_html_batch_writes_an_index_linking_a_page_per_file() {
     let page = std::fs::read_to_string(&index).expect("index written again");
     assert_eq!(page, first);
     assert!(page.contains("4 files, 3 analysed, 1 could not be read"));
-    assert!(page.contains("gsm610.wav") && page.contains("unsupported_encoding"));
+    assert!(page.contains("g726.wav") && page.contains("unsupported_encoding"));
     let links: Vec<&str> = page
         .split("href=\"")
         .skip(1)
@@ -244,5 +244,31 @@ fn ctrl_c_stops_the_batch_with_whole_lines_only() {
         String::from_utf8_lossy(&rest.stdout).lines().count(),
         60 - n
     );
+    let _ = std::fs::remove_dir_all(&root);
+}
+
+#[test]
+fn a_folder_without_recordings_or_a_missing_path_is_an_error() {
+    let root = std::env::temp_dir().join(format!("vmc-empty-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    std::fs::create_dir_all(&root).expect("folder");
+    std::fs::write(root.join("notes.txt"), "not audio").expect("write");
+    let missing = root.join("no-such-call.wav");
+    for (input, phrase) in [
+        (&root, "no files ending in .wav"),
+        (&missing, "no such file or folder"),
+    ] {
+        let out = Command::new(analyze())
+            .args(["--json", "--quiet"])
+            .arg(input)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{}", input.display());
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let record: serde_json::Value = serde_json::from_str(stdout.trim()).expect("one JSON line");
+        assert_eq!(record["error"]["kind"], "no_recordings", "{stdout}");
+        let message = record["error"]["message"].as_str().unwrap_or_default();
+        assert!(message.contains(phrase), "{message}");
+    }
     let _ = std::fs::remove_dir_all(&root);
 }

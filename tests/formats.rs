@@ -63,7 +63,7 @@ fn every_format_decodes_to_the_recording() {
     let opts = DecodeOptions::default();
     let pcm = decode_path(fixture("voicemail/clark-slow.wav"), &opts).expect("the original");
     // File, codec, container, least SNR against the original after lining the two up (dB).
-    // Measured: FLAC exact; IMA/MS ADPCM 21/23 dB; MP3 25, AAC 36, Vorbis 23, Opus 20 dB at
+    // Measured: FLAC exact; IMA/MS ADPCM 21/23 dB; GSM 17.5 dB; MP3 25, AAC 36, Vorbis 23, Opus 20 dB at
     // 16-32 kbit/s. A decode at the wrong rate, in the wrong channel order or with lost
     // frames falls to about 0 dB.
     let cases: &[(&str, Encoding, Container, f64)] = &[
@@ -84,6 +84,8 @@ fn every_format_decodes_to_the_recording() {
         ("clark.m4a", Encoding::Aac, Container::Mp4, 10.0),
         ("clark.ogg", Encoding::Vorbis, Container::Ogg, 10.0),
         ("clark.opus", Encoding::Opus, Container::Ogg, 10.0),
+        ("clark-wav49.wav", Encoding::Gsm, Container::Wav, 10.0),
+        ("clark.gsm", Encoding::Gsm, Container::Gsm, 10.0),
     ];
     let mut failures = Vec::new();
     for &(name, encoding, container, min_snr) in cases {

@@ -26,6 +26,8 @@ pub(super) struct Decoded {
     pub(super) channels: u16,
     pub(super) encoding: Encoding,
     pub(super) notices: Vec<String>,
+    /// Frames the container says the stream holds, where it says.
+    pub(super) claimed_frames: Option<u64>,
 }
 
 fn unsupported(reason: String) -> Error {
@@ -87,6 +89,67 @@ fn open(bytes: Vec<u8>, container: Container) -> Result<Box<dyn FormatReader>> {
     Ok(probed.format)
 }
 
+/// The stream with what the demuxer would otherwise trust blindly checked first: ID3v2 tags
+/// before MP3 frames are removed (their sizes would be allocated as claimed, up to 256 MB), and
+/// every FLAC metadata block must lie inside the file.
+fn checked(mut bytes: Vec<u8>, container: Container) -> Result<Vec<u8>> {
+    match container {
+        Container::Mp3 => {
+            let mut start = 0;
+            while let Some(len) = id3_len(&bytes[start..])? {
+                start += len;
+            }
+            bytes.drain(..start);
+        }
+        Container::Flac => check_flac_blocks(&bytes)?,
+        _ => {}
+    }
+    Ok(bytes)
+}
+
+/// The whole length of the ID3v2 tag `b` starts with, if it starts with one.
+fn id3_len(b: &[u8]) -> Result<Option<usize>> {
+    if b.len() < 10 || &b[0..3] != b"ID3" {
+        return Ok(None);
+    }
+    let size = &b[6..10];
+    if size.iter().any(|&x| x & 0x80 != 0) {
+        return Err(damaged(
+            "the ID3 tag's size is not a valid synchsafe number".into(),
+        ));
+    }
+    let body = size.iter().fold(0usize, |n, &x| (n << 7) | usize::from(x));
+    let footer = if b[5] & 0x10 != 0 { 10 } else { 0 };
+    let len = 10 + body + footer;
+    if len > b.len() {
+        return Err(damaged(format!(
+            "the ID3 tag claims {len} bytes, more than the {} left in the file",
+            b.len()
+        )));
+    }
+    Ok(Some(len))
+}
+
+/// Walks a FLAC stream's metadata blocks, each of which must fit in the file.
+fn check_flac_blocks(b: &[u8]) -> Result<()> {
+    let mut pos = 4;
+    loop {
+        let Some(h) = b.get(pos..pos + 4) else {
+            return Err(damaged("the FLAC metadata ends early".into()));
+        };
+        let len = (usize::from(h[1]) << 16) | (usize::from(h[2]) << 8) | usize::from(h[3]);
+        pos += 4 + len;
+        if pos > b.len() {
+            return Err(damaged(format!(
+                "a FLAC metadata block of {len} bytes runs past the end of the file"
+            )));
+        }
+        if h[0] & 0x80 != 0 {
+            return Ok(());
+        }
+    }
+}
+
 /// Checks the track's rate, channels and claimed length against the limits.
 fn check(params: &CodecParameters, options: &DecodeOptions) -> Result<(u32, u16)> {
     let rate = params
@@ -136,6 +199,10 @@ pub(super) fn decode(
     container: Container,
     options: &DecodeOptions,
 ) -> Result<Decoded> {
+    // What the output buffer is sized for: the frames the header claims, but no more than the
+    // bytes could hold at 8 kbit/s and 48 kHz (a header's claim is not trusted with memory).
+    let frames_cap = bytes.len() as u64 * 48;
+    let bytes = checked(bytes, container)?;
     let mut format = open(bytes, container)?;
     let track = format
         .tracks()
@@ -153,7 +220,11 @@ pub(super) fn decode(
         return Err(unsupported(format!("{name} in {container}")));
     };
     let (rate, channels) = check(&params, options)?;
-    let hint = params.n_frames.unwrap_or(0).min(frame_limit(rate, options));
+    let hint = params
+        .n_frames
+        .unwrap_or(0)
+        .min(frame_limit(rate, options))
+        .min(frames_cap);
     if params.codec == CODEC_TYPE_OPUS {
         return opus(format.as_mut(), id, &params, channels, hint, options);
     }
@@ -216,6 +287,7 @@ pub(super) fn decode(
         channels,
         encoding,
         notices,
+        claimed_frames: params.n_frames,
     })
 }
 
@@ -295,5 +367,6 @@ fn opus(
         channels,
         encoding: Encoding::Opus,
         notices,
+        claimed_frames: None,
     })
 }
