@@ -15,6 +15,35 @@ fn fixture(name: &str) -> Vec<u8> {
     std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The same 30 s recording as 8 kHz PCM, MP3 (32 kbit/s) and raw GSM 6.10: decoding and
+/// conditioning each to 16 kHz, so the codecs' cost shows next to PCM's.
+#[cfg(feature = "formats")]
+fn formats(c: &mut Criterion) {
+    let read = |rel: &str| {
+        let path = format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let mut g = c.benchmark_group("decode_format_30s");
+    for (label, bytes) in [
+        ("pcm", read("speech/demo-congrats.wav")),
+        ("mp3", read("formats/demo-congrats.mp3")),
+        ("gsm", read("formats/demo-congrats.gsm")),
+    ] {
+        g.bench_function(label, |b| {
+            b.iter(|| {
+                decode(
+                    Cursor::new(black_box(bytes.as_slice())),
+                    &DecodeOptions::default(),
+                )
+            })
+        });
+    }
+    g.finish();
+}
+
+#[cfg(not(feature = "formats"))]
+fn formats(_: &mut Criterion) {}
+
 fn benches(c: &mut Criterion) {
     let opts = Options::default();
     let analyzer = Analyzer::new(opts.clone()).expect("analyzer");
@@ -84,5 +113,5 @@ fn benches(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(acoustic, benches);
+criterion_group!(acoustic, benches, formats);
 criterion_main!(acoustic);
