@@ -461,6 +461,37 @@ mod tests {
     }
 
     #[test]
+    fn whole_files_decode_as_sox_decodes_them() {
+        // The whole of each GSM fixture against sox's own decoding, run now (scripts/setup
+        // installs sox); skipped with a message where sox is absent.
+        for (name, frames) in [("clark.gsm", false), ("clark-wav49.wav", true)] {
+            let path = format!("{}/fixtures/formats/{name}", env!("CARGO_MANIFEST_DIR"));
+            let out = std::process::Command::new("sox")
+                .args([path.as_str(), "-t", "raw", "-e", "signed", "-b", "16", "-"])
+                .output();
+            let Ok(out) = out.map_err(|e| eprintln!("skipped: sox cannot run ({e})")) else {
+                return;
+            };
+            assert!(out.status.success(), "sox failed on {name}");
+            let truth = samples(&out.stdout);
+            let file = fixture(name);
+            let ours = if frames {
+                let at = file.windows(4).position(|w| w == b"data").expect("data") + 8;
+                decode_all(
+                    file[at..]
+                        .chunks_exact(WAV49_BLOCK)
+                        .flat_map(Frame::from_wav49),
+                )
+            } else {
+                decode_all(file.chunks_exact(RAW_FRAME).filter_map(Frame::from_raw))
+            };
+            assert_eq!(ours.len(), truth.len(), "{name}");
+            let differing = ours.iter().zip(&truth).filter(|(a, b)| a != b).count();
+            assert_eq!(differing, 0, "{name}: {differing} samples differ");
+        }
+    }
+
+    #[test]
     fn raw_gsm_is_recognised_by_its_frame_signatures() {
         let gsm = fixture("clark.gsm");
         assert!(looks_raw(&gsm[..RAW_FRAME * 8]));
