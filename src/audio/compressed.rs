@@ -10,7 +10,7 @@ use std::io::Cursor;
 use symphonia::core::audio::SampleBuffer;
 use symphonia::core::codecs::{CodecParameters, DecoderOptions, CODEC_TYPE_NULL, CODEC_TYPE_OPUS};
 use symphonia::core::errors::Error as SymError;
-use symphonia::core::formats::{FormatOptions, FormatReader};
+use symphonia::core::formats::{FormatOptions, FormatReader, Packet};
 use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
@@ -37,12 +37,7 @@ fn unsupported(reason: String) -> Error {
     }
 }
 
-fn damaged(reason: String) -> Error {
-    Error::InvalidHeader {
-        file: Source::default(),
-        reason,
-    }
-}
+use super::invalid as damaged;
 
 /// The report's encoding for a symphonia codec.
 fn encoding_of(params: &CodecParameters) -> Option<Encoding> {
@@ -235,21 +230,7 @@ pub(super) fn decode(
     let mut skipped = 0u64;
     let mut notices = Vec::new();
     let mut buffer: Option<SampleBuffer<f32>> = None;
-    loop {
-        let packet = match guarded(|| format.next_packet()) {
-            Some(Ok(p)) => p,
-            Some(Err(e)) => {
-                end_notice(&e, &mut notices);
-                break;
-            }
-            None => {
-                notices.push("the stream is damaged here; the rest is left out".into());
-                break;
-            }
-        };
-        if packet.track_id() != id {
-            continue;
-        }
+    while let Some(packet) = next_packet(format.as_mut(), id, &mut notices) {
         let decoded = match guarded(|| decoder.decode(&packet)) {
             Some(Ok(d)) => d,
             Some(Err(SymError::DecodeError(_))) | None => {
@@ -291,6 +272,29 @@ pub(super) fn decode(
     })
 }
 
+/// The next packet of track `id`; `None` where the stream ends, with a notice unless it ended
+/// cleanly.
+fn next_packet(
+    format: &mut dyn FormatReader,
+    id: u32,
+    notices: &mut Vec<String>,
+) -> Option<Packet> {
+    loop {
+        match guarded(|| format.next_packet()) {
+            Some(Ok(p)) if p.track_id() == id => return Some(p),
+            Some(Ok(_)) => {}
+            Some(Err(e)) => {
+                end_notice(&e, notices);
+                return None;
+            }
+            None => {
+                notices.push("the stream is damaged here; the rest is left out".into());
+                return None;
+            }
+        }
+    }
+}
+
 /// A notice for how the stream ended, unless it ended cleanly.
 fn end_notice(e: &SymError, notices: &mut Vec<String>) {
     match e {
@@ -325,21 +329,7 @@ fn opus(
     let mut sink = Sink::new(OPUS_RATE_HZ, channels, hint)?;
     let mut pcm = vec![0f32; decoder.max_frame_size_per_channel() * usize::from(channels)];
     let (mut skipped, mut notices) = (0u64, Vec::new());
-    loop {
-        let packet = match guarded(|| format.next_packet()) {
-            Some(Ok(p)) => p,
-            Some(Err(e)) => {
-                end_notice(&e, &mut notices);
-                break;
-            }
-            None => {
-                notices.push("the stream is damaged here; the rest is left out".into());
-                break;
-            }
-        };
-        if packet.track_id() != id {
-            continue;
-        }
+    while let Some(packet) = next_packet(format, id, &mut notices) {
         let n = match guarded(|| decoder.decode_float(&packet.data, &mut pcm, false)) {
             Some(Ok(n)) => n,
             Some(Err(_)) | None => {

@@ -15,7 +15,7 @@ use crate::error::{Error, Result, Source};
 /// Samples in one 20 ms frame at 8 kHz.
 const FRAME_SAMPLES: usize = 160;
 /// Bytes of a raw frame: a 4-bit signature (0xD) and 260 bits of parameters.
-pub(super) const RAW_FRAME: usize = 33;
+pub(super) const RAW_FRAME: usize = super::RAW_GSM_FRAME;
 /// Bytes of a WAV49 block: two frames of 260 bits each.
 pub(super) const WAV49_BLOCK: usize = 65;
 /// GSM's sample rate.
@@ -395,13 +395,6 @@ fn decoded(sink: Sink, rate: u32, notices: Vec<String>) -> Decoded {
     }
 }
 
-/// Whether `head` (a file's first bytes) looks like raw GSM: every whole frame in it starts with
-/// the 0xD signature, and there is at least one.
-pub(super) fn looks_raw(head: &[u8]) -> bool {
-    let frames = head.len() / RAW_FRAME;
-    frames > 0 && (0..frames).all(|i| head[i * RAW_FRAME] >> 4 == 0xD)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -494,6 +487,7 @@ mod tests {
     #[test]
     fn raw_gsm_is_recognised_by_its_frame_signatures() {
         let gsm = fixture("clark.gsm");
+        let looks_raw = super::super::raw_gsm;
         assert!(looks_raw(&gsm[..RAW_FRAME * 8]));
         assert!(!looks_raw(&gsm[..RAW_FRAME - 1]));
         assert!(!looks_raw(

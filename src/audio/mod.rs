@@ -328,7 +328,7 @@ pub fn decode<R: Read + Seek>(mut reader: R, options: &DecodeOptions) -> Result<
 }
 
 /// Bytes of a file's start looked at to recognise it: eight raw GSM frames.
-const SNIFF_BYTES: usize = 8 * 33;
+const SNIFF_BYTES: usize = 8 * RAW_GSM_FRAME;
 
 /// The container `head` (the file's first bytes) starts, `None` when it is none of them (the
 /// WAV reader then says what it found).
@@ -363,15 +363,14 @@ fn sniff(head: &[u8]) -> Result<Option<Container>> {
     ))
 }
 
-#[cfg(feature = "formats")]
-fn raw_gsm(head: &[u8]) -> bool {
-    gsm::looks_raw(head)
-}
+/// Bytes of a raw GSM 6.10 frame: a 4-bit signature (0xD) and 260 bits of parameters.
+const RAW_GSM_FRAME: usize = 33;
 
-#[cfg(not(feature = "formats"))]
+/// Whether `head` (a file's first bytes) looks like raw GSM: every whole frame in it starts with
+/// the 0xD signature, and there is at least one.
 fn raw_gsm(head: &[u8]) -> bool {
-    let frames = head.len() / 33;
-    frames > 0 && (0..frames).all(|i| head[i * 33] >> 4 == 0xD)
+    let frames = head.len() / RAW_GSM_FRAME;
+    frames > 0 && (0..frames).all(|i| head[i * RAW_GSM_FRAME] >> 4 == 0xD)
 }
 
 /// The most bytes of a compressed file read into memory for each second the limit allows
