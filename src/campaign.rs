@@ -19,6 +19,7 @@ use serde::{Deserialize, Serialize};
 use crate::content::normalize;
 use crate::report::{Advice, Report, Span, Verdict};
 use crate::rules::{self, Rulebook};
+use crate::Context;
 
 fn tokens(text: &str) -> Vec<String> {
     text.split_whitespace()
@@ -72,10 +73,10 @@ pub struct Campaign {
 }
 
 /// The caller's pitch baseline: the median of the recordings' median pitch.
-pub fn pitch_baseline(reports: &[Report]) -> Option<f64> {
+pub fn pitch_baseline<R: AsRef<Report>>(reports: &[R]) -> Option<f64> {
     let mut m: Vec<f64> = reports
         .iter()
-        .filter_map(|r| r.pitch.summary.median_hz)
+        .filter_map(|r| r.as_ref().pitch.summary.median_hz)
         .collect();
     if m.is_empty() {
         return None;
@@ -91,8 +92,58 @@ pub fn pitch_baseline(reports: &[Report]) -> Option<f64> {
 
 /// Judges `campaign.variation` over messages to one prospect, in the order given (oldest
 /// first): each report after the first gets its own verdict against the one before it (its
-/// `advice` entry is replaced), and the campaign's verdict is the worst of them.
-pub fn evaluate(reports: &mut [Report], book: &Rulebook) -> Campaign {
+/// `advice` entry is replaced), and the campaign's verdict is the worst of them. Unless `ctx`
+/// gives the caller's pitch baseline, the campaign's own ([`pitch_baseline`], from two or more
+/// messages) judges each report's `pitch.baseline`. `reports` may be `Report`s, boxes or
+/// `&mut Report`s.
+pub fn evaluate<R: AsRef<Report> + AsMut<Report>>(
+    reports: &mut [R],
+    book: &Rulebook,
+    ctx: &Context,
+) -> Campaign {
+    let baseline = pitch_baseline(reports);
+    judge_baseline(reports, book, ctx, baseline);
+    let mut campaign = variation(reports, book);
+    campaign.pitch_baseline_hz = baseline;
+    campaign
+}
+
+/// Judges `pitch.baseline` of each report against the campaign's baseline, when the caller
+/// gave none and two or more messages have a median pitch.
+fn judge_baseline<R: AsRef<Report> + AsMut<Report>>(
+    reports: &mut [R],
+    book: &Rulebook,
+    ctx: &Context,
+    baseline: Option<f64>,
+) {
+    let measured = reports
+        .iter()
+        .filter(|r| r.as_ref().pitch.summary.median_hz.is_some())
+        .count();
+    let (None, Some(hz), 2..) = (ctx.pitch_baseline_hz, baseline, measured) else {
+        return;
+    };
+    let Ok(ctx) = ctx.clone().pitch_baseline_hz(hz) else {
+        return;
+    };
+    for r in reports.iter_mut() {
+        let r = r.as_mut();
+        if let Some(advice) = rules::advise("pitch.baseline", r, book, &ctx) {
+            replace_advice(r, advice);
+        }
+    }
+}
+
+/// Puts `advice` in place of the report's entry for the same rule (or adds it).
+fn replace_advice(r: &mut Report, advice: Advice) {
+    match r.advice.iter_mut().find(|a| a.rule == advice.rule) {
+        Some(a) => *a = advice,
+        None => r.advice.push(advice),
+    }
+}
+
+/// `campaign.variation`, pair by pair and over the campaign.
+fn variation<R: AsRef<Report> + AsMut<Report>>(reports: &mut [R], book: &Rulebook) -> Campaign {
     let max = book.number("campaign.variation", "max_similarity");
     let target = format!("similarity to the previous message < {max:.2}");
     let source = rules::rule("campaign.variation")
@@ -102,13 +153,15 @@ pub fn evaluate(reports: &mut [Report], book: &Rulebook) -> Campaign {
     let mut worst = Verdict::NotApplicable;
     let mut highest: Option<f64> = None;
     for k in 1..reports.len() {
-        let sim = match (&reports[k - 1].transcript, &reports[k].transcript) {
+        let (before, now) = (reports[k - 1].as_ref(), reports[k].as_ref());
+        let sim = match (&before.transcript, &now.transcript) {
             (Some(a), Some(b)) => Some(word_similarity(&a.text, &b.text)),
             _ => None,
         };
+        let previous = before.file.clone();
         pairs.push(Pair {
-            previous: reports[k - 1].file.clone(),
-            file: reports[k].file.clone(),
+            previous: previous.clone(),
+            file: now.file.clone(),
             similarity: sim,
         });
         let (verdict, message) = match sim {
@@ -121,7 +174,7 @@ pub fn evaluate(reports: &mut [Report], book: &Rulebook) -> Campaign {
                 format!(
                     "{:.0} % the same words as {}: a fresh message.",
                     s * 100.0,
-                    reports[k - 1].file
+                    previous
                 ),
             ),
             Some(s) => (
@@ -129,7 +182,7 @@ pub fn evaluate(reports: &mut [Report], book: &Rulebook) -> Campaign {
                 format!(
                     "{:.0} % the same words as {}: leave a different message every time.",
                     s * 100.0,
-                    reports[k - 1].file
+                    previous
                 ),
             ),
         };
@@ -138,7 +191,7 @@ pub fn evaluate(reports: &mut [Report], book: &Rulebook) -> Campaign {
             highest = Some(highest.map_or(s, |h: f64| h.max(s)));
         }
         if book.is_enabled("campaign.variation") {
-            let r = &mut reports[k];
+            let r = reports[k].as_mut();
             let evidence = match (r.speech.start_s, r.speech.end_s) {
                 (Some(a), Some(b)) => vec![Span {
                     start_s: a,
@@ -155,10 +208,7 @@ pub fn evaluate(reports: &mut [Report], book: &Rulebook) -> Campaign {
                 source: source.clone(),
                 evidence,
             };
-            match r.advice.iter_mut().find(|a| a.rule == "campaign.variation") {
-                Some(a) => *a = advice,
-                None => r.advice.push(advice),
-            }
+            replace_advice(r, advice);
         }
     }
     let message = match (worst, highest) {
@@ -183,6 +233,6 @@ pub fn evaluate(reports: &mut [Report], book: &Rulebook) -> Campaign {
             source,
             evidence: Vec::new(),
         },
-        pitch_baseline_hz: pitch_baseline(reports),
+        pitch_baseline_hz: None,
     }
 }

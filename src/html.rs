@@ -217,7 +217,7 @@ pub fn render(report: &Report, audio: Option<&Conditioned>, options: &HtmlOption
         }
         p.foot {
             "Made by voicemail-coach " (env!("CARGO_PKG_VERSION"))
-            ". Sources of the advice: Jim Clark; Colleen Francis; Kelley Robertson; Matthew Mewse; "
+            ". Sources of the advice: Steve Clark; Colleen Francis; Kelley Robertson; Matthew Mewse; "
             "and, arguing against leaving voicemail at all, Jacques Werth."
         }
         @if player_src.is_some() { script { (PreEscaped(SCRIPT)) } }

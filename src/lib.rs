@@ -20,6 +20,30 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! ## Many recordings
+//! [`batch`] runs an analyzer over files, folders and lists in parallel (one model shared),
+//! with progress and cancellation callbacks, a JSON-lines ledger to resume from, shards for
+//! several machines, and the CSV, text ([`text`]) and HTML outputs:
+//!
+//! ```
+//! use voicemail_coach::batch::{self, Batch};
+//! use voicemail_coach::{Analyzer, Options};
+//!
+//! let analyzer = Analyzer::new(Options::default())?; // add a transcriber for the words
+//! let inputs = batch::expand(&["fixtures/speech"])?; // the recordings below the folder
+//! let mut finished = 0;
+//! let done = Batch::new(&analyzer)
+//!     .jobs(2)
+//!     .collect(true)
+//!     .on_entry(|_entry| finished += 1)
+//!     .run(&inputs)?;
+//! assert_eq!((done.analysed, done.failed), (inputs.len(), 0));
+//! let table = batch::csv(&done.entries);
+//! assert_eq!(table.lines().count(), 1 + inputs.len());
+//! assert_eq!(finished, inputs.len());
+//! # Ok::<(), voicemail_coach::Error>(())
+//! ```
+//!
 //! ## How a recording flows
 //! [`audio`] decodes the WAV (PCM, float, G.711 μ-law/A-law) and conditions it to mono 16 kHz;
 //! [`pitch`] tracks F0 every 10 ms; [`prosody`] finds the speech span, pauses and level; [`rate`]
@@ -45,6 +69,7 @@
 #![deny(missing_docs)]
 
 pub mod audio;
+pub mod batch;
 pub mod campaign;
 pub mod content;
 pub mod dsp;
@@ -59,6 +84,7 @@ pub mod prosody;
 pub mod rate;
 pub mod report;
 pub mod rules;
+pub mod text;
 #[cfg(feature = "transcribe")]
 pub mod transcribe;
 

@@ -12,7 +12,8 @@ use serde::{Deserialize, Serialize};
 use crate::dsp::quantile;
 
 /// Options for speech detection. Defaults follow de Jong & Wempe (2009).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct ProsodyOptions {
     /// Shortest silence inside speech that counts as a pause, seconds. Default: `0.3`.

@@ -22,7 +22,8 @@ use crate::pitch::PitchTrack;
 use crate::prosody::Segmentation;
 
 /// Options for syllable-nucleus detection and rate contours.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RateOptions {
     /// Lower edge of the analysed band, Hz. Default: `300.0`.

@@ -423,6 +423,18 @@ pub struct Timings {
     pub total: f64,
 }
 
+impl AsRef<Report> for Report {
+    fn as_ref(&self) -> &Report {
+        self
+    }
+}
+
+impl AsMut<Report> for Report {
+    fn as_mut(&mut self) -> &mut Report {
+        self
+    }
+}
+
 /// The record printed in place of a report for an input that could not be analysed.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ErrorRecord {

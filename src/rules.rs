@@ -831,20 +831,23 @@ fn judge_clarity(r: &Report, pass: f64, warn: f64, target: String) -> Judged {
 pub fn evaluate(r: &Report, book: &Rulebook, ctx: &Context) -> Vec<Advice> {
     RULES
         .iter()
-        .filter(|rule| book.is_enabled(rule.id))
-        .map(|rule| {
-            let j = judge(rule.id, r, book, ctx);
-            Advice {
-                rule: rule.id.to_string(),
-                verdict: j.verdict,
-                measured: j.measured.filter(|x| x.is_finite()),
-                target: j.target,
-                message: j.message,
-                source: rule.source.to_string(),
-                evidence: j.evidence,
-            }
-        })
+        .filter_map(|rule| advise(rule.id, r, book, ctx))
         .collect()
+}
+
+/// Judges a report by one rule; `None` when the rule is off (or unknown).
+pub(crate) fn advise(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Option<Advice> {
+    let rule = rule(id).filter(|rule| book.is_enabled(rule.id))?;
+    let j = judge(rule.id, r, book, ctx);
+    Some(Advice {
+        rule: rule.id.to_string(),
+        verdict: j.verdict,
+        measured: j.measured.filter(|x| x.is_finite()),
+        target: j.target,
+        message: j.message,
+        source: rule.source.to_string(),
+        evidence: j.evidence,
+    })
 }
 
 const NO_WORDS: &str = "Needs a transcript: run with a whisper model to judge the words.";

@@ -272,3 +272,52 @@ fn a_folder_without_recordings_or_a_missing_path_is_an_error() {
     }
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_resume_after_a_torn_last_line_says_so_and_records_every_file_once() {
+    let root = std::env::temp_dir().join(format!("vmc-torn-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&root);
+    let input = root.join("in");
+    std::fs::create_dir_all(&input).expect("folder");
+    for k in 0..4 {
+        std::fs::copy(
+            fixture("speech/privacy-prompt.wav"),
+            input.join(format!("call-{k}.wav")),
+        )
+        .expect("copy");
+    }
+    let out = root.join("results.jsonl");
+    let bin = analyze();
+    let run = || {
+        Command::new(&bin)
+            .args(["--no-transcribe", "--quiet", "--json", "--resume", "--out"])
+            .arg(&out)
+            .arg(&input)
+            .output()
+            .expect("runs")
+    };
+    assert_eq!(run().status.code(), Some(0));
+    // The power goes while the last line is being written.
+    let text = std::fs::read_to_string(&out).expect("out");
+    std::fs::write(&out, &text.as_bytes()[..text.len() - 200]).expect("tear");
+    let again = run();
+    assert_eq!(again.status.code(), Some(0));
+    let stderr = String::from_utf8_lossy(&again.stderr);
+    assert!(
+        stderr.contains("torn"),
+        "a notice on standard error: {stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&again.stdout).lines().count(), 1);
+    let written = std::fs::read_to_string(&out).expect("out");
+    let mut files: Vec<String> = written
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).expect("every line parses");
+            v["file"].as_str().expect("file").to_string()
+        })
+        .collect();
+    files.sort();
+    files.dedup();
+    assert_eq!((written.lines().count(), files.len()), (4, 4));
+    let _ = std::fs::remove_dir_all(&root);
+}

@@ -507,10 +507,10 @@ fn campaign_variation() {
         Verdict::NotApplicable
     );
     let mut two = vec![first.clone(), same];
-    let c = voicemail_coach::campaign::evaluate(&mut two, &book);
+    let c = voicemail_coach::campaign::evaluate(&mut two, &book, &Context::new());
     assert_eq!(c.variation.verdict, Verdict::Fail);
     let mut varied = vec![first, fresh];
-    let c = voicemail_coach::campaign::evaluate(&mut varied, &book);
+    let c = voicemail_coach::campaign::evaluate(&mut varied, &book, &Context::new());
     assert_eq!(c.variation.verdict, Verdict::Pass);
     assert!(c.pairs[0].similarity.expect("both transcribed") < 0.7);
 }

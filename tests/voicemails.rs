@@ -230,7 +230,11 @@ fn campaign_of_the_same_message_twice_fails_variation() {
         .iter()
         .map(|f| a.analyze_path(fixture(f)).expect("analysed"))
         .collect();
-    let c = voicemail_coach::campaign::evaluate(&mut reports, &a.options().rulebook);
+    let c = voicemail_coach::campaign::evaluate(
+        &mut reports,
+        &a.options().rulebook,
+        &voicemail_coach::Context::new(),
+    );
     assert_eq!(c.pairs.len(), 2);
     // The same words at another pace: too similar; then a different message: fresh.
     let s0 = c.pairs[0].similarity.expect("both transcribed");

@@ -9,7 +9,8 @@
 //! Only with the `transcribe` feature (on by default).
 
 use std::path::{Path, PathBuf};
-use std::sync::Once;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Once};
 
 use whisper_rs::{
     DtwMode, DtwModelPreset, DtwParameters, FullParams, SamplingStrategy, WhisperContext,
@@ -103,6 +104,8 @@ pub struct Transcriber {
     name: String,
     path: PathBuf,
     options: TranscribeOptions,
+    /// Set to stop transcriptions under way.
+    abort: Option<Arc<AtomicBool>>,
 }
 
 impl std::fmt::Debug for Transcriber {
@@ -170,7 +173,44 @@ impl Transcriber {
             name,
             path: path.to_path_buf(),
             options,
+            abort: None,
         })
+    }
+
+    /// Loads the model at `path`, or when `None` the one at [`default_model_path`]. A default
+    /// model that is not there is an [`Error::Model`] saying how to fetch it.
+    pub fn load(path: Option<&Path>, options: TranscribeOptions) -> Result<Self> {
+        if let Some(p) = path {
+            return Self::new(p, options);
+        }
+        let p = default_model_path().ok_or_else(|| Error::Model {
+            path: PathBuf::from(DEFAULT_MODEL_FILE),
+            reason: format!(
+                "no model given, and neither ${MODEL_ENV}, $XDG_CACHE_HOME nor $HOME is set"
+            ),
+        })?;
+        if !p.exists() {
+            return Err(Error::Model {
+                path: p,
+                reason: "no whisper model there (run scripts/fetch-model, or give one)".into(),
+            });
+        }
+        Self::new(p, options)
+    }
+
+    /// Stops every transcription under way (it fails with [`Error::Transcription`]) once `flag`
+    /// turns true: give it the flag a [`Batch`](crate::batch::Batch) is cancelled on.
+    pub fn abort_on(mut self, flag: Arc<AtomicBool>) -> Self {
+        self.abort = Some(flag);
+        self
+    }
+
+    /// Lets whisper.cpp poll the abort flag, if one was given.
+    fn abortable(&self, params: &mut FullParams<'_, '_>) {
+        if let Some(flag) = &self.abort {
+            let flag = Arc::clone(flag);
+            params.set_abort_callback_safe(move || flag.load(Ordering::Relaxed));
+        }
     }
 
     /// The model's name (its file name without extension), e.g. `"ggml-tiny.en"`.
@@ -214,6 +254,7 @@ impl Transcriber {
             SamplingStrategy::Greedy { best_of: 1 }
         };
         let mut params = FullParams::new(strategy);
+        self.abortable(&mut params);
         params.set_n_threads(self.threads() as i32);
         params.set_language(Some(&self.options.language));
         params.set_token_timestamps(true);
@@ -447,6 +488,7 @@ impl Transcriber {
         // 50 encoder positions per second, at most the model's 1500.
         let audio_ctx = ((padded.len() as f64 / 16_000.0 * 50.0).ceil() as i32).min(1500);
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        self.abortable(&mut params);
         params.set_n_threads(self.threads() as i32);
         params.set_language(Some(&self.options.language));
         params.set_audio_ctx(audio_ctx);
