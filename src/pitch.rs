@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::dsp::{copy_frame, fast_fft_len, hann, quantile, semitones, Decimator};
 
+/// The most candidates per frame [`PitchOptions::max_candidates`] may ask for: the path search
+/// keeps each frame's choice in a byte.
+pub const MAX_CANDIDATES: usize = u8::MAX as usize + 1;
+
 /// Pitch-tracking options. Defaults follow Praat's "To Pitch (ac)" except for the range.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -41,7 +45,7 @@ pub struct PitchOptions {
     pub octave_jump_cost: f64,
     /// Cost of a voiced/unvoiced switch between frames. Default: `0.14`.
     pub voiced_unvoiced_cost: f64,
-    /// Candidates per frame, the unvoiced one included. Default: `15`.
+    /// Candidates per frame, the unvoiced one included, 2 to [`MAX_CANDIDATES`]. Default: `15`.
     pub max_candidates: usize,
 }
 
@@ -217,6 +221,7 @@ impl PitchTracker {
             && opts.ceiling_hz > opts.floor_hz
             && opts.hop_s > 0.0
             && opts.max_candidates >= 2
+            && opts.max_candidates <= MAX_CANDIDATES
             && input_rate > 0)
         {
             return None;
@@ -649,6 +654,17 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn candidates_are_bounded_by_the_path_search() {
+        let with = |max_candidates| PitchOptions {
+            max_candidates,
+            ..PitchOptions::default()
+        };
+        assert!(PitchTracker::new(16000, with(MAX_CANDIDATES)).is_some());
+        assert!(PitchTracker::new(16000, with(MAX_CANDIDATES + 1)).is_none());
+        assert!(PitchTracker::new(16000, with(1)).is_none());
     }
 
     #[test]

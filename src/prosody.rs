@@ -49,8 +49,21 @@ pub struct Intensity {
 }
 
 const SILENT_DB: f32 = -200.0;
-/// Smoothing kernel over 10 ms blocks: a Hann window of ~50 ms.
-const KERNEL: [f32; 5] = [0.25, 0.75, 1.0, 0.75, 0.25];
+/// Span of the Hann window smoothing the intensity contour, seconds.
+const SMOOTHING_S: f64 = 0.06;
+
+/// The smoothing kernel for frames `hop_s` apart: a Hann window spanning [`SMOOTHING_S`] sampled
+/// at the frames (its zero ends left out), so that the smoothing lasts as long whatever the
+/// hop; at 10 ms, `[0.25, 0.75, 1, 0.75, 0.25]`.
+fn kernel(hop_s: f64) -> Vec<f32> {
+    let half = (0.5 * SMOOTHING_S / hop_s).ceil() as i64 - 1;
+    (-half.max(0)..=half.max(0))
+        .map(|j| {
+            let t = j as f64 * hop_s;
+            (0.5 + 0.5 * (2.0 * std::f64::consts::PI * t / SMOOTHING_S).cos()) as f32
+        })
+        .collect()
+}
 
 /// Energy per block of `hop` samples, block `i` centred at sample `i * hop`: the mean square
 /// around the block's own mean, so that a DC offset does not read as sound.
@@ -107,7 +120,7 @@ pub fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
     let n_frames = samples.len().div_ceil(hop);
     Intensity {
         hop_s,
-        db: smooth_db(&block_energy(samples, hop, n_frames), &KERNEL),
+        db: smooth_db(&block_energy(samples, hop, n_frames), &kernel(hop_s)),
     }
 }
 

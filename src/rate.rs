@@ -101,7 +101,6 @@ pub struct RateContour {
 pub struct SyllableDetector {
     opts: RateOptions,
     rate_hz: u32,
-    kernel: Vec<f32>,
     fft: Arc<dyn RealToComplex<f32>>,
     window: Vec<f32>,
     /// FFT bin ranges of the bands.
@@ -131,9 +130,6 @@ impl SyllableDetector {
         {
             return None;
         }
-        // Smoothing kernel over 10 ms blocks.
-        let taps = ((opts.smoothing_s / 0.01).round() as usize).max(1) | 1;
-        let kernel = crate::dsp::hann(taps);
         // 25 ms analysis window.
         let win = (0.025 * fs).round() as usize;
         let n = crate::dsp::fast_fft_len(win);
@@ -151,7 +147,6 @@ impl SyllableDetector {
         Some(SyllableDetector {
             opts,
             rate_hz,
-            kernel,
             fft,
             window: crate::dsp::hann(win),
             band_bins,
@@ -208,14 +203,16 @@ impl SyllableDetector {
             };
             raw.push((levels.iter().sum::<f32>() - quiet) / top as f32);
         }
-        // Smooth in the dB domain.
-        let k = self.kernel.len() as isize / 2;
-        let wsum: f32 = self.kernel.iter().sum();
+        // Smooth in the dB domain, over `smoothing_s` whatever the hop.
+        let taps = ((self.opts.smoothing_s / hop_s).round() as usize).max(1) | 1;
+        let kernel = crate::dsp::hann(taps);
+        let k = kernel.len() as isize / 2;
+        let wsum: f32 = kernel.iter().sum();
         (0..raw.len() as isize)
             .map(|i| {
                 let mut acc = 0.0;
                 let mut ws = 0.0;
-                for (j, &w) in self.kernel.iter().enumerate() {
+                for (j, &w) in kernel.iter().enumerate() {
                     let idx = i + j as isize - k;
                     if idx >= 0 && (idx as usize) < raw.len() {
                         acc += w * raw[idx as usize];
