@@ -233,3 +233,11 @@ impl Error {
 
 /// The crate's result type.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Turns an I/O error on the file at `path` into [`Error::Io`] naming it (for `map_err`).
+pub(crate) fn io_at(path: &Path) -> impl Fn(io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        file: Source(Some(path.to_path_buf())),
+        source,
+    }
+}

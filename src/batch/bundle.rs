@@ -5,16 +5,9 @@ use std::path::Path;
 
 use super::{cores, Entry};
 use crate::audio::{decode_path, DecodeOptions};
-use crate::error::{Error, Result, Source};
+use crate::error::{io_at, Result};
 use crate::html::{self, HtmlOptions, IndexEntry};
 use crate::report::Report;
-
-fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        file: Source(Some(path.to_path_buf())),
-        source,
-    }
-}
 
 /// One report's page; the recording is decoded again for its waveform and player (reports do
 /// not keep the audio, so a batch's memory stays flat).
@@ -64,14 +57,14 @@ pub fn write_html(
 ) -> Result<()> {
     let reports: Vec<&Report> = entries.iter().filter_map(Entry::report).collect();
     if let ([report], true, 1) = (reports.as_slice(), single, entries.len()) {
-        return std::fs::write(target, page(report, decode)).map_err(io_error(target));
+        return std::fs::write(target, page(report, decode)).map_err(io_at(target));
     }
     let stem = target
         .file_stem()
         .map_or_else(|| "report".into(), |s| s.to_string_lossy().into_owned());
     let folder_name = format!("{stem}-files");
     let folder = target.with_file_name(&folder_name);
-    std::fs::create_dir_all(&folder).map_err(io_error(&folder))?;
+    std::fs::create_dir_all(&folder).map_err(io_at(&folder))?;
     let names = page_names(reports.iter().copied());
     let pages: Vec<(&Report, &String)> = reports.iter().copied().zip(&names).collect();
     let chunk = pages.len().div_ceil(cores()).max(1);
@@ -83,7 +76,7 @@ pub fn write_html(
                 scope.spawn(move || -> Result<()> {
                     for (report, name) in part {
                         let path = folder.join(name);
-                        std::fs::write(&path, page(report, decode)).map_err(io_error(&path))?;
+                        std::fs::write(&path, page(report, decode)).map_err(io_at(&path))?;
                     }
                     Ok(())
                 })
@@ -108,5 +101,5 @@ pub fn write_html(
         }
     }
     let text = html::render_index(&format!("Voicemails: {stem}"), &index);
-    std::fs::write(target, text).map_err(io_error(target))
+    std::fs::write(target, text).map_err(io_at(target))
 }

@@ -10,7 +10,7 @@ use std::time::UNIX_EPOCH;
 use serde::{Deserialize, Serialize};
 
 use crate::audio;
-use crate::error::{Error, Result, Source};
+use crate::error::{io_at, Error, Result, Source};
 
 /// Expands the inputs: a folder into the recordings below it (recursively, sorted, by
 /// [`audio::EXTENSIONS`]), a file as given. A folder with no recordings in it and a path that
@@ -36,13 +36,10 @@ pub fn expand<P: AsRef<Path>>(inputs: &[P]) -> Result<Vec<PathBuf>> {
 }
 
 fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let io = |source| Error::Io {
-        file: Source(Some(dir.to_path_buf())),
-        source,
-    };
+    let io = io_at(dir);
     let mut paths = Vec::new();
-    for entry in std::fs::read_dir(dir).map_err(io)? {
-        paths.push(entry.map_err(io)?.path());
+    for entry in std::fs::read_dir(dir).map_err(&io)? {
+        paths.push(entry.map_err(&io)?.path());
     }
     paths.sort();
     for p in paths {

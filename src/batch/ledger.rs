@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use super::inputs::Stamp;
 use super::Entry;
-use crate::error::{Error, Result, Source};
+use crate::error::{io_at, Result};
 
 /// An open ledger file, appended to one whole line at a time.
 #[derive(Debug)]
@@ -30,17 +30,10 @@ pub(crate) struct Resumed {
     pub notices: Vec<String>,
 }
 
-fn io_error(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
-    move |source| Error::Io {
-        file: Source(Some(path.to_path_buf())),
-        source,
-    }
-}
-
 impl Ledger {
     /// A new, empty ledger at `path` (an existing file is emptied).
     pub fn create(path: &Path) -> Result<Self> {
-        let file = File::create(path).map_err(io_error(path))?;
+        let file = File::create(path).map_err(io_at(path))?;
         Ok(Ledger {
             path: path.to_path_buf(),
             file,
@@ -65,7 +58,7 @@ impl Ledger {
         let keep = scan(path, inputs, &mut resumed.notices)?;
         let tmp = path.with_extension("jsonl.partial");
         {
-            let mut out = BufWriter::new(File::create(&tmp).map_err(io_error(&tmp))?);
+            let mut out = BufWriter::new(File::create(&tmp).map_err(io_at(&tmp))?);
             for_each_line(path, |n, line, value| {
                 let Some((file, _)) = value.as_ref().and_then(key) else {
                     return Ok(());
@@ -84,13 +77,13 @@ impl Ledger {
                 }
                 Ok(())
             })?;
-            out.flush().map_err(io_error(&tmp))?;
+            out.flush().map_err(io_at(&tmp))?;
         }
-        std::fs::rename(&tmp, path).map_err(io_error(path))?;
+        std::fs::rename(&tmp, path).map_err(io_at(path))?;
         let file = OpenOptions::new()
             .append(true)
             .open(path)
-            .map_err(io_error(path))?;
+            .map_err(io_at(path))?;
         let ledger = Ledger {
             path: path.to_path_buf(),
             file,
@@ -104,7 +97,7 @@ impl Ledger {
         line.push('\n');
         self.file
             .write_all(line.as_bytes())
-            .map_err(io_error(&self.path))
+            .map_err(io_at(&self.path))
     }
 }
 
@@ -148,15 +141,13 @@ fn for_each_line(
     path: &Path,
     mut f: impl FnMut(usize, &[u8], Option<Value>) -> std::io::Result<()>,
 ) -> Result<()> {
-    let file = File::open(path).map_err(io_error(path))?;
+    let file = File::open(path).map_err(io_at(path))?;
     let mut reader = BufReader::new(file);
     let mut line = Vec::new();
     let mut n = 0;
     loop {
         line.clear();
-        let read = reader
-            .read_until(b'\n', &mut line)
-            .map_err(io_error(path))?;
+        let read = reader.read_until(b'\n', &mut line).map_err(io_at(path))?;
         if read == 0 {
             return Ok(());
         }
@@ -167,7 +158,7 @@ fn for_each_line(
             let value = serde_json::from_slice::<Value>(&line)
                 .ok()
                 .filter(Value::is_object);
-            f(n, &line, value).map_err(io_error(path))?;
+            f(n, &line, value).map_err(io_at(path))?;
         }
         n += 1;
     }
