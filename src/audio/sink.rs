@@ -213,9 +213,11 @@ impl Sink {
         (self.frames_in as f64 * self.ratio).ceil() as usize
     }
 
-    /// Takes the next interleaved sample.
+    /// Takes the next interleaved sample. A sample beyond full scale (a float file may hold
+    /// any value) is clipped to it, as playback would, and counts as clipped.
     #[inline]
     pub(super) fn push(&mut self, v: f32) -> Result<()> {
+        let v = v.clamp(-1.0, 1.0);
         let a = v.abs();
         if a > self.peak {
             self.peak = a;
