@@ -274,3 +274,49 @@ fn noise_and_silence_are_not_speech() {
         assert!(judged.is_empty(), "{name}: judged {judged:?}");
     }
 }
+
+/// An abort flag that stays down changes nothing: the words and the number's confidence (from
+/// the second reading of its digits) are those of a transcriber without one. One that is up
+/// stops the transcription with an error. whisper-rs's abort callback reads the flag from the
+/// wrong memory unless handed a boxed closure; then decoding stopped at random and Clark's
+/// number came out at confidence 0.68 instead of 0.80.
+#[test]
+fn an_abort_flag_left_down_changes_nothing() {
+    use std::sync::atomic::AtomicBool;
+    use std::sync::Arc;
+    let path = format!(
+        "{}/fixtures/voicemail/clark-slow.wav",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let with_flag = |flag: Option<bool>| {
+        let mut t = Transcriber::new(model(), TranscribeOptions::default()).expect("model");
+        if let Some(up) = flag {
+            t = t.abort_on(Arc::new(AtomicBool::new(up)));
+        }
+        Analyzer::new(Options::default())
+            .expect("analyzer")
+            .with_transcriber(t)
+            .analyze_path(&path)
+    };
+    let plain = with_flag(None).expect("analysed");
+    let flagged = with_flag(Some(false)).expect("analysed");
+    let heard = |r: &voicemail_coach::Report| {
+        let words = r.transcript.as_ref().map(|t| t.text.clone());
+        let numbers: Vec<(String, f64)> = r
+            .phone_numbers
+            .iter()
+            .map(|n| (n.digits.clone(), n.confidence))
+            .collect();
+        (words, numbers)
+    };
+    assert!(!plain.phone_numbers.is_empty(), "the number is heard");
+    assert_eq!(heard(&plain), heard(&flagged));
+    // Raised before the start: no words, and a notice saying why.
+    let stopped = with_flag(Some(true)).expect("the acoustic analysis stands");
+    assert!(stopped.transcript.is_none(), "{:?}", stopped.transcript);
+    assert!(
+        stopped.notices.iter().any(|n| n.contains("transcri")),
+        "{:?}",
+        stopped.notices
+    );
+}

@@ -206,10 +206,16 @@ impl Transcriber {
     }
 
     /// Lets whisper.cpp poll the abort flag, if one was given.
+    ///
+    /// The closure is handed over boxed: whisper-rs 0.16's `set_abort_callback_safe` boxes its
+    /// argument as `Box<dyn FnMut>` but calls it back as the argument's own type, which is only
+    /// the same thing when that type is itself a `Box<dyn FnMut() -> bool>`. A bare closure is
+    /// read from the wrong memory, and the flag it reads can stop decoding at random.
     fn abortable(&self, params: &mut FullParams<'_, '_>) {
         if let Some(flag) = &self.abort {
             let flag = Arc::clone(flag);
-            params.set_abort_callback_safe(move || flag.load(Ordering::Relaxed));
+            let poll: Box<dyn FnMut() -> bool> = Box::new(move || flag.load(Ordering::Relaxed));
+            params.set_abort_callback_safe(poll);
         }
     }
 
