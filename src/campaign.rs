@@ -144,7 +144,7 @@ fn replace_advice(r: &mut Report, advice: Advice) {
 
 /// `campaign.variation`, pair by pair and over the campaign.
 fn variation<R: AsRef<Report> + AsMut<Report>>(reports: &mut [R], book: &Rulebook) -> Campaign {
-    let max = book.number("campaign.variation", "max_similarity");
+    let max = book.rules.campaign_variation.max_similarity;
     let target = format!("similarity to the previous message < {max:.2}");
     let source = rules::rule("campaign.variation")
         .map_or("", |r| r.source)
@@ -186,11 +186,11 @@ fn variation<R: AsRef<Report> + AsMut<Report>>(reports: &mut [R], book: &Ruleboo
                 ),
             ),
         };
-        worst = worst.max_with(verdict);
+        worst = worst.max(verdict);
         if let Some(s) = sim {
             highest = Some(highest.map_or(s, |h: f64| h.max(s)));
         }
-        if book.is_enabled("campaign.variation") {
+        if book.rules.campaign_variation.enabled {
             let r = reports[k].as_mut();
             let evidence = match (r.speech.start_s, r.speech.end_s) {
                 (Some(a), Some(b)) => vec![Span {

@@ -219,6 +219,7 @@ fn ms(since: Instant) -> f64 {
 impl Analyzer {
     /// Builds an analyzer; fails with [`Error::InvalidOptions`] when the options are unusable.
     pub fn new(options: Options) -> Result<Self> {
+        options.rulebook.check()?;
         let rate = NARROW_RATE_HZ;
         let pitch = PitchTracker::new(rate, options.pitch.clone()).ok_or_else(|| {
             Error::InvalidOptions(format!("pitch options unusable: {:?}", options.pitch))

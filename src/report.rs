@@ -339,6 +339,14 @@ pub struct PhoneNumber {
 }
 
 impl PhoneNumber {
+    /// Its time span, first digit to last.
+    pub fn span(&self) -> Span {
+        Span {
+            start_s: self.start_s,
+            end_s: self.end_s,
+        }
+    }
+
     /// The digits in their groups as said, e.g. `850-936-7028`; the plain digits when the
     /// groups do not hold them.
     pub fn grouped(&self) -> String {
@@ -391,18 +399,19 @@ pub struct Advice {
     pub evidence: Vec<Span>,
 }
 
-/// A rule's verdict.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// A rule's verdict, ordered from least to most serious: not applicable < pass < warn < fail
+/// (so the worst of several is their `max`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Verdict {
+    /// The rule could not be judged (e.g. no transcript).
+    NotApplicable,
     /// The recording follows the advice.
     Pass,
     /// Close to the limit.
     Warn,
     /// The recording goes against the advice.
     Fail,
-    /// The rule could not be judged (e.g. no transcript).
-    NotApplicable,
 }
 
 /// Time spent per stage, milliseconds.

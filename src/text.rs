@@ -128,7 +128,7 @@ pub fn report(r: &Report) -> String {
 fn verdicts(advice: &[Advice]) -> String {
     let mut sorted: Vec<&Advice> = advice.iter().collect();
     // Stable: within a verdict, the rulebook's order (most important first).
-    sorted.sort_by_key(|a| std::cmp::Reverse(a.verdict.severity()));
+    sorted.sort_by_key(|a| std::cmp::Reverse(a.verdict));
     let mut o = String::new();
     let to_fix = sorted
         .iter()

@@ -1,0 +1,417 @@
+//! The details a caller must leave: who they are and a number a listener can take down.
+
+use super::judged::{grade_upper, na, quoted, spans, Judged, Measured, NO_WORDS};
+use super::{Rule, MEWSE};
+use crate::numbers;
+use crate::report::{DigitDifference, PhoneNumber, Span, Verdict};
+use crate::Context;
+
+params! {
+    /// `number.pace`: digits per second and pauses between digit groups.
+    NumberPace {
+        max_digits_per_second: number = 2.5, "fastest pace that passes, digits/s" [0.5, 10.0];
+        warn_max_digits_per_second: number = 3.0,
+            "fastest pace that only warns, digits/s" [0.5, 10.0];
+        min_group_gap_s: number = 0.25,
+            "shortest pause between digit groups that passes, s" [0.0, 5.0];
+    }
+}
+
+pub(super) const PACE: Rule = Rule {
+    id: "number.pace",
+    measures:
+        "digits per second across each callback number, and the pauses between its digit groups",
+    source: MEWSE,
+    params: NumberPace::PARAMS,
+    ordered: &[("max_digits_per_second", "warn_max_digits_per_second")],
+    judge: |rules, m, _| {
+        let p = &rules.number_pace;
+        p.enabled.then(|| pace(p, m))
+    },
+};
+
+/// Each number judged (a repeat too: it is heard again); the verdict is the worst.
+fn pace(p: &NumberPace, m: &Measured) -> Judged {
+    let (max, gap) = (p.max_digits_per_second, p.min_group_gap_s);
+    let target = format!("<= {max:.1} digits/s, >= {gap:.2} s between digit groups");
+    if m.words.is_none() {
+        return na(target, NO_WORDS);
+    }
+    if m.r.phone_numbers.is_empty() {
+        return na(target, "No callback number heard.");
+    }
+    let mut worst = Verdict::Pass;
+    let mut measured: f64 = 0.0;
+    let mut notes = Vec::new();
+    for n in &m.r.phone_numbers {
+        let dps = n.digits_per_second;
+        let min_gap = n.group_gaps_s.iter().copied().fold(f64::INFINITY, f64::min);
+        let mut v = grade_upper(dps, max, p.warn_max_digits_per_second);
+        if v == Verdict::Pass && (n.groups.len() < 2 || min_gap < gap) {
+            v = Verdict::Warn;
+        }
+        worst = worst.max(v);
+        measured = measured.max(dps);
+        let gaps = if n.groups.len() < 2 {
+            "in one breath".to_string()
+        } else {
+            format!("shortest group pause {min_gap:.2} s")
+        };
+        notes.push(format!("{} at {dps:.1} digits/s, {gaps}", n.grouped()));
+    }
+    let message = match worst {
+        Verdict::Pass => format!(
+            "Number said at a pace that can be written down ({}).",
+            notes.join("; ")
+        ),
+        _ => format!(
+            "Say the number slower, in groups (3-3-4) with a pause between them: {}.",
+            notes.join("; ")
+        ),
+    };
+    Judged {
+        verdict: worst,
+        measured: Some(measured),
+        target,
+        message,
+        evidence: m.r.phone_numbers.iter().map(PhoneNumber::span).collect(),
+    }
+}
+
+params! {
+    /// `number.present`: a callback number, or a dated callback promise.
+    NumberPresent {
+        accept_promise: flag = true, "a dated callback promise stands in for a number";
+    }
+}
+
+pub(super) const PRESENT: Rule = Rule {
+    id: "number.present",
+    measures: "a callback number, or a promised callback date and time",
+    source: "Steve Clark, 'Using Voice Mail as a Prospecting Tool: How to get 'em to call you back'; Colleen Francis, 'The gatekeepers'",
+    params: NumberPresent::PARAMS,
+    ordered: &[],
+    judge: |rules, m, _| {
+        let p = &rules.number_present;
+        p.enabled.then(|| present(p, m))
+    },
+};
+
+fn present(p: &NumberPresent, m: &Measured) -> Judged {
+    let target = "a callback number, or a promised callback day and time".to_string();
+    if m.words.is_none() {
+        return na(target, NO_WORDS);
+    }
+    if let Some(n) = m.r.phone_numbers.first() {
+        return Judged {
+            verdict: Verdict::Pass,
+            measured: Some(m.r.phone_numbers.len() as f64),
+            target,
+            message: format!("Callback number left: {}.", n.grouped()),
+            evidence: vec![n.span()],
+        };
+    }
+    let dated = m.dated_promises();
+    if p.accept_promise && !dated.is_empty() {
+        return Judged {
+            verdict: Verdict::Pass,
+            measured: Some(0.0),
+            target,
+            message: format!(
+                "No number, but a dated callback promise: {}. Call exactly then.",
+                quoted(&dated)
+            ),
+            evidence: spans(&dated),
+        };
+    }
+    Judged {
+        verdict: Verdict::Fail,
+        measured: Some(0.0),
+        target,
+        message:
+            "Leave your number (end with it), or promise the day and time you will call again."
+                .into(),
+        evidence: m.span.into_iter().collect(),
+    }
+}
+
+params! {
+    /// `number.clarity`: how sure a listener can be of each number.
+    NumberClarity {
+        pass_min_confidence: number = 0.8,
+            "least confidence in a number's digits that passes, 0-1" [0.0, 1.0];
+        warn_min_confidence: number = 0.5, "least confidence that only warns, 0-1" [0.0, 1.0];
+    }
+}
+
+pub(super) const CLARITY: Rule = Rule {
+    id: "number.clarity",
+    measures: "how sure a listener can be of each callback number: the confidence in its digits and the digits two readings of it disagree on",
+    source: "Matthew Mewse, 'How to get people to call you back' (\"slow down when you leave your details\"); Steve Clark, 'Using Voice Mail as a Prospecting Tool: How to get 'em to call you back' (\"please give me a call at...\")",
+    params: NumberClarity::PARAMS,
+    ordered: &[("warn_min_confidence", "pass_min_confidence")],
+    judge: |rules, m, _| {
+        let p = &rules.number_clarity;
+        p.enabled.then(|| clarity(p, m))
+    },
+};
+
+/// The verdict on one mention of a number by its clarity.
+fn clarity_of(n: &PhoneNumber, p: &NumberClarity) -> Verdict {
+    if n.confidence < p.warn_min_confidence {
+        Verdict::Fail
+    } else if n.confidence < p.pass_min_confidence || !n.unclear_digits.is_empty() {
+        Verdict::Warn
+    } else {
+        Verdict::Pass
+    }
+}
+
+/// The clearest mention of each number (a number said twice is clear when either mention is),
+/// by index into `numbers`.
+fn clearest_mentions(numbers: &[PhoneNumber], p: &NumberClarity) -> Vec<usize> {
+    let root = |mut i: usize| {
+        while let Some(j) = numbers[i].repeat_of.filter(|&j| j < i) {
+            i = j;
+        }
+        i
+    };
+    let key = |k: usize| (clarity_of(&numbers[k], p), -numbers[k].confidence);
+    let mut clearest: Vec<(usize, usize)> = Vec::new();
+    for i in 0..numbers.len() {
+        match clearest.iter_mut().find(|(k, _)| *k == root(i)) {
+            Some(best) if key(i) < key(best.1) => best.1 = i,
+            Some(_) => {}
+            None => clearest.push((root(i), i)),
+        }
+    }
+    clearest.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Each number judged by its clearest mention; the verdict is the worst over the numbers.
+fn clarity(p: &NumberClarity, m: &Measured) -> Judged {
+    let target = format!(
+        "every digit clear, confidence >= {:.2}",
+        p.pass_min_confidence
+    );
+    if m.words.is_none() {
+        return na(target, NO_WORDS);
+    }
+    let all = &m.r.phone_numbers;
+    if all.is_empty() {
+        return na(target, "No callback number heard.");
+    }
+    let clearest: Vec<&PhoneNumber> = clearest_mentions(all, p)
+        .into_iter()
+        .map(|i| &all[i])
+        .collect();
+    let worst = clearest
+        .iter()
+        .map(|n| clarity_of(n, p))
+        .max()
+        .unwrap_or(Verdict::Pass);
+    let unclear: Vec<&&PhoneNumber> = clearest
+        .iter()
+        .filter(|n| clarity_of(n, p) != Verdict::Pass)
+        .collect();
+    let message = if unclear.is_empty() {
+        let heard: Vec<String> = clearest.iter().map(|n| n.grouped()).collect();
+        format!("Every digit is clear: {}.", heard.join(", "))
+    } else {
+        let notes: Vec<String> = unclear.iter().map(|n| unclear_note(n)).collect();
+        format!(
+            "A listener may not take the number down right: {} Slow down on those digits and say the number in groups, 3-3-4.",
+            notes.join(" ")
+        )
+    };
+    Judged {
+        verdict: worst,
+        measured: clearest.iter().map(|n| n.confidence).reduce(f64::min),
+        target,
+        message,
+        evidence: unclear.iter().flat_map(|n| unclear_spans(n)).collect(),
+    }
+}
+
+/// Which digits of `n` a listener may mishear, what they may hear instead and where to listen.
+fn unclear_note(n: &PhoneNumber) -> String {
+    let at: Vec<String> = unclear_spans(n)
+        .iter()
+        .map(|s| format!("{:.1}-{:.1} s", s.start_s, s.end_s))
+        .collect();
+    let which = if n.unclear_digits.is_empty() {
+        "its digits are unsure throughout".to_string()
+    } else {
+        let list: Vec<String> = n
+            .unclear_digits
+            .iter()
+            .filter_map(|&i| {
+                n.digits
+                    .get(i..=i)
+                    .map(|d| format!("digit {} ({d})", i + 1))
+            })
+            .collect();
+        format!("{} may be misheard", list.join(", "))
+    };
+    let alternatives: Vec<&str> = n.alternatives.iter().map(|a| a.digits.as_str()).collect();
+    let maybe = if alternatives.is_empty() {
+        String::new()
+    } else {
+        format!(", heard also as {}", alternatives.join(" or "))
+    };
+    format!(
+        "{} (confidence {:.2}): {which}{maybe}; listen at {}.",
+        n.grouped(),
+        n.confidence,
+        at.join(", ")
+    )
+}
+
+/// The digit groups holding `n`'s unclear digits, once each; the whole number when none is
+/// marked.
+fn unclear_spans(n: &PhoneNumber) -> Vec<Span> {
+    if n.unclear_digits.is_empty() {
+        return vec![n.span()];
+    }
+    let mut out: Vec<Span> = Vec::new();
+    for &i in &n.unclear_digits {
+        let s = numbers::digit_span(n, i);
+        if !out.contains(&s) {
+            out.push(s);
+        }
+    }
+    out
+}
+
+params! {
+    /// `number.matches`: the number heard against the number meant (no parameters).
+    NumberMatches {}
+}
+
+pub(super) const MATCHES: Rule = Rule {
+    id: "number.matches",
+    measures: "the number heard against the number the caller meant to leave",
+    source: MEWSE,
+    params: NumberMatches::PARAMS,
+    ordered: &[],
+    judge: |rules, m, ctx| rules.number_matches.enabled.then(|| matches(m, ctx)),
+};
+
+fn matches(m: &Measured, ctx: &Context) -> Judged {
+    let target = "the number heard equals the number meant".to_string();
+    let Some(expected) = &ctx.expected_number else {
+        return na(target, "No expected number given (--expect-number).");
+    };
+    if m.words.is_none() {
+        return na(target, NO_WORDS);
+    }
+    let heard = &m.r.phone_numbers;
+    let evidence: Vec<Span> = heard.iter().map(PhoneNumber::span).collect();
+    let judged = |verdict, measured, message| Judged {
+        verdict,
+        measured: Some(measured),
+        target: target.clone(),
+        message,
+        evidence: evidence.clone(),
+    };
+    if let Some(n) = heard.iter().find(|n| n.matches_expected == Some(true)) {
+        let message = format!("The number is heard as meant: {}.", n.grouped());
+        return judged(Verdict::Pass, 1.0, message);
+    }
+    let closest = heard.iter().min_by_key(|n| n.differences.len());
+    if let Some(n) = closest.filter(|n| numbers::may_be(expected, n)) {
+        let message = format!(
+            "Heard {}, meant {expected}: the digits that differ are unclear, so a listener may hear either. {}",
+            n.digits,
+            unclear_note(n)
+        );
+        return Judged {
+            evidence: unclear_spans(n),
+            ..judged(Verdict::Warn, 0.5, message)
+        };
+    }
+    let message = match closest {
+        None => format!("The expected number {expected} was not heard at all."),
+        Some(n) => {
+            let diffs: Vec<String> = n.differences.iter().filter_map(difference).collect();
+            format!(
+                "Heard {} instead of {expected} ({}): say each digit clearly.",
+                n.digits,
+                diffs.join(", ")
+            )
+        }
+    };
+    judged(Verdict::Fail, 0.0, message)
+}
+
+/// One digit heard otherwise than meant, in words.
+fn difference(d: &DigitDifference) -> Option<String> {
+    let at = d.position + 1;
+    match (d.expected, d.heard) {
+        (Some(e), Some(h)) => Some(format!("digit {at} heard as {h}, meant {e}")),
+        (Some(e), None) => Some(format!("digit {at} ({e}) not heard")),
+        (None, Some(h)) => Some(format!("an extra {h} heard before digit {at}")),
+        (None, None) => None,
+    }
+}
+
+params! {
+    /// `name.early`: the caller says who they are first.
+    NameEarly {
+        within_s: number = 5.0,
+            "latest start of the name that passes, s after speech starts" [0.5, 60.0];
+    }
+}
+
+pub(super) const NAME: Rule = Rule {
+    id: "name.early",
+    measures: "when the caller says who they are, seconds after speech starts",
+    source: "Steve Clark, 'Using Voice Mail as a Prospecting Tool: How to get 'em to call you back'; Colleen Francis, 'The gatekeepers'; Matthew Mewse, 'How to get people to call you back'",
+    params: NameEarly::PARAMS,
+    ordered: &[],
+    judge: |rules, m, _| {
+        let p = &rules.name_early;
+        p.enabled.then(|| name_early(p, m))
+    },
+};
+
+fn name_early(p: &NameEarly, m: &Measured) -> Judged {
+    let target = format!("name within the first {:.0} s", p.within_s);
+    if m.words.is_none() {
+        return na(target, NO_WORDS);
+    }
+    let Some(i) = &m.r.introduction else {
+        return Judged {
+            verdict: Verdict::Fail,
+            measured: None,
+            target,
+            message: "No self-introduction heard: open with \"this is <your name>\".".into(),
+            evidence: m.span.into_iter().collect(),
+        };
+    };
+    let at = (i.start_s - m.r.speech.start_s.unwrap_or(0.0)).max(0.0);
+    let (verdict, message) = if at <= p.within_s {
+        (
+            Verdict::Pass,
+            format!("You say who you are ({}) {at:.1} s in.", i.name),
+        )
+    } else {
+        (
+            Verdict::Fail,
+            format!(
+                "Say who you are first: your name ({}) comes {at:.1} s in.",
+                i.name
+            ),
+        )
+    };
+    Judged {
+        verdict,
+        measured: Some(at),
+        target,
+        message,
+        evidence: vec![Span {
+            start_s: i.start_s,
+            end_s: i.end_s,
+        }],
+    }
+}

@@ -1,0 +1,142 @@
+//! What every rule judges from, measured once per report, and what a rule's judgement holds.
+
+use super::Rules;
+use crate::content::{self, PhraseMatch};
+use crate::report::{Report, Span, Verdict, Word};
+
+/// One verdict in the making: the rule's id, source and on/off state are added around it.
+pub(super) struct Judged {
+    pub(super) verdict: Verdict,
+    pub(super) measured: Option<f64>,
+    pub(super) target: String,
+    pub(super) message: String,
+    pub(super) evidence: Vec<Span>,
+}
+
+/// A callback promise heard, and whether it names a day or time.
+pub(super) struct Promise {
+    pub(super) found: PhraseMatch,
+    pub(super) dated: bool,
+}
+
+/// A report and what the rules look for in its words, found once for all of them.
+pub(crate) struct Measured<'a> {
+    pub(super) r: &'a Report,
+    /// The transcript's words; `None` without a transcript.
+    pub(super) words: Option<&'a [Word]>,
+    /// First to last sounding frame.
+    pub(super) span: Option<Span>,
+    pub(super) pitching: Vec<PhraseMatch>,
+    pub(super) cliches: Vec<PhraseMatch>,
+    pub(super) referrals: Vec<PhraseMatch>,
+    pub(super) promises: Vec<Promise>,
+    pub(super) fillers: Vec<PhraseMatch>,
+}
+
+impl<'a> Measured<'a> {
+    /// Measures `r` for the rules, with the phrase lists of `rules`.
+    pub(crate) fn new(r: &'a Report, rules: &Rules) -> Self {
+        let words = r.transcript.as_ref().map(|t| t.words.as_slice());
+        let find =
+            |phrases: &[String]| words.map_or_else(Vec::new, |w| content::find_phrases(w, phrases));
+        Measured {
+            r,
+            words,
+            span: speech_span(r),
+            pitching: find(&rules.content_pitch.phrases),
+            cliches: find(&rules.content_cliches.phrases),
+            referrals: find(&rules.content_referral.phrases),
+            promises: promises(words, find(&rules.content_callback_promise.phrases)),
+            fillers: find(&rules.content_fillers.phrases),
+        }
+    }
+
+    /// The promises that name a day or time.
+    pub(super) fn dated_promises(&self) -> Vec<PhraseMatch> {
+        self.promises_where(true)
+    }
+
+    /// The promises with `dated` as given.
+    pub(super) fn promises_where(&self, dated: bool) -> Vec<PhraseMatch> {
+        self.promises
+            .iter()
+            .filter(|p| p.dated == dated)
+            .map(|p| p.found.clone())
+            .collect()
+    }
+}
+
+fn speech_span(r: &Report) -> Option<Span> {
+    match (r.speech.start_s, r.speech.end_s) {
+        (Some(a), Some(b)) if b > a => Some(Span {
+            start_s: a,
+            end_s: b,
+        }),
+        _ => None,
+    }
+}
+
+/// Each promise found, with whether the words after it name a day or time.
+fn promises(words: Option<&[Word]>, found: Vec<PhraseMatch>) -> Vec<Promise> {
+    let Some(words) = words else {
+        return Vec::new();
+    };
+    found
+        .into_iter()
+        .map(|m| {
+            let from = words
+                .iter()
+                .position(|w| w.start_s >= m.start_s)
+                .unwrap_or(0);
+            Promise {
+                dated: content::names_a_time(words, from),
+                found: m,
+            }
+        })
+        .collect()
+}
+
+/// Needs a transcript: the message of rules on words without one.
+pub(super) const NO_WORDS: &str =
+    "Needs a transcript: run with a whisper model to judge the words.";
+
+/// Not applicable, with why.
+pub(super) fn na(target: String, message: &str) -> Judged {
+    Judged {
+        verdict: Verdict::NotApplicable,
+        measured: None,
+        target,
+        message: message.to_string(),
+        evidence: Vec::new(),
+    }
+}
+
+/// Pass at or below `pass`, warn at or below `warn`, fail above.
+pub(super) fn grade_upper(x: f64, pass: f64, warn: f64) -> Verdict {
+    if x <= pass {
+        Verdict::Pass
+    } else if x <= warn {
+        Verdict::Warn
+    } else {
+        Verdict::Fail
+    }
+}
+
+/// The spans of phrase matches.
+pub(super) fn spans(m: &[PhraseMatch]) -> Vec<Span> {
+    m.iter().map(PhraseMatch::span).collect()
+}
+
+/// Phrase matches as the message quotes them: `"text" at 1.2 s`.
+pub(super) fn quoted(m: &[PhraseMatch]) -> String {
+    m.iter()
+        .map(|m| {
+            format!(
+                "\"{}\" at {:.1} s",
+                m.text.trim_end_matches(['.', ',']),
+                m.start_s
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
+}
