@@ -8,7 +8,8 @@ use std::io::Cursor;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use voicemail_coach::audio::{decode, DecodeOptions};
-use voicemail_coach::{prosody, Analyzer, Options, PitchTracker, SyllableDetector};
+use voicemail_coach::bench::{syllable_rate, Decimator, SyllableDetector};
+use voicemail_coach::{Analyzer, Options, PitchTracker};
 
 fn fixture(name: &str) -> Vec<u8> {
     let path = format!("{}/fixtures/speech/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -51,7 +52,7 @@ fn benches(c: &mut Criterion) {
     // syllable nuclei on the 8 kHz copy, as the analyzer runs them.
     let tracker = PitchTracker::new(16_000, opts.pitch.clone()).expect("tracker");
     let detector = SyllableDetector::new(8_000, opts.rate.clone()).expect("detector");
-    let decimator = voicemail_coach::dsp::Decimator::new(2, 16);
+    let decimator = Decimator::new(2, 16);
     let inputs = [
         ("8k", fixture("demo-congrats.wav")),
         ("16k", fixture("demo-congrats-16k.wav")),
@@ -94,11 +95,13 @@ fn benches(c: &mut Criterion) {
     for (label, audio, track, narrow) in &decoded {
         g.bench_function(*label, |b| {
             b.iter(|| {
-                let samples = black_box(&audio.samples);
-                let intensity = prosody::intensity(samples, audio.rate_hz, track.hop_s);
-                let seg = prosody::segment(&intensity, audio.duration_s(), &opts.prosody);
-                let nuclei = detector.nuclei(black_box(narrow), track, &seg);
-                detector.summarize(nuclei, &seg)
+                syllable_rate(
+                    &detector,
+                    black_box(audio),
+                    black_box(narrow),
+                    track,
+                    &opts.prosody,
+                )
             })
         });
     }

@@ -17,9 +17,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::content::normalize;
+use crate::context::Context;
 use crate::report::{Advice, Report, Span, Verdict};
 use crate::rules::{self, Rulebook};
-use crate::Context;
 
 fn tokens(text: &str) -> Vec<String> {
     text.split_whitespace()

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{Span, Word};
+use crate::spoken::{Introduction, Span, Word};
 
 /// A word as matched: lower case, letters, digits and apostrophes only.
 pub fn normalize(text: &str) -> String {
@@ -75,24 +75,6 @@ pub fn find_phrases(words: &[Word], phrases: &[String]) -> Vec<PhraseMatch> {
     }
     out.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
     out
-}
-
-/// The caller saying who they are.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Introduction {
-    /// The words that introduce the name (`"this is"`, `"my name is"`, `"it's"`), or `"name"`
-    /// when the name was found because the caller's name was given.
-    pub cue: String,
-    /// The name as transcribed.
-    pub name: String,
-    /// When the name starts, seconds.
-    pub start_s: f64,
-    /// When the name ends, seconds.
-    pub end_s: f64,
-    /// Index of the name's first word in the transcript.
-    pub first_word: usize,
-    /// Number of words in the name.
-    pub words: usize,
 }
 
 /// Cues that introduce the caller's name, as normalised word sequences.

@@ -30,7 +30,8 @@ use base64::Engine as _;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::audio::Conditioned;
-use crate::report::{clock, Advice, ErrorRecord, Report, Verdict};
+use crate::report::{Advice, ErrorRecord, Report, Verdict};
+use crate::text::clock;
 
 /// Where the page's `<audio>` element gets the recording from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -22,7 +22,7 @@ use half::f16;
 use crate::error::{Error, Result};
 
 /// ggml's file magic, `"ggml"` as a little-endian `u32`.
-pub const GGML_MAGIC: u32 = 0x6767_6d6c;
+pub(crate) const GGML_MAGIC: u32 = 0x6767_6d6c;
 
 /// Sample rate, FFT length and mel bands of Whisper's front end.
 const SAMPLE_RATE: f64 = 16_000.0;
@@ -262,7 +262,7 @@ fn count_layers(vars: &BTreeMap<String, Variable>, prefix: &str) -> usize {
 
 /// The Slaney-style mel filter bank of librosa's `filters.mel(sr=16000, n_fft=400, n_mels)`,
 /// row-major `n_mels x 201`.
-pub fn mel_filters(n_mels: usize) -> Vec<f32> {
+pub(crate) fn mel_filters(n_mels: usize) -> Vec<f32> {
     let hz_to_mel = |f: f64| {
         let f_sp = 200.0 / 3.0;
         let min_log_hz = 1000.0;

@@ -7,39 +7,12 @@
 //! no transcript but misses syllables that run together in fast speech, so it flatters a
 //! rushed number). The verdict uses the first; both are reported.
 
-use serde::{Deserialize, Serialize};
-
-use crate::content::{syllables, Introduction};
+use crate::content::syllables;
 use crate::prosody::Speech;
-use crate::report::{PhoneNumber, Span, Word};
+use crate::spoken::{Introduction, Pacing, PhoneNumber, Span, Word};
 
 /// Least phonation a stretch needs before a rate is given for it, seconds.
 pub const MIN_PHONATION_S: f64 = 0.3;
-
-/// Speaking rates of the details and of the rest of the message.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct Pacing {
-    /// Where the caller's name is said.
-    pub name: Option<Span>,
-    /// Where the callback numbers are said (first to last digit of each).
-    pub numbers: Vec<Span>,
-    /// Transcript syllables per second of phonation while saying the name.
-    pub name_sps: Option<f64>,
-    /// Transcript syllables per second of phonation while saying the numbers.
-    pub number_sps: Option<f64>,
-    /// Transcript syllables per second of phonation over name and numbers together.
-    pub details_sps: Option<f64>,
-    /// Transcript syllables per second of phonation over the rest of the message.
-    pub rest_sps: Option<f64>,
-    /// `details_sps / rest_sps`: below 1 when the details are said more slowly.
-    pub ratio: Option<f64>,
-    /// Acoustic syllable nuclei per second of phonation over the details.
-    pub details_nuclei_sps: Option<f64>,
-    /// Acoustic syllable nuclei per second of phonation over the rest.
-    pub rest_nuclei_sps: Option<f64>,
-    /// `details_nuclei_sps / rest_nuclei_sps`.
-    pub nuclei_ratio: Option<f64>,
-}
 
 fn inside(t: f64, spans: &[Span]) -> bool {
     spans.iter().any(|s| t >= s.start_s && t < s.end_s)

@@ -45,7 +45,8 @@ pub struct PitchOptions {
     pub octave_jump_cost: f64,
     /// Cost of a voiced/unvoiced switch between frames. Default: `0.14`.
     pub voiced_unvoiced_cost: f64,
-    /// Candidates per frame, the unvoiced one included, 2 to [`MAX_CANDIDATES`]. Default: `15`.
+    /// Candidates per frame, the unvoiced one included, 2 to 256 (the path search keeps byte
+    /// back-pointers). Default: `15`.
     pub max_candidates: usize,
 }
 
@@ -88,6 +89,7 @@ impl PitchTrack {
 
 /// Summary of voiced frames (the report's `pitch` section, minus the track itself).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PitchSummary {
     /// Median F0 of voiced frames, Hz.
     pub median_hz: Option<f64>,
@@ -573,6 +575,7 @@ fn autocorrelation_of(w: &[f32], lags: usize) -> Vec<f32> {
 
 /// The pitch movement at the end of a phrase, for the uptalk rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct PhraseEnding {
     /// Phrase start, seconds.
     pub start_s: f64,

@@ -136,6 +136,7 @@ pub struct Pause {
 /// Where the speech is (the report's `speech` section). Every figure is `None` when nothing in
 /// the recording sounds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Speech {
     /// First sounding frame, seconds.
     pub start_s: Option<f64>,
@@ -356,6 +357,7 @@ pub fn onsets(intensity: &Intensity, seg: &Segmentation, nuclei_s: &[f64]) -> Ve
 
 /// Loudness and clipping (the report's `level` section).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Level {
     /// Mean power of the sounding frames, dBFS; `None` without speech.
     pub speech_dbfs: Option<f64>,

@@ -69,6 +69,7 @@ impl Default for RateOptions {
 
 /// Speaking-rate figures (the report's `rate` section).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct Rate {
     /// Acoustic syllable nuclei found.
     pub syllables: usize,

@@ -2,7 +2,7 @@
 //! most important first, with the times to listen to), then the figures.
 
 use crate::campaign::Campaign;
-use crate::report::{clock, Advice, PhoneNumber, Report, Verdict};
+use crate::report::{Advice, PhoneNumber, Report, Verdict};
 use crate::rules::WERTH;
 
 /// The unclear digits and other readings of a number, for the readable report.
@@ -254,4 +254,12 @@ pub fn campaign(c: &Campaign) -> String {
         c.variation.message, c.variation.source
     );
     o
+}
+
+/// A time as `m:ss.s` (e.g. `1:05.2`), as the readable report and the HTML page show times;
+/// negative times read as `0:00.0`.
+pub(crate) fn clock(t: f64) -> String {
+    let t = t.max(0.0);
+    let m = (t / 60.0).floor();
+    format!("{}:{:04.1}", m as u64, t - 60.0 * m)
 }

@@ -2,13 +2,16 @@
 //! report with one measurement changed at a time, user rulebooks changing verdicts, and
 //! malformed rulebooks refused with a clear error. No model is needed: the words are given.
 
-use voicemail_coach::content::Introduction;
-use voicemail_coach::pitch::PhraseEnding;
-use voicemail_coach::report::{
-    Alternative, DigitGroup, PhoneNumber, Report, Transcript, Verdict, Word,
-};
+use serde_json::json;
+use voicemail_coach::report::{PhoneNumber, PhraseEnding, Report, Verdict, Word};
 use voicemail_coach::rules::{self, RULES};
 use voicemail_coach::{Analyzer, Context, Error, Options, Rulebook};
+
+/// A report part from its JSON form: the report types are `#[non_exhaustive]`, so code outside
+/// the crate reads them (or builds them from JSON) rather than writing struct literals.
+fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
+    serde_json::from_value(v).expect("a valid report part")
+}
 
 fn fixture(rel: &str) -> String {
     format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
@@ -28,19 +31,18 @@ fn say(r: &mut Report, text: &str, from_s: f64, to_s: f64) {
     let words = ws
         .iter()
         .enumerate()
-        .map(|(k, w)| Word {
-            text: w.to_string(),
-            start_s: from_s + step * k as f64,
-            end_s: from_s + step * (k + 1) as f64,
-            probability: 0.9,
-            pieces: Vec::new(),
+        .map(|(k, w)| {
+            from_json::<Word>(json!({
+                "text": w,
+                "start_s": from_s + step * k as f64,
+                "end_s": from_s + step * (k + 1) as f64,
+                "probability": 0.9,
+            }))
         })
-        .collect();
-    r.transcript = Some(Transcript {
-        model: "given".into(),
-        text: text.into(),
-        words,
-    });
+        .collect::<Vec<_>>();
+    r.transcript = Some(from_json(
+        json!({"model": "given", "text": text, "words": words}),
+    ));
 }
 
 /// A number said in groups of 3-3-4 (or one group without `gaps`), the groups filling the span
@@ -58,30 +60,26 @@ fn number(digits: &str, start_s: f64, end_s: f64, gaps: &[f64]) -> PhoneNumber {
     let (mut t, mut at) = (start_s, 0);
     for (k, &size) in sizes.iter().enumerate() {
         let len = speaking * size as f64 / digits.len() as f64;
-        groups.push(DigitGroup {
-            digits: digits[at..at + size].into(),
-            start_s: t,
-            end_s: t + len,
-        });
+        groups.push(json!({"digits": &digits[at..at + size], "start_s": t, "end_s": t + len}));
         t += len + gaps.get(k).copied().unwrap_or(0.0);
         at += size;
     }
-    PhoneNumber {
-        digits: digits.into(),
-        text: digits.into(),
-        start_s,
-        end_s,
-        digits_per_second: digits.len() as f64 / (end_s - start_s),
-        groups,
-        matches_expected: None,
-        group_gaps_s: gaps.to_vec(),
-        extension: None,
-        repeat_of: None,
-        differences: Vec::new(),
-        confidence: 0.95,
-        unclear_digits: Vec::new(),
-        alternatives: Vec::new(),
-    }
+    from_json(json!({
+        "digits": digits,
+        "text": digits,
+        "start_s": start_s,
+        "end_s": end_s,
+        "digits_per_second": digits.len() as f64 / (end_s - start_s),
+        "groups": groups,
+        "matches_expected": null,
+        "group_gaps_s": gaps,
+        "extension": null,
+        "repeat_of": null,
+        "differences": [],
+        "confidence": 0.95,
+        "unclear_digits": [],
+        "alternatives": [],
+    }))
 }
 
 fn verdict_with(r: &Report, rule: &str, book: &Rulebook, ctx: &Context) -> Verdict {
@@ -106,14 +104,14 @@ fn good() -> Report {
     say(&mut r, GOOD, start, start + 8.0);
     r.speech.end_s = Some(start + 8.0);
     r.rate.words_per_minute = Some(150.0);
-    r.introduction = Some(Introduction {
-        cue: "this is".into(),
-        name: "Steve Clark".into(),
-        start_s: start + 1.0,
-        end_s: start + 1.8,
-        first_word: 3,
-        words: 2,
-    });
+    r.introduction = Some(from_json(json!({
+        "cue": "this is",
+        "name": "Steve Clark",
+        "start_s": start + 1.0,
+        "end_s": start + 1.8,
+        "first_word": 3,
+        "words": 2,
+    })));
     r.phone_numbers = vec![number("8509367028", start + 5.0, start + 9.0, &[0.5, 0.5])];
     r.pacing.ratio = Some(0.6);
     r.pacing.details_sps = Some(3.0);
@@ -251,8 +249,9 @@ fn number_matches() {
     );
     r.phone_numbers[0].digits = "8509367029".into();
     r.phone_numbers[0].matches_expected = Some(false);
-    r.phone_numbers[0].differences =
-        voicemail_coach::numbers::compare_digits("8509367028", "8509367029");
+    r.phone_numbers[0].differences = vec![from_json(
+        json!({"position": 9, "expected": "8", "heard": "9"}),
+    )];
     assert_eq!(
         verdict_with(&r, "number.matches", &book, &meant),
         Verdict::Fail
@@ -265,11 +264,11 @@ fn number_matches() {
     );
     // Nor when another reading of the number is the one meant.
     r.phone_numbers[0].unclear_digits.clear();
-    r.phone_numbers[0].alternatives = vec![Alternative {
-        digits: "8509367028".into(),
-        probability: 0.3,
-        source: "digits".into(),
-    }];
+    r.phone_numbers[0].alternatives = vec![from_json(json!({
+        "digits": "8509367028",
+        "probability": 0.3,
+        "source": "digits",
+    }))];
     assert_eq!(
         verdict_with(&r, "number.matches", &book, &meant),
         Verdict::Warn
@@ -332,11 +331,7 @@ fn name_early() {
 }
 
 fn ending(start_s: f64, terminal_st: f64) -> PhraseEnding {
-    PhraseEnding {
-        start_s,
-        end_s: start_s + 0.5,
-        terminal_st: Some(terminal_st),
-    }
+    from_json(json!({"start_s": start_s, "end_s": start_s + 0.5, "terminal_st": terminal_st}))
 }
 
 #[test]

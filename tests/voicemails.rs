@@ -338,7 +338,7 @@ fn numbers_said_by_unfamiliar_voices_are_heard_or_flagged() {
         match report
             .phone_numbers
             .iter()
-            .find(|n| voicemail_coach::numbers::national(&n.digits) == *number)
+            .find(|n| n.national() == *number)
         {
             Some(_) => exact += 1,
             None => {

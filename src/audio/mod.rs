@@ -49,6 +49,7 @@ pub const MAX_RATE_HZ: u32 = 48_000;
 /// How the file stores its samples (the report's `audio.encoding`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Encoding {
     /// Unsigned 8-bit PCM.
     PcmU8,
@@ -118,7 +119,7 @@ pub const EXTENSIONS: &[&str] = &[
 ];
 
 /// Whether `path` has one of the [`EXTENSIONS`] (any case).
-pub fn is_recording(path: &Path) -> bool {
+pub(crate) fn is_recording(path: &Path) -> bool {
     path.extension()
         .and_then(|x| x.to_str())
         .is_some_and(|x| EXTENSIONS.iter().any(|e| x.eq_ignore_ascii_case(e)))
@@ -127,6 +128,7 @@ pub fn is_recording(path: &Path) -> bool {
 /// The file format holding the audio, recognised by its content (not its name).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[non_exhaustive]
 pub enum Container {
     /// RIFF/WAVE.
     #[default]
@@ -143,6 +145,8 @@ pub enum Container {
     Flac,
     /// Raw GSM 06.10 frames (Asterisk's `.gsm`).
     Gsm,
+    /// Samples handed over in memory ([`condition`]), no file at all.
+    Samples,
 }
 
 impl Container {
@@ -156,6 +160,7 @@ impl Container {
             Container::Ogg => "ogg",
             Container::Flac => "flac",
             Container::Gsm => "gsm",
+            Container::Samples => "",
         }
     }
 }
@@ -165,6 +170,7 @@ impl std::fmt::Display for Container {
         f.write_str(match self {
             Container::Mp4 => "MP4",
             Container::Adts => "ADTS",
+            Container::Samples => "samples in memory",
             other => other.extension(),
         })
     }
@@ -172,6 +178,7 @@ impl std::fmt::Display for Container {
 
 /// What the file header says about the recording (the report's `audio` section).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct AudioInfo {
     /// The file's sample rate in Hz.
     pub sample_rate_hz: u32,
@@ -192,6 +199,7 @@ pub struct AudioInfo {
 
 /// Peak and clipping figures, measured on the file's own samples before any conversion.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
 pub struct ClipStats {
     /// Largest absolute sample value in dB relative to full scale; `None` for digital silence.
     pub peak_dbfs: Option<f64>,
@@ -202,8 +210,8 @@ pub struct ClipStats {
     pub clipped_runs: u64,
 }
 
-/// A decoded recording: mono `f32` samples at [`ANALYSIS_RATE_HZ`], in −1.0..=1.0 for fixed-point
-/// input (float input is passed through unscaled).
+/// A decoded recording: mono `f32` samples at [`ANALYSIS_RATE_HZ`], in −1.0..=1.0 (float input
+/// beyond full scale is clipped to it, as playback would, and counted as clipping).
 #[derive(Debug, Clone)]
 pub struct Conditioned {
     /// Mono samples at [`Conditioned::rate_hz`].
@@ -325,6 +333,53 @@ pub fn decode<R: Read + Seek>(mut reader: R, options: &DecodeOptions) -> Result<
         Some(Container::Wav) | None => wav::decode(reader, options),
         Some(container) => decode_compressed(reader, file_len, container, options),
     }
+}
+
+/// Conditions mono samples already in memory, at `rate_hz`, as [`decode`] conditions a file's:
+/// resampled to [`ANALYSIS_RATE_HZ`], clipped to full scale, clipping counted. Fails with
+/// [`Error::InvalidOptions`] for a rate outside [`MIN_RATE_HZ`]..=[`MAX_RATE_HZ`] or more than
+/// `options.max_duration_s` of audio; samples that are not numbers (NaN, infinite) are read as
+/// silence, with a notice.
+pub fn condition(samples: &[f32], rate_hz: u32, options: &DecodeOptions) -> Result<Conditioned> {
+    if !(MIN_RATE_HZ..=MAX_RATE_HZ).contains(&rate_hz) {
+        return Err(Error::InvalidOptions(format!(
+            "sample rate {rate_hz} Hz: expected {MIN_RATE_HZ} to {MAX_RATE_HZ} Hz"
+        )));
+    }
+    let duration_s = samples.len() as f64 / f64::from(rate_hz);
+    if options.max_duration_s.is_nan() || duration_s > options.max_duration_s {
+        return Err(Error::InvalidOptions(format!(
+            "{duration_s:.1} s of samples: longer than max_duration_s ({} s)",
+            options.max_duration_s
+        )));
+    }
+    let mut sink = sink::Sink::new(rate_hz, 1, samples.len() as u64)?;
+    let mut bad = 0usize;
+    for &v in samples {
+        bad += usize::from(!v.is_finite());
+        sink.push(if v.is_finite() { v } else { 0.0 })?;
+    }
+    let mut notices = Vec::new();
+    if bad > 0 {
+        notices.push(format!(
+            "{bad} sample(s) were not numbers (NaN or infinite) and were read as silence"
+        ));
+    }
+    let (samples, clipping) = sink.finish()?;
+    Ok(Conditioned {
+        samples,
+        rate_hz: ANALYSIS_RATE_HZ,
+        info: AudioInfo {
+            sample_rate_hz: rate_hz,
+            channels: 1,
+            encoding: Encoding::Float32,
+            container: Container::Samples,
+            duration_s,
+            truncated: false,
+        },
+        clipping,
+        notices,
+    })
 }
 
 /// Bytes of a file's start looked at to recognise it: eight raw GSM frames.
@@ -487,7 +542,7 @@ fn conditioned(d: compressed::Decoded, container: Container) -> Result<Condition
 }
 
 /// ITU-T G.711 μ-law expansion to 16-bit linear.
-pub fn mulaw_to_linear(code: u8) -> i16 {
+pub(crate) fn mulaw_to_linear(code: u8) -> i16 {
     let u = !code;
     let exponent = (u >> 4) & 0x07;
     let mantissa = i32::from(u & 0x0F);
@@ -497,7 +552,7 @@ pub fn mulaw_to_linear(code: u8) -> i16 {
 }
 
 /// ITU-T G.711 A-law expansion to 16-bit linear.
-pub fn alaw_to_linear(code: u8) -> i16 {
+pub(crate) fn alaw_to_linear(code: u8) -> i16 {
     let a = code ^ 0x55;
     let exponent = (a >> 4) & 0x07;
     let mantissa = i32::from(a & 0x0F);

@@ -60,10 +60,11 @@ pub use inputs::{expand, read_list, Shard, Stamp};
 pub use ledger::read_ledger;
 pub use table::{csv, CSV_HEADER};
 
+use crate::analyzer::Analyzer;
 use crate::campaign::{self, Campaign};
+use crate::context::Context;
 use crate::error::{Error, Result, Source};
 use crate::report::{ErrorRecord, Report};
-use crate::{Analyzer, Context};
 use ledger::Ledger;
 
 /// One input's result.
@@ -473,7 +474,7 @@ fn poisoned() -> Error {
 
 /// Analyses one input; a folder (one with no recordings, as [`expand`] leaves it) or a path
 /// that does not exist is an [`Error::NoRecordings`] saying so.
-pub fn analyze_input(analyzer: &Analyzer, path: &Path, ctx: &Context) -> Result<Report> {
+pub(crate) fn analyze_input(analyzer: &Analyzer, path: &Path, ctx: &Context) -> Result<Report> {
     let reason = if path.is_dir() {
         Some(format!(
             "no files ending in .{} in the folder",

@@ -6,22 +6,20 @@
 //! callback number in timed words, splits it into the groups it was said in (dashes, commas and
 //! acoustic pauses are breaks), times each group, and notes extensions, a leading `+` and a number
 //! said twice.
-//!
-//! ```
-//! use voicemail_coach::numbers::parse_spoken;
-//!
-//! assert_eq!(parse_spoken("eight hundred five fifty-five oh one double two").as_deref(),
-//!            Some("8005550122"));
-//! assert_eq!(parse_spoken("850-936-7028").as_deref(), Some("8509367028"));
-//! assert_eq!(parse_spoken("thanks"), None);
-//! ```
+//! For example, `"eight hundred five fifty-five oh one double two"` reads as `8005550122`.
+
+// The second reading of numbers (`reading`, `reading_window`, `HeardNumber::adopt`) runs only
+// with a transcriber; without the `transcribe` feature it is compiled for its tests alone.
+#![cfg_attr(not(feature = "transcribe"), allow(dead_code, unused_imports))]
 
 use serde::{Deserialize, Serialize};
 
-use crate::report::{DigitGroup, PhoneNumber, Span, Word};
+use crate::spoken::{national, Alternative, DigitDifference, DigitGroup, PhoneNumber, Span, Word};
 
+mod digit_times;
 mod reading;
-pub use reading::{reconcile, shape_prior, Alternative, DigitReading, Reconciled};
+pub use digit_times::time_digits;
+pub use reading::{reconcile, shape_prior, DigitReading, Reconciled};
 
 /// Fewest digits a run needs to be reported as a phone number (a local 7-digit number).
 pub const MIN_DIGITS: usize = 7;
@@ -546,20 +544,6 @@ impl HeardNumber {
             start_s: self.groups.first()?.start_s,
             end_s: self.groups.last()?.end_s,
         })
-    }
-
-    /// The digits without a leading North American country code `1` (11 digits).
-    pub fn national(&self) -> &str {
-        national(&self.digits)
-    }
-}
-
-/// `digits` without a leading North American `1` when it has 11 digits.
-pub fn national(digits: &str) -> &str {
-    if digits.len() == 11 && digits.starts_with('1') {
-        &digits[1..]
-    } else {
-        digits
     }
 }
 
@@ -1173,18 +1157,6 @@ pub fn to_report(heard: Vec<HeardNumber>, expected: Option<&str>) -> Vec<PhoneNu
     out
 }
 
-/// Where a heard number differs from the expected one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct DigitDifference {
-    /// Position in the expected digits (0-based); for an extra digit heard, the position it
-    /// was heard before.
-    pub position: usize,
-    /// The expected digit; `None` for a digit heard that was not expected.
-    pub expected: Option<char>,
-    /// The digit heard; `None` for an expected digit that was not heard.
-    pub heard: Option<char>,
-}
-
 /// One step of the fewest-edits alignment of two digit strings `a` and `b`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Edit {
@@ -1327,6 +1299,16 @@ pub fn normalize_expected(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn spoken_forms_read_as_digits() {
+        assert_eq!(
+            parse_spoken("eight hundred five fifty-five oh one double two").as_deref(),
+            Some("8005550122")
+        );
+        assert_eq!(parse_spoken("850-936-7028").as_deref(), Some("8509367028"));
+        assert_eq!(parse_spoken("thanks"), None);
+    }
 
     fn words(spec: &[(&str, f64, f64)]) -> Vec<Word> {
         spec.iter()

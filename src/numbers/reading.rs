@@ -9,9 +9,8 @@
 //! [`reconcile`] picks the likeliest, says how sure it is and which digits a listener (and the
 //! transcriber) could take for another.
 
-use serde::{Deserialize, Serialize};
-
 use super::{align, Edit};
+use crate::spoken::Alternative;
 
 /// A digit string as a digit-only reading heard it.
 #[derive(Debug, Clone, PartialEq)]
@@ -23,18 +22,6 @@ pub struct DigitReading {
     pub posteriors: Vec<[f32; 10]>,
     /// Log-probability of the string under the reading's constraint, without any prior.
     pub log_prob: f64,
-}
-
-/// Another digit string the number may be, with its probability.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Alternative {
-    /// The digits.
-    pub digits: String,
-    /// Its share of the probability of the strings weighed (0 to 1).
-    pub probability: f64,
-    /// Which reading proposed it: `"transcript"` (the free transcription) or `"digits"` (the
-    /// digit-only second reading).
-    pub source: String,
 }
 
 /// What the two readings of a number settle on.
@@ -74,14 +61,6 @@ fn nanp(d: &[u8]) -> bool {
 /// How plausible `digits` are as a callback number, as a log-probability to add (0 for a
 /// North American 10-digit number); `None` when they cannot be a whole phone number (any other
 /// length below 7 or above 13, or 11 digits starting with neither 1 nor 0).
-///
-/// ```
-/// use voicemail_coach::numbers::shape_prior;
-/// assert_eq!(shape_prior("8509367028"), Some(0.0));
-/// assert!(shape_prior("0509367028").unwrap() < 0.0); // area code starting with 0
-/// assert!(shape_prior("02079460958").is_some()); // a UK national number
-/// assert_eq!(shape_prior("850936702"), None); // nine digits
-/// ```
 pub fn shape_prior(digits: &str) -> Option<f64> {
     let d = digits.as_bytes();
     if !d.iter().all(u8::is_ascii_digit) {
@@ -200,6 +179,15 @@ pub fn reconcile(first: &str, candidates: &[(DigitReading, f64)]) -> Option<Reco
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn shapes_of_phone_numbers() {
+        assert_eq!(shape_prior("8509367028"), Some(0.0));
+        // An area code starting with 0, a UK national number, nine digits.
+        assert!(shape_prior("0509367028").is_some_and(|p| p < 0.0));
+        assert!(shape_prior("02079460958").is_some());
+        assert_eq!(shape_prior("850936702"), None);
+    }
 
     /// A reading whose every digit has probability `p` (the rest spread evenly).
     fn reading(digits: &str, p: f32, log_prob: f64) -> DigitReading {

@@ -2,9 +2,9 @@
 
 use super::judged::{grade_upper, na, quoted, spans, Judged, Measured, NO_WORDS};
 use super::{Rule, MEWSE};
+use crate::context::Context;
 use crate::numbers;
 use crate::report::{DigitDifference, PhoneNumber, Span, Verdict};
-use crate::Context;
 
 params! {
     /// `number.pace`: digits per second and pauses between digit groups.

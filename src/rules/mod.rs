@@ -34,9 +34,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::context::Context;
 use crate::error::{Error, Result};
 use crate::report::{Advice, Report};
-use crate::Context;
 
 /// Declares a rule's parameters: a struct with `enabled` and one typed field per parameter
 /// (unknown names refused when read), its defaults, and the [`Param`] list (name, meaning,

@@ -2,8 +2,8 @@
 
 use super::judged::{grade_upper, na, Judged, Measured};
 use super::{Rule, CLARK, MEWSE};
+use crate::context::Context;
 use crate::report::{Span, Verdict};
-use crate::Context;
 
 params! {
     /// `pitch.confident`: few phrase endings rise like questions.

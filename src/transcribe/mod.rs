@@ -19,7 +19,7 @@ use whisper_rs::{
 
 use crate::error::{Error, Result};
 use crate::model::check_ggml;
-use crate::report::{Piece, Transcript, Word};
+use crate::spoken::{Piece, Transcript, Word};
 
 mod digits;
 use digits::DigitVocab;
@@ -59,8 +59,8 @@ pub struct TranscribeOptions {
     /// Default: `5`, as whisper.cpp's command-line tool.
     pub beam_size: usize,
     /// Whether the analyzer reads each callback number a second time with the decoder allowed
-    /// only digits, to check the transcript's digits and say how sure they are
-    /// ([`Transcriber::read_digits`]). Default: `true` (about 0.3-0.8 s per number said).
+    /// only digits, to check the transcript's digits and say how sure they are. Default: `true`
+    /// (about 0.3-0.8 s per number said).
     pub read_numbers_twice: bool,
 }
 
@@ -421,7 +421,7 @@ impl Transcriber {
     /// (log-probability plus prior, `-inf` where the prior ruled the string out), best first;
     /// empty when the window is empty or the model has no single-token digits. The window is
     /// cut to whisper's 30 s.
-    pub fn read_digits(
+    pub(crate) fn read_digits(
         &self,
         samples: &[f32],
         window: &ReadingWindow,

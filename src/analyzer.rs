@@ -1,0 +1,510 @@
+//! The analysis of one recording: decoded audio in, the report out.
+
+use std::io::{Read, Seek};
+use std::path::Path;
+use std::time::Instant;
+
+use crate::audio::{self, Conditioned, DecodeOptions};
+use crate::context::Context;
+use crate::error::{Error, Result};
+use crate::pitch::{self, PitchOptions, PitchTrack, PitchTracker};
+use crate::prosody::{self, ProsodyOptions};
+use crate::rate::{RateOptions, SyllableDetector};
+use crate::report::{self, Report};
+use crate::rules::{self, Rulebook};
+#[cfg(feature = "transcribe")]
+use crate::transcribe;
+use crate::{content, dsp, numbers, pacing};
+
+/// Everything an [`Analyzer`] can be told. Each part documents its own defaults.
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Options {
+    /// Decoding limits (maximum length).
+    pub decode: DecodeOptions,
+    /// Pitch range and tracker costs.
+    pub pitch: PitchOptions,
+    /// Speech detection and pauses.
+    pub prosody: ProsodyOptions,
+    /// Syllable nuclei and rate contour.
+    pub rate: RateOptions,
+    /// The rules the report's `advice` judges by (defaults: [`Rulebook::default`]).
+    pub rulebook: Rulebook,
+}
+
+/// The analysis, built once and shared: it holds FFT plans, windows and filters, and is
+/// `Send + Sync`, so one analyzer can serve many threads.
+#[derive(Debug)]
+pub struct Analyzer {
+    options: Options,
+    /// 16 kHz -> 8 kHz for pitch and syllable nuclei, which need the telephone band only.
+    decimator: dsp::Decimator,
+    pitch: PitchTracker,
+    syllables: SyllableDetector,
+    #[cfg(feature = "transcribe")]
+    transcriber: Option<transcribe::Transcriber>,
+}
+
+/// How far a spoken digit's start may move onto an acoustic onset, seconds.
+const DIGIT_REACH_S: f64 = 0.3;
+
+/// How far before the transcriber's start a name's first syllable may be found by counting
+/// syllable nuclei back from its end, seconds. Tighter than for numbers: a name's syllables are
+/// fewer and a missed nucleus moves the start a whole syllable too early.
+const NAME_ANCHOR_BEFORE_S: f64 = 0.25;
+
+/// The least confidence of the second reading for a stretch of the transcript where no number
+/// was found (see [`numbers::loose_runs`]) to be reported as a number.
+const LOOSE_MIN_CONFIDENCE: f64 = 0.2;
+
+/// Sound kept after a number's last digit for its second reading, seconds.
+#[cfg(feature = "transcribe")]
+const NUMBER_END_MARGIN_S: f64 = 0.15;
+
+/// Rate of the narrow-band copy that pitch and syllable nuclei are measured on, Hz.
+const NARROW_RATE_HZ: u32 = audio::ANALYSIS_RATE_HZ / 2;
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+impl Analyzer {
+    /// Builds an analyzer; fails with [`Error::InvalidOptions`] when the options are unusable.
+    pub fn new(options: Options) -> Result<Self> {
+        options.rulebook.check()?;
+        let rate = NARROW_RATE_HZ;
+        let pitch = PitchTracker::new(rate, options.pitch.clone()).ok_or_else(|| {
+            Error::InvalidOptions(format!("pitch options unusable: {:?}", options.pitch))
+        })?;
+        let syllables = SyllableDetector::new(rate, options.rate.clone()).ok_or_else(|| {
+            Error::InvalidOptions(format!("rate options unusable: {:?}", options.rate))
+        })?;
+        if !(options.prosody.min_pause_s > 0.0 && options.prosody.silence_db > 0.0) {
+            return Err(Error::InvalidOptions(format!(
+                "prosody options unusable: {:?}",
+                options.prosody
+            )));
+        }
+        Ok(Analyzer {
+            options,
+            decimator: dsp::Decimator::new(2, 16),
+            pitch,
+            syllables,
+            #[cfg(feature = "transcribe")]
+            transcriber: None,
+        })
+    }
+
+    /// Adds transcription: reports get a `transcript`, `rate.words_per_minute` and
+    /// `timings_ms.transcribe`.
+    #[cfg(feature = "transcribe")]
+    pub fn with_transcriber(mut self, transcriber: transcribe::Transcriber) -> Self {
+        self.transcriber = Some(transcriber);
+        self
+    }
+
+    /// The transcriber in use, if any.
+    #[cfg(feature = "transcribe")]
+    pub fn transcriber(&self) -> Option<&transcribe::Transcriber> {
+        self.transcriber.as_ref()
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &Options {
+        &self.options
+    }
+
+    /// Decodes and analyses the WAV file at `path`. Errors name the path.
+    pub fn analyze_path(&self, path: impl AsRef<Path>) -> Result<Report> {
+        self.analyze_path_with(path, &Context::default())
+    }
+
+    /// [`analyze_path`](Self::analyze_path) with facts about the recording (expected number,
+    /// caller's name, pitch baseline).
+    pub fn analyze_path_with(&self, path: impl AsRef<Path>, ctx: &Context) -> Result<Report> {
+        let path = path.as_ref();
+        let t0 = Instant::now();
+        let audio = audio::decode_path(path, &self.options.decode)?;
+        let decode_ms = ms(t0);
+        Ok(self.finish(&audio, path.display().to_string(), decode_ms, t0, ctx))
+    }
+
+    /// Decodes and analyses a recording from a stream; `name` goes into the report's `file`.
+    pub fn analyze_reader<R: Read + Seek>(&self, reader: R, name: &str) -> Result<Report> {
+        self.analyze_reader_with(reader, name, &Context::default())
+    }
+
+    /// [`analyze_reader`](Self::analyze_reader) with facts about the recording.
+    pub fn analyze_reader_with<R: Read + Seek>(
+        &self,
+        reader: R,
+        name: &str,
+        ctx: &Context,
+    ) -> Result<Report> {
+        let t0 = Instant::now();
+        let audio = audio::decode(reader, &self.options.decode)?;
+        let decode_ms = ms(t0);
+        Ok(self.finish(&audio, name.to_string(), decode_ms, t0, ctx))
+    }
+
+    /// Analyses mono samples already in memory (from a telephony stack, a microphone, another
+    /// decoder) at `sample_rate_hz`, 8 to 48 kHz; `name` goes into the report's `file`. Samples
+    /// are full scale at ±1.0. Fails with [`Error::InvalidOptions`] for a rate out of range or
+    /// more audio than [`DecodeOptions::max_duration_s`].
+    ///
+    /// ```
+    /// # let analyzer = voicemail_coach::Analyzer::new(Default::default())?;
+    /// let tone: Vec<f32> = (0..16_000)
+    ///     .map(|i| 0.3 * (i as f32 * 2.0 * std::f32::consts::PI * 150.0 / 8_000.0).sin())
+    ///     .collect();
+    /// let report = analyzer.analyze_samples(&tone, 8_000, "tone", &Default::default())?;
+    /// assert!((report.audio.duration_s - 2.0).abs() < 1e-9);
+    /// assert!(analyzer.analyze_samples(&tone, 4_000, "too slow", &Default::default()).is_err());
+    /// # Ok::<(), voicemail_coach::Error>(())
+    /// ```
+    pub fn analyze_samples(
+        &self,
+        samples: &[f32],
+        sample_rate_hz: u32,
+        name: &str,
+        ctx: &Context,
+    ) -> Result<Report> {
+        let t0 = Instant::now();
+        let audio = audio::condition(samples, sample_rate_hz, &self.options.decode)?;
+        let decode_ms = ms(t0);
+        Ok(self.finish(&audio, name.to_string(), decode_ms, t0, ctx))
+    }
+
+    /// Analyses audio already decoded by [`audio::decode`].
+    pub fn analyze_conditioned(&self, audio: &Conditioned, name: &str, ctx: &Context) -> Report {
+        let t0 = Instant::now();
+        self.finish(audio, name.to_string(), 0.0, t0, ctx)
+    }
+
+    fn finish(
+        &self,
+        audio: &Conditioned,
+        file: String,
+        decode_ms: f64,
+        t0: Instant,
+        ctx: &Context,
+    ) -> Report {
+        let mut a = self.acoustic(audio);
+        let mut notices = audio.notices.clone();
+        let (mut transcript, transcribe_ms) = self.transcribe(audio, &mut notices);
+        let said = match transcript.as_mut() {
+            Some(t) => self.said(audio, &mut a, &mut t.words, ctx, &mut notices),
+            None => Said::default(),
+        };
+        let mut report = Report {
+            schema_version: report::SCHEMA_VERSION,
+            file,
+            audio: audio.info.clone(),
+            pitch: pitch_report(&a.track, &a.seg),
+            level: level(audio, &a.intensity, &a.seg),
+            speech: a.seg.speech,
+            rate: a.rate,
+            transcript,
+            phone_numbers: said.phone_numbers,
+            introduction: said.introduction,
+            pacing: said.pacing,
+            advice: Vec::new(),
+            timings_ms: report::Timings {
+                decode: decode_ms,
+                pitch: a.pitch_ms,
+                rate: a.rate_ms,
+                transcribe: transcribe_ms,
+                numbers: said.numbers_ms,
+                total: ms(t0),
+            },
+            notices,
+        };
+        report.advice = rules::evaluate(&report, &self.options.rulebook, ctx);
+        if report
+            .transcript
+            .as_ref()
+            .is_some_and(|t| t.words.is_empty())
+        {
+            no_speech(&mut report);
+        }
+        report
+    }
+
+    /// Pitch, intensity, speech span and syllable rate.
+    fn acoustic(&self, audio: &Conditioned) -> Acoustic {
+        let t_pitch = Instant::now();
+        let mut narrow = Vec::new();
+        self.decimator.process(&audio.samples, &mut narrow);
+        let track = self.pitch.track(&narrow);
+        let pitch_ms = ms(t_pitch);
+
+        let t_rate = Instant::now();
+        let intensity = prosody::intensity(&audio.samples, audio.rate_hz, track.hop_s);
+        let seg = prosody::segment(&intensity, audio.duration_s(), &self.options.prosody);
+        let nuclei = self.syllables.nuclei(&narrow, &track, &seg);
+        let rate = self.syllables.summarize(nuclei, &seg);
+        Acoustic {
+            onsets: prosody::onsets(&intensity, &seg, &rate.nuclei_s),
+            runs: prosody::sounding_runs(&seg, intensity.hop_s),
+            track,
+            intensity,
+            seg,
+            rate,
+            pitch_ms,
+            rate_ms: ms(t_rate),
+        }
+    }
+
+    /// What the words say, timed on the sound: the digits moved onto their onsets, the callback
+    /// numbers, the introduction and the pacing; the rate in words per minute.
+    fn said(
+        &self,
+        audio: &Conditioned,
+        a: &mut Acoustic,
+        words: &mut [report::Word],
+        ctx: &Context,
+        notices: &mut Vec<String>,
+    ) -> Said {
+        let starts = prosody::sounding_starts(&a.seg, a.intensity.hop_s);
+        numbers::time_digits(words, &starts, &a.onsets, DIGIT_REACH_S);
+        let t_numbers = Instant::now();
+        let (heard, read_twice) = self.numbers(audio, a, words, notices);
+        let phone_numbers = numbers::to_report(heard, ctx.expected_number.as_deref());
+        let introduction = self.introduction(a, words, ctx);
+        let pacing = pacing::measure(
+            &a.seg.speech,
+            words,
+            &a.rate.nuclei_s,
+            introduction.as_ref(),
+            &phone_numbers,
+        );
+        if let (Some(s), Some(e)) = (a.seg.speech.start_s, a.seg.speech.end_s) {
+            if e > s {
+                let spoken: usize = words.iter().map(|w| content::spoken_words(&w.text)).sum();
+                a.rate.words_per_minute = Some(spoken as f64 * 60.0 / (e - s));
+            }
+        }
+        Said {
+            phone_numbers,
+            introduction,
+            pacing,
+            numbers_ms: read_twice.then(|| ms(t_numbers)),
+        }
+    }
+
+    /// The callback numbers heard, their digit groups timed, read a second time when the
+    /// transcriber does (then stretches of digits the transcript did not make a number of are
+    /// read too); and whether they were read twice.
+    fn numbers(
+        &self,
+        audio: &Conditioned,
+        a: &Acoustic,
+        words: &[report::Word],
+        notices: &mut Vec<String>,
+    ) -> (Vec<numbers::HeardNumber>, bool) {
+        let pauses: Vec<report::Span> = a
+            .seg
+            .speech
+            .pauses
+            .iter()
+            .map(|p| report::Span {
+                start_s: p.start_s,
+                end_s: p.end_s,
+            })
+            .collect();
+        let nuclei = &a.rate.nuclei_s;
+        let mut heard = numbers::find_numbers(words, &pauses);
+        for h in &mut heard {
+            numbers::time_groups(h, &a.runs, &a.onsets, DIGIT_REACH_S);
+            numbers::anchor_start(h, &a.runs, nuclei, &a.onsets);
+            numbers::regroup_at_pauses(h, &pauses, nuclei);
+        }
+        if !self.read_numbers_again(audio, words, &mut heard, notices) {
+            return (heard, false);
+        }
+        let mut found = numbers::loose_runs(words, &heard);
+        self.read_numbers_again(audio, words, &mut found, notices);
+        for mut n in found {
+            if numbers::shape_prior(&n.digits).is_some() && n.confidence >= LOOSE_MIN_CONFIDENCE {
+                numbers::regroup_at_pauses(&mut n, &pauses, nuclei);
+                heard.push(n);
+            }
+        }
+        let start = |n: &numbers::HeardNumber| n.span().map_or(0.0, |s| s.start_s);
+        heard.sort_by(|a, b| start(a).total_cmp(&start(b)));
+        (heard, true)
+    }
+
+    /// The caller's self-introduction, its start moved back onto the name's first syllable.
+    fn introduction(
+        &self,
+        a: &Acoustic,
+        words: &[report::Word],
+        ctx: &Context,
+    ) -> Option<report::Introduction> {
+        let mut intro = content::find_introduction(words, ctx.caller_name.as_deref())?;
+        let syllables: usize = words[intro.first_word..intro.first_word + intro.words]
+            .iter()
+            .map(|w| content::syllables(&w.text))
+            .sum();
+        if let Some(start) = numbers::anchor_on_nuclei(
+            intro.start_s,
+            intro.end_s,
+            syllables,
+            NAME_ANCHOR_BEFORE_S,
+            &a.runs,
+            &a.rate.nuclei_s,
+            &a.onsets,
+        ) {
+            intro.start_s = start.min(intro.end_s);
+        }
+        Some(intro)
+    }
+
+    #[cfg(feature = "transcribe")]
+    fn transcribe(
+        &self,
+        audio: &Conditioned,
+        notices: &mut Vec<String>,
+    ) -> (Option<report::Transcript>, Option<f64>) {
+        let Some(t) = &self.transcriber else {
+            return (None, None);
+        };
+        let start = Instant::now();
+        match t.transcribe(&audio.samples) {
+            Ok(tr) => (Some(tr), Some(ms(start))),
+            Err(e) => {
+                notices.push(format!("no transcript: {e}"));
+                (None, Some(ms(start)))
+            }
+        }
+    }
+
+    /// Reads each heard number a second time, with the transcriber allowed only digits, and
+    /// settles the number on what both readings and the shape of phone numbers say (see
+    /// [`numbers::reconcile`]). A reading that fails leaves the number as the transcript gave
+    /// it, with a notice. Returns whether numbers are read twice (a transcriber with
+    /// [`TranscribeOptions::read_numbers_twice`](transcribe::TranscribeOptions)).
+    #[cfg(feature = "transcribe")]
+    fn read_numbers_again(
+        &self,
+        audio: &Conditioned,
+        words: &[report::Word],
+        heard: &mut [numbers::HeardNumber],
+        notices: &mut Vec<String>,
+    ) -> bool {
+        let Some(tr) = self
+            .transcriber
+            .as_ref()
+            .filter(|t| t.options().read_numbers_twice)
+        else {
+            return false;
+        };
+        for h in heard.iter_mut() {
+            let Some(span) = h.span() else { continue };
+            let to = (span.end_s + NUMBER_END_MARGIN_S).min(audio.duration_s());
+            let window = numbers::reading_window(words, h.first_word, span.start_s, to);
+            let prior = |d: &str| numbers::shape_prior(d);
+            match tr.read_digits(&audio.samples, &window, Some(&h.digits), &prior) {
+                Ok(readings) => {
+                    if let Some(r) = numbers::reconcile(&h.digits, &readings) {
+                        h.adopt(r);
+                    }
+                }
+                Err(e) => notices.push(format!("the number {} was read once only: {e}", h.digits)),
+            }
+        }
+        true
+    }
+
+    #[cfg(not(feature = "transcribe"))]
+    fn read_numbers_again(
+        &self,
+        _audio: &Conditioned,
+        _words: &[report::Word],
+        _heard: &mut [numbers::HeardNumber],
+        _notices: &mut Vec<String>,
+    ) -> bool {
+        false
+    }
+
+    #[cfg(not(feature = "transcribe"))]
+    fn transcribe(
+        &self,
+        _audio: &Conditioned,
+        _notices: &mut Vec<String>,
+    ) -> (Option<report::Transcript>, Option<f64>) {
+        (None, None)
+    }
+}
+
+/// A recording whose transcript holds no words (silence, noise, music): nothing the caller said
+/// can be judged, so every rule is not applicable rather than judged on the noise.
+fn no_speech(report: &mut Report) {
+    report
+        .notices
+        .push("no speech found: the transcript holds no words, so no rule is judged".into());
+    for a in &mut report.advice {
+        a.verdict = report::Verdict::NotApplicable;
+        a.message = "No speech found in the recording.".into();
+        a.evidence.clear();
+    }
+}
+
+/// The acoustic measurements every later stage builds on.
+struct Acoustic {
+    track: PitchTrack,
+    intensity: prosody::Intensity,
+    seg: prosody::Segmentation,
+    rate: report::Rate,
+    /// Acoustic onsets inside the speech.
+    onsets: Vec<f64>,
+    /// Sounding runs, start and end seconds.
+    runs: Vec<(f64, f64)>,
+    pitch_ms: f64,
+    rate_ms: f64,
+}
+
+/// What the words say, timed.
+#[derive(Default)]
+struct Said {
+    phone_numbers: Vec<report::PhoneNumber>,
+    introduction: Option<report::Introduction>,
+    pacing: report::Pacing,
+    numbers_ms: Option<f64>,
+}
+
+/// The report's `pitch` section: the contour, its summary over the speech span and the
+/// phrase endings.
+fn pitch_report(track: &PitchTrack, seg: &prosody::Segmentation) -> report::PitchReport {
+    let span = match (seg.speech.start_s, seg.speech.end_s) {
+        (Some(a), Some(b)) => Some((track.frame_at(a), track.frame_at(b))),
+        _ => None,
+    };
+    report::PitchReport {
+        hop_s: track.hop_s,
+        f0_hz: track.f0_hz.clone(),
+        summary: pitch::summarize(track, span),
+        phrases: pitch::phrase_endings(track, &seg.phrases()),
+    }
+}
+
+/// The report's `level` section.
+fn level(
+    audio: &Conditioned,
+    intensity: &prosody::Intensity,
+    seg: &prosody::Segmentation,
+) -> report::Level {
+    let speech_dbfs = prosody::speech_level(intensity, seg);
+    report::Level {
+        speech_dbfs,
+        background_dbfs: seg.floor_dbfs,
+        snr_db: match (speech_dbfs, seg.floor_dbfs) {
+            (Some(s), Some(b)) => Some(s - b),
+            _ => None,
+        },
+        peak_dbfs: audio.clipping.peak_dbfs,
+        clipped_samples: audio.clipping.clipped_samples,
+        clipped_runs: audio.clipping.clipped_runs,
+    }
+}

@@ -1,0 +1,68 @@
+//! What the analysis should know about a recording beyond its audio.
+
+use crate::error::{Error, Result};
+use crate::numbers;
+
+/// What the analysis should know about one recording beyond its audio: the number the caller
+/// meant to leave, their name, their usual pitch. Everything is optional; rules that need a
+/// missing fact are `not_applicable`.
+///
+/// ```
+/// let ctx = voicemail_coach::Context::new()
+///     .expect_number("850-936-7028")?
+///     .caller_name("Steve Clark");
+/// assert_eq!(ctx.expected_number.as_deref(), Some("8509367028"));
+/// # Ok::<(), voicemail_coach::Error>(())
+/// ```
+#[derive(Debug, Clone, Default, PartialEq)]
+#[non_exhaustive]
+pub struct Context {
+    /// Digits of the callback number the caller meant to leave (`number.matches`). Default:
+    /// none (the rule is `not_applicable`).
+    pub expected_number: Option<String>,
+    /// The caller's name, to find where it is said even when the transcript mishears it.
+    /// Default: none (the introduction is found from cues such as "this is …").
+    pub caller_name: Option<String>,
+    /// The caller's usual median pitch, Hz (`pitch.baseline`). Default: none (the rule is
+    /// `not_applicable`).
+    pub pitch_baseline_hz: Option<f64>,
+}
+
+impl Context {
+    /// No facts beyond the audio.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The callback number the caller meant to leave, in any usual notation
+    /// (`"+1 (850) 936-7028"`). Fails with [`Error::InvalidOptions`] unless it holds 7 to 15
+    /// digits and nothing but digits and separators.
+    pub fn expect_number(mut self, number: &str) -> Result<Self> {
+        let digits = numbers::normalize_expected(number).ok_or_else(|| {
+            Error::InvalidOptions(format!(
+                "expected number {number:?}: give 7 to 15 digits (separators - . ( ) / + and spaces allowed)"
+            ))
+        })?;
+        self.expected_number = Some(digits);
+        Ok(self)
+    }
+
+    /// The caller's name.
+    pub fn caller_name(mut self, name: impl Into<String>) -> Self {
+        let name = name.into();
+        self.caller_name = (!name.trim().is_empty()).then_some(name);
+        self
+    }
+
+    /// The caller's usual median pitch in Hz (e.g. from [`campaign::pitch_baseline`](crate::campaign::pitch_baseline) over
+    /// earlier recordings). Fails with [`Error::InvalidOptions`] outside 40–1000 Hz.
+    pub fn pitch_baseline_hz(mut self, hz: f64) -> Result<Self> {
+        if !(40.0..=1000.0).contains(&hz) {
+            return Err(Error::InvalidOptions(format!(
+                "pitch baseline {hz} Hz: expected 40 to 1000 Hz"
+            )));
+        }
+        self.pitch_baseline_hz = Some(hz);
+        Ok(self)
+    }
+}

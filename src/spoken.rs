@@ -1,0 +1,283 @@
+//! What was said and when: time spans, transcribed words, callback numbers and their digit
+//! groups, the caller's self-introduction and the pacing of the details. The report holds these
+//! values (and re-exports them); the modules that find them import them from here, and this
+//! module imports nothing from the crate.
+
+use serde::{Deserialize, Serialize};
+
+/// A time span cited as evidence.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Span {
+    /// Seconds.
+    pub start_s: f64,
+    /// Seconds.
+    pub end_s: f64,
+}
+
+/// A transcript with word timings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Transcript {
+    /// The model's name, e.g. `"ggml-tiny.en"`.
+    pub model: String,
+    /// The whole text.
+    pub text: String,
+    /// Words with their times.
+    pub words: Vec<Word>,
+}
+
+/// One transcribed word.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Word {
+    /// As transcribed, punctuation included.
+    pub text: String,
+    /// Seconds.
+    pub start_s: f64,
+    /// Seconds.
+    pub end_s: f64,
+    /// The model's confidence, 0..=1.
+    pub probability: f64,
+    /// The transcriber's tokens inside a word that holds digits (e.g. `"850"`, `"-"`, `"936"` of
+    /// `"850-936-7028"`), each with its own times, so that digit groups can be timed; empty
+    /// otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pieces: Vec<Piece>,
+}
+
+/// A token of a transcribed word, with its times.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Piece {
+    /// The token's text, spaces trimmed.
+    pub text: String,
+    /// Seconds.
+    pub start_s: f64,
+    /// Seconds.
+    pub end_s: f64,
+}
+
+impl Word {
+    /// Whether the word is a spoken digit: a numeral (`"7"`, `"7,"`) or a digit word
+    /// (`"seven"`, `"zero"`, `"oh"`).
+    pub fn is_digit(&self) -> bool {
+        let t: String = self
+            .text
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .collect::<String>()
+            .to_lowercase();
+        matches!(
+            t.as_str(),
+            "0" | "1"
+                | "2"
+                | "3"
+                | "4"
+                | "5"
+                | "6"
+                | "7"
+                | "8"
+                | "9"
+                | "zero"
+                | "oh"
+                | "one"
+                | "two"
+                | "three"
+                | "four"
+                | "five"
+                | "six"
+                | "seven"
+                | "eight"
+                | "nine"
+        )
+    }
+}
+
+/// A callback number heard in the message.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct PhoneNumber {
+    /// Digits only.
+    pub digits: String,
+    /// As transcribed.
+    pub text: String,
+    /// Seconds.
+    pub start_s: f64,
+    /// Seconds.
+    pub end_s: f64,
+    /// Digits over the spoken span.
+    pub digits_per_second: f64,
+    /// Digit groups with their times.
+    pub groups: Vec<DigitGroup>,
+    /// Whether the digits equal the expected number; `None` when none was given.
+    pub matches_expected: Option<bool>,
+    /// Silence between successive groups, seconds.
+    #[serde(default)]
+    pub group_gaps_s: Vec<f64>,
+    /// Digits said after "extension", if any.
+    #[serde(default)]
+    pub extension: Option<String>,
+    /// Index (in `phone_numbers`) of an earlier mention of the same number: it was said twice.
+    #[serde(default)]
+    pub repeat_of: Option<usize>,
+    /// Where the digits differ from the expected number (empty when they match or when no
+    /// number was expected).
+    #[serde(default)]
+    pub differences: Vec<DigitDifference>,
+    /// How likely `digits` are to be exactly what was said, 0 to 1: weighed from two readings
+    /// of the number (the transcript's and a digit-only one) and what numbers look like.
+    #[serde(default)]
+    pub confidence: f64,
+    /// 0-based positions in `digits` of the digits a listener may mishear; empty when all are
+    /// clear.
+    #[serde(default)]
+    pub unclear_digits: Vec<usize>,
+    /// Other digit strings the number may be, likeliest first, where the readings disagree.
+    #[serde(default)]
+    pub alternatives: Vec<Alternative>,
+}
+
+/// A group of digits said together.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DigitGroup {
+    /// Digits only.
+    pub digits: String,
+    /// Seconds.
+    pub start_s: f64,
+    /// Seconds.
+    pub end_s: f64,
+}
+
+impl PhoneNumber {
+    /// The digits without a leading North American `1` when there are 11 of them: the number
+    /// as a local directory or CRM holds it.
+    pub fn national(&self) -> &str {
+        national(&self.digits)
+    }
+
+    /// Its time span, first digit to last.
+    pub fn span(&self) -> Span {
+        Span {
+            start_s: self.start_s,
+            end_s: self.end_s,
+        }
+    }
+
+    /// The digits in their groups as said, e.g. `850-936-7028`; the plain digits when the
+    /// groups do not hold them.
+    pub fn grouped(&self) -> String {
+        let held: String = self.groups.iter().map(|g| g.digits.as_str()).collect();
+        if held == self.digits {
+            let parts: Vec<&str> = self.groups.iter().map(|g| g.digits.as_str()).collect();
+            parts.join("-")
+        } else {
+            self.digits.clone()
+        }
+    }
+}
+
+/// Another digit string the number may be, with its probability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Alternative {
+    /// The digits.
+    pub digits: String,
+    /// Its share of the probability of the strings weighed (0 to 1).
+    pub probability: f64,
+    /// Which reading proposed it: `"transcript"` (the free transcription) or `"digits"` (the
+    /// digit-only second reading).
+    pub source: String,
+}
+
+/// Where a heard number differs from the expected one.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct DigitDifference {
+    /// Position in the expected digits (0-based); for an extra digit heard, the position it
+    /// was heard before.
+    pub position: usize,
+    /// The expected digit; `None` for a digit heard that was not expected.
+    pub expected: Option<char>,
+    /// The digit heard; `None` for an expected digit that was not heard.
+    pub heard: Option<char>,
+}
+
+/// The caller saying who they are.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Introduction {
+    /// The words that introduce the name (`"this is"`, `"my name is"`, `"it's"`), or `"name"`
+    /// when the name was found because the caller's name was given.
+    pub cue: String,
+    /// The name as transcribed.
+    pub name: String,
+    /// When the name starts, seconds.
+    pub start_s: f64,
+    /// When the name ends, seconds.
+    pub end_s: f64,
+    /// Index of the name's first word in the transcript.
+    pub first_word: usize,
+    /// Number of words in the name.
+    pub words: usize,
+}
+
+/// Speaking rates of the details and of the rest of the message.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct Pacing {
+    /// Where the caller's name is said.
+    pub name: Option<Span>,
+    /// Where the callback numbers are said (first to last digit of each).
+    pub numbers: Vec<Span>,
+    /// Transcript syllables per second of phonation while saying the name.
+    pub name_sps: Option<f64>,
+    /// Transcript syllables per second of phonation while saying the numbers.
+    pub number_sps: Option<f64>,
+    /// Transcript syllables per second of phonation over name and numbers together.
+    pub details_sps: Option<f64>,
+    /// Transcript syllables per second of phonation over the rest of the message.
+    pub rest_sps: Option<f64>,
+    /// `details_sps / rest_sps`: below 1 when the details are said more slowly.
+    pub ratio: Option<f64>,
+    /// Acoustic syllable nuclei per second of phonation over the details.
+    pub details_nuclei_sps: Option<f64>,
+    /// Acoustic syllable nuclei per second of phonation over the rest.
+    pub rest_nuclei_sps: Option<f64>,
+    /// `details_nuclei_sps / rest_nuclei_sps`.
+    pub nuclei_ratio: Option<f64>,
+}
+
+/// `digits` without a leading North American `1` when it has 11 digits.
+pub(crate) fn national(digits: &str) -> &str {
+    if digits.len() == 11 && digits.starts_with('1') {
+        &digits[1..]
+    } else {
+        digits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn w(text: &str) -> Word {
+        Word {
+            text: text.into(),
+            start_s: 0.0,
+            end_s: 0.2,
+            probability: 0.9,
+            pieces: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn digits_are_recognised() {
+        for t in ["7", "7,", "0.", "Seven", "zero", "oh"] {
+            assert!(w(t).is_digit(), "{t}");
+        }
+        for t in ["seventy", "77", "call", "", "O'Neil"] {
+            assert!(!w(t).is_digit(), "{t}");
+        }
+    }
+}
