@@ -537,34 +537,7 @@ fn timeline(r: &Report, audio: Option<&Conditioned>, duration: f64, pps: Option<
                     stroke-linejoin="round" stroke-linecap="round" {}
             }
             // Name and numbers.
-            g #spans {
-                @if let Some(i) = &r.introduction {
-                    rect.seek.name x=(px(x(i.start_s))) y=(px(SPANS_TOP)) width=(px((x(i.end_s) - x(i.start_s)).max(2.0)))
-                        height=(px(SPANS_H)) fill="#6a1b9a2a" stroke="#6a1b9a" data-t=(secs(i.start_s)) {
-                        title { (format!("name: {}", i.name)) }
-                    }
-                    text.name-label x=(px(x(i.start_s) + 3.0)) y=(px(SPANS_TOP + 12.0)) {
-                        (i.name)
-                        @if let Some(sps) = r.pacing.name_sps { (format!(" · {sps:.1} syll/s")) }
-                    }
-                }
-                @for n in &r.phone_numbers {
-                    g.number {
-                        rect.seek x=(px(x(n.start_s))) y=(px(SPANS_TOP)) width=(px((x(n.end_s) - x(n.start_s)).max(2.0)))
-                            height=(px(SPANS_H)) fill="#0b5cad1f" stroke="#0b5cad" data-t=(secs(n.start_s)) {
-                            title { (format!("{} at {:.1} digits/s", n.digits, n.digits_per_second)) }
-                        }
-                        text.group-label x=(px(x(n.start_s) + 3.0)) y=(px(SPANS_TOP + 12.0)) {
-                            (format!("{} · {:.1} digits/s", n.text.trim(), n.digits_per_second))
-                        }
-                        @for g in &n.groups {
-                            rect.group x=(px(x(g.start_s))) y=(px(SPANS_TOP + 18.0)) width=(px((x(g.end_s) - x(g.start_s)).max(2.0)))
-                                height=(px(SPANS_H - 20.0)) fill="#0b5cad55" rx="3" {}
-                            text.group-label x=(px(x(g.start_s) + 2.0)) y=(px(SPANS_TOP + 34.0)) { (g.digits) }
-                        }
-                    }
-                }
-            }
+            (details_track(r, &x))
             // Words, staggered over a few rows so that neighbours do not overlap.
             g #words {
                 @for (i, w) in &words {
@@ -576,6 +549,40 @@ fn timeline(r: &Report, audio: Option<&Conditioned>, duration: f64, pps: Option<
             line #playhead x1=(px(LEFT)) x2=(px(LEFT)) y1=(px(AXIS_Y)) y2=(px(SPANS_TOP + SPANS_H))
                 stroke="#d32f2f" stroke-width="1.5" visibility="hidden" {}
         }
+    }
+}
+
+/// The name and the numbers on the timeline, each number with its digit groups.
+fn details_track(r: &Report, x: &impl Fn(f64) -> f64) -> Markup {
+    html! {
+    g #spans {
+        @if let Some(i) = &r.introduction {
+            rect.seek.name x=(px(x(i.start_s))) y=(px(SPANS_TOP)) width=(px((x(i.end_s) - x(i.start_s)).max(2.0)))
+                height=(px(SPANS_H)) fill="#6a1b9a2a" stroke="#6a1b9a" data-t=(secs(i.start_s)) {
+                title { (format!("name: {}", i.name)) }
+            }
+            text.name-label x=(px(x(i.start_s) + 3.0)) y=(px(SPANS_TOP + 12.0)) {
+                (i.name)
+                @if let Some(sps) = r.pacing.name_sps { (format!(" · {sps:.1} syll/s")) }
+            }
+        }
+        @for n in &r.phone_numbers {
+            g.number {
+                rect.seek x=(px(x(n.start_s))) y=(px(SPANS_TOP)) width=(px((x(n.end_s) - x(n.start_s)).max(2.0)))
+                    height=(px(SPANS_H)) fill="#0b5cad1f" stroke="#0b5cad" data-t=(secs(n.start_s)) {
+                    title { (format!("{} at {:.1} digits/s", n.digits, n.digits_per_second)) }
+                }
+                text.group-label x=(px(x(n.start_s) + 3.0)) y=(px(SPANS_TOP + 12.0)) {
+                    (format!("{} · {:.1} digits/s", n.text.trim(), n.digits_per_second))
+                }
+                @for g in &n.groups {
+                    rect.group x=(px(x(g.start_s))) y=(px(SPANS_TOP + 18.0)) width=(px((x(g.end_s) - x(g.start_s)).max(2.0)))
+                        height=(px(SPANS_H - 20.0)) fill="#0b5cad55" rx="3" {}
+                    text.group-label x=(px(x(g.start_s) + 2.0)) y=(px(SPANS_TOP + 34.0)) { (g.digits) }
+                }
+            }
+        }
+    }
     }
 }
 

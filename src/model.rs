@@ -382,241 +382,255 @@ pub fn convert_ctranslate2(dir: impl AsRef<Path>, out: impl AsRef<Path>) -> Resu
     let dir = dir.as_ref();
     let out = out.as_ref();
     let bin = dir.join("model.bin");
-    let vars = read_ctranslate2(&bin)?;
-    let tokens = read_vocabulary(&dir.join("vocabulary.txt"))?;
-
-    let get = |name: &str| -> Result<&Variable> {
-        vars.get(name)
-            .ok_or_else(|| model_err(&bin, format!("missing variable {name}")))
+    let src = Ct2 {
+        vars: read_ctranslate2(&bin)?,
+        bin: &bin,
     };
-    let floats = |name: &str| -> Result<(Vec<usize>, Vec<f32>)> {
-        let v = get(name)?;
+    let tokens = read_vocabulary(&dir.join("vocabulary.txt"))?;
+    let hparams = src.hparams()?;
+    let layers = [
+        ("encoder", hparams.n_audio_layer as usize),
+        ("decoder", hparams.n_text_layer as usize),
+    ];
+    let mut t = Tensors {
+        src: &src,
+        out: Vec::new(),
+    };
+    t.globals()?;
+    for &(side, n) in &layers {
+        for i in 0..n {
+            t.block(side, i)?;
+        }
+    }
+    t.conv_biases()?;
+    for &(side, n) in &layers {
+        for i in 0..n {
+            t.fused(side, i)?;
+        }
+    }
+    write_ggml(out, &hparams, &tokens, &t.out)
+        .map_err(|e| model_err(out, format!("cannot write: {e}")))?;
+    Ok(Converted {
+        path: out.to_path_buf(),
+        hparams,
+        tokens: tokens.len(),
+        tensors: t.out.len(),
+    })
+}
+
+/// A CTranslate2 model's variables, and the file they came from (for errors).
+struct Ct2<'a> {
+    vars: BTreeMap<String, Variable>,
+    bin: &'a Path,
+}
+
+impl Ct2<'_> {
+    fn get(&self, name: &str) -> Result<&Variable> {
+        self.vars
+            .get(name)
+            .ok_or_else(|| model_err(self.bin, format!("missing variable {name}")))
+    }
+
+    /// A tensor's shape and values as `f32`.
+    fn floats(&self, name: &str) -> Result<(Vec<usize>, Vec<f32>)> {
+        let v = self.get(name)?;
         let data = v
             .to_f32()
-            .ok_or_else(|| model_err(&bin, format!("{name} is not floating-point")))?;
+            .ok_or_else(|| model_err(self.bin, format!("{name} is not floating-point")))?;
         Ok((v.dims.clone(), data))
-    };
-    let int = |name: &str| -> Result<i32> {
-        get(name)?
+    }
+
+    fn int(&self, name: &str) -> Result<i32> {
+        self.get(name)?
             .scalar_int()
             .and_then(|v| i32::try_from(v).ok())
-            .ok_or_else(|| model_err(&bin, format!("{name} is not an integer scalar")))
-    };
-    let dim = |name: &str, i: usize| -> Result<i32> {
-        get(name)?
+            .ok_or_else(|| model_err(self.bin, format!("{name} is not an integer scalar")))
+    }
+
+    fn dim(&self, name: &str, i: usize) -> Result<i32> {
+        self.get(name)?
             .dims
             .get(i)
             .and_then(|&d| i32::try_from(d).ok())
-            .ok_or_else(|| model_err(&bin, format!("{name} has no dimension {i}")))
-    };
-
-    let n_audio_layer = count_layers(&vars, "encoder/layer_");
-    let n_text_layer = count_layers(&vars, "decoder/layer_");
-    let hparams = Hparams {
-        n_vocab: dim("decoder/embeddings/weight", 0)?,
-        n_audio_ctx: dim("encoder/position_encodings/encodings", 0)?,
-        n_audio_state: dim("encoder/position_encodings/encodings", 1)?,
-        n_audio_head: int("encoder/num_heads")?,
-        n_audio_layer: n_audio_layer as i32,
-        n_text_ctx: dim("decoder/position_encodings/encodings", 0)?,
-        n_text_state: dim("decoder/position_encodings/encodings", 1)?,
-        n_text_head: int("decoder/num_heads")?,
-        n_text_layer: n_text_layer as i32,
-        n_mels: dim("encoder/conv1/weight", 1)?,
-        ftype: 1,
-    };
-    if n_audio_layer == 0 || n_text_layer == 0 {
-        return Err(model_err(&bin, "no encoder or decoder layers"));
+            .ok_or_else(|| model_err(self.bin, format!("{name} has no dimension {i}")))
     }
 
-    let mut tensors: Vec<OutTensor> = Vec::new();
-    let mut plain = |ct2: &str, ggml: &str, as_f32: bool| -> Result<()> {
-        let (shape, data) = floats(ct2)?;
-        tensors.push(OutTensor {
+    /// The hyper-parameters, from the tensors' shapes and the head counts.
+    fn hparams(&self) -> Result<Hparams> {
+        let n_audio_layer = count_layers(&self.vars, "encoder/layer_");
+        let n_text_layer = count_layers(&self.vars, "decoder/layer_");
+        if n_audio_layer == 0 || n_text_layer == 0 {
+            return Err(model_err(self.bin, "no encoder or decoder layers"));
+        }
+        Ok(Hparams {
+            n_vocab: self.dim("decoder/embeddings/weight", 0)?,
+            n_audio_ctx: self.dim("encoder/position_encodings/encodings", 0)?,
+            n_audio_state: self.dim("encoder/position_encodings/encodings", 1)?,
+            n_audio_head: self.int("encoder/num_heads")?,
+            n_audio_layer: n_audio_layer as i32,
+            n_text_ctx: self.dim("decoder/position_encodings/encodings", 0)?,
+            n_text_state: self.dim("decoder/position_encodings/encodings", 1)?,
+            n_text_head: self.int("decoder/num_heads")?,
+            n_text_layer: n_text_layer as i32,
+            n_mels: self.dim("encoder/conv1/weight", 1)?,
+            ftype: 1,
+        })
+    }
+}
+
+/// The output tensors, in whisper.cpp's order, renamed from CTranslate2's.
+struct Tensors<'a> {
+    src: &'a Ct2<'a>,
+    out: Vec<OutTensor>,
+}
+
+impl Tensors<'_> {
+    /// One tensor as it is, stored as f32 (`as_f32`) or f16.
+    fn plain(&mut self, ct2: &str, ggml: &str, as_f32: bool) -> Result<()> {
+        let (shape, data) = self.src.floats(ct2)?;
+        self.out.push(OutTensor {
             name: ggml.to_string(),
             shape,
             data,
             as_f32,
         });
         Ok(())
-    };
-    let ln = |plain: &mut dyn FnMut(&str, &str, bool) -> Result<()>, ct2: &str, ggml: &str| {
-        plain(&format!("{ct2}/gamma"), &format!("{ggml}.weight"), true)?;
-        plain(&format!("{ct2}/beta"), &format!("{ggml}.bias"), true)
-    };
-    let linear = |plain: &mut dyn FnMut(&str, &str, bool) -> Result<()>, ct2: &str, ggml: &str| {
-        plain(&format!("{ct2}/weight"), &format!("{ggml}.weight"), false)?;
-        plain(&format!("{ct2}/bias"), &format!("{ggml}.bias"), true)
-    };
+    }
 
-    plain("encoder/conv1/weight", "encoder.conv1.weight", false)?;
-    plain("encoder/conv2/weight", "encoder.conv2.weight", false)?;
-    plain(
-        "encoder/position_encodings/encodings",
-        "encoder.positional_embedding",
-        true,
-    )?;
-    ln(&mut plain, "encoder/layer_norm", "encoder.ln_post")?;
-    plain(
-        "decoder/embeddings/weight",
-        "decoder.token_embedding.weight",
-        false,
-    )?;
-    plain(
-        "decoder/position_encodings/encodings",
-        "decoder.positional_embedding",
-        true,
-    )?;
-    ln(&mut plain, "decoder/layer_norm", "decoder.ln")?;
-    for (side, layers) in [("encoder", n_audio_layer), ("decoder", n_text_layer)] {
-        for i in 0..layers {
-            let c = format!("{side}/layer_{i}");
-            let g = format!("{side}.blocks.{i}");
-            ln(
-                &mut plain,
-                &format!("{c}/self_attention/layer_norm"),
-                &format!("{g}.attn_ln"),
+    fn layer_norm(&mut self, ct2: &str, ggml: &str) -> Result<()> {
+        self.plain(&format!("{ct2}/gamma"), &format!("{ggml}.weight"), true)?;
+        self.plain(&format!("{ct2}/beta"), &format!("{ggml}.bias"), true)
+    }
+
+    fn linear(&mut self, ct2: &str, ggml: &str) -> Result<()> {
+        self.plain(&format!("{ct2}/weight"), &format!("{ggml}.weight"), false)?;
+        self.plain(&format!("{ct2}/bias"), &format!("{ggml}.bias"), true)
+    }
+
+    /// Convolutions, embeddings and the final layer norms.
+    fn globals(&mut self) -> Result<()> {
+        self.plain("encoder/conv1/weight", "encoder.conv1.weight", false)?;
+        self.plain("encoder/conv2/weight", "encoder.conv2.weight", false)?;
+        let encodings = "encoder/position_encodings/encodings";
+        self.plain(encodings, "encoder.positional_embedding", true)?;
+        self.layer_norm("encoder/layer_norm", "encoder.ln_post")?;
+        let embeddings = "decoder/embeddings/weight";
+        self.plain(embeddings, "decoder.token_embedding.weight", false)?;
+        let encodings = "decoder/position_encodings/encodings";
+        self.plain(encodings, "decoder.positional_embedding", true)?;
+        self.layer_norm("decoder/layer_norm", "decoder.ln")
+    }
+
+    /// Layer `i` of `side` ("encoder" or "decoder"), fused projections aside.
+    fn block(&mut self, side: &str, i: usize) -> Result<()> {
+        let c = format!("{side}/layer_{i}");
+        let g = format!("{side}.blocks.{i}");
+        self.layer_norm(
+            &format!("{c}/self_attention/layer_norm"),
+            &format!("{g}.attn_ln"),
+        )?;
+        self.linear(
+            &format!("{c}/self_attention/linear_1"),
+            &format!("{g}.attn.out"),
+        )?;
+        self.layer_norm(&format!("{c}/ffn/layer_norm"), &format!("{g}.mlp_ln"))?;
+        self.linear(&format!("{c}/ffn/linear_0"), &format!("{g}.mlp.0"))?;
+        self.linear(&format!("{c}/ffn/linear_1"), &format!("{g}.mlp.2"))?;
+        if side == "decoder" {
+            let ln = format!("{c}/attention/layer_norm");
+            self.layer_norm(&ln, &format!("{g}.cross_attn_ln"))?;
+            self.linear(
+                &format!("{c}/attention/linear_0"),
+                &format!("{g}.cross_attn.query"),
             )?;
-            linear(
-                &mut plain,
-                &format!("{c}/self_attention/linear_1"),
-                &format!("{g}.attn.out"),
+            self.linear(
+                &format!("{c}/attention/linear_2"),
+                &format!("{g}.cross_attn.out"),
             )?;
-            ln(
-                &mut plain,
-                &format!("{c}/ffn/layer_norm"),
-                &format!("{g}.mlp_ln"),
-            )?;
-            linear(
-                &mut plain,
-                &format!("{c}/ffn/linear_0"),
-                &format!("{g}.mlp.0"),
-            )?;
-            linear(
-                &mut plain,
-                &format!("{c}/ffn/linear_1"),
-                &format!("{g}.mlp.2"),
-            )?;
-            if side == "decoder" {
-                ln(
-                    &mut plain,
-                    &format!("{c}/attention/layer_norm"),
-                    &format!("{g}.cross_attn_ln"),
-                )?;
-                linear(
-                    &mut plain,
-                    &format!("{c}/attention/linear_0"),
-                    &format!("{g}.cross_attn.query"),
-                )?;
-                linear(
-                    &mut plain,
-                    &format!("{c}/attention/linear_2"),
-                    &format!("{g}.cross_attn.out"),
-                )?;
-            }
         }
-    }
-    // Conv biases become [n, 1].
-    for conv in ["conv1", "conv2"] {
-        let (shape, data) = floats(&format!("encoder/{conv}/bias"))?;
-        tensors.push(OutTensor {
-            name: format!("encoder.{conv}.bias"),
-            shape: vec![shape.first().copied().unwrap_or(0), 1],
-            data,
-            as_f32: true,
-        });
-    }
-    // Fused projections: self-attention [q; k; v], cross-attention [k; v].
-    for (side, layers) in [("encoder", n_audio_layer), ("decoder", n_text_layer)] {
-        for i in 0..layers {
-            let c = format!("{side}/layer_{i}");
-            let g = format!("{side}.blocks.{i}");
-            split_fused(
-                &floats,
-                &format!("{c}/self_attention/linear_0"),
-                &[
-                    (format!("{g}.attn.query"), true),
-                    (format!("{g}.attn.key"), false),
-                    (format!("{g}.attn.value"), true),
-                ],
-                &mut tensors,
-                &bin,
-            )?;
-            if side == "decoder" {
-                split_fused(
-                    &floats,
-                    &format!("{c}/attention/linear_1"),
-                    &[
-                        (format!("{g}.cross_attn.key"), false),
-                        (format!("{g}.cross_attn.value"), true),
-                    ],
-                    &mut tensors,
-                    &bin,
-                )?;
-            }
-        }
+        Ok(())
     }
 
-    let tensor_count = tensors.len();
-    write_ggml(out, &hparams, &tokens, &tensors)
-        .map_err(|e| model_err(out, format!("cannot write: {e}")))?;
-    Ok(Converted {
-        path: out.to_path_buf(),
-        hparams,
-        tokens: tokens.len(),
-        tensors: tensor_count,
-    })
-}
-
-/// A tensor's shape and values as `f32`, looked up by CTranslate2 name.
-type FloatsOf<'a> = dyn Fn(&str) -> Result<(Vec<usize>, Vec<f32>)> + 'a;
-
-/// Splits a fused projection (`weight` rows and `bias` in equal blocks) into one tensor per
-/// `(name, has_bias)` part.
-fn split_fused(
-    floats: &FloatsOf<'_>,
-    ct2: &str,
-    parts: &[(String, bool)],
-    tensors: &mut Vec<OutTensor>,
-    bin: &Path,
-) -> Result<()> {
-    let (wshape, w) = floats(&format!("{ct2}/weight"))?;
-    let (_, b) = floats(&format!("{ct2}/bias"))?;
-    let (rows, cols) = match wshape.as_slice() {
-        [r, c] if r % parts.len() == 0 => (r / parts.len(), *c),
-        other => {
-            return Err(model_err(
-                bin,
-                format!(
-                    "{ct2}/weight has shape {other:?}, not {} fused blocks",
-                    parts.len()
-                ),
-            ))
-        }
-    };
-    if b.len() != rows * parts.len() {
-        return Err(model_err(
-            bin,
-            format!("{ct2}/bias does not match its weight"),
-        ));
-    }
-    for (k, (name, has_bias)) in parts.iter().enumerate() {
-        tensors.push(OutTensor {
-            name: format!("{name}.weight"),
-            shape: vec![rows, cols],
-            data: w[k * rows * cols..(k + 1) * rows * cols].to_vec(),
-            as_f32: false,
-        });
-        if *has_bias {
-            tensors.push(OutTensor {
-                name: format!("{name}.bias"),
-                shape: vec![rows],
-                data: b[k * rows..(k + 1) * rows].to_vec(),
+    /// Convolution biases, as `[n, 1]`.
+    fn conv_biases(&mut self) -> Result<()> {
+        for conv in ["conv1", "conv2"] {
+            let (shape, data) = self.src.floats(&format!("encoder/{conv}/bias"))?;
+            self.out.push(OutTensor {
+                name: format!("encoder.{conv}.bias"),
+                shape: vec![shape.first().copied().unwrap_or(0), 1],
+                data,
                 as_f32: true,
             });
         }
+        Ok(())
     }
-    Ok(())
+
+    /// Layer `i`'s fused projections: self-attention `[q; k; v]`, cross-attention `[k; v]`.
+    fn fused(&mut self, side: &str, i: usize) -> Result<()> {
+        let c = format!("{side}/layer_{i}");
+        let g = format!("{side}.blocks.{i}");
+        self.split(
+            &format!("{c}/self_attention/linear_0"),
+            &[
+                (format!("{g}.attn.query"), true),
+                (format!("{g}.attn.key"), false),
+                (format!("{g}.attn.value"), true),
+            ],
+        )?;
+        if side == "decoder" {
+            self.split(
+                &format!("{c}/attention/linear_1"),
+                &[
+                    (format!("{g}.cross_attn.key"), false),
+                    (format!("{g}.cross_attn.value"), true),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// Splits a fused projection (`weight` rows and `bias` in equal blocks) into one tensor per
+    /// `(name, has_bias)` part.
+    fn split(&mut self, ct2: &str, parts: &[(String, bool)]) -> Result<()> {
+        let (wshape, w) = self.src.floats(&format!("{ct2}/weight"))?;
+        let (_, b) = self.src.floats(&format!("{ct2}/bias"))?;
+        let bin = self.src.bin;
+        let (rows, cols) = match wshape.as_slice() {
+            [r, c] if r % parts.len() == 0 => (r / parts.len(), *c),
+            other => {
+                return Err(model_err(
+                    bin,
+                    format!(
+                        "{ct2}/weight has shape {other:?}, not {} fused blocks",
+                        parts.len()
+                    ),
+                ))
+            }
+        };
+        if b.len() != rows * parts.len() {
+            return Err(model_err(
+                bin,
+                format!("{ct2}/bias does not match its weight"),
+            ));
+        }
+        for (k, (name, has_bias)) in parts.iter().enumerate() {
+            self.out.push(OutTensor {
+                name: format!("{name}.weight"),
+                shape: vec![rows, cols],
+                data: w[k * rows * cols..(k + 1) * rows * cols].to_vec(),
+                as_f32: false,
+            });
+            if *has_bias {
+                self.out.push(OutTensor {
+                    name: format!("{name}.bias"),
+                    shape: vec![rows],
+                    data: b[k * rows..(k + 1) * rows].to_vec(),
+                    as_f32: true,
+                });
+            }
+        }
+        Ok(())
+    }
 }
 
 fn write_ggml(
