@@ -320,3 +320,29 @@ fn an_abort_flag_left_down_changes_nothing() {
         stopped.notices
     );
 }
+
+/// A recording encoded over its own length (`fit_context`) is transcribed once: whisper left to
+/// seek in a short window, or given one much shorter than it was trained on, repeats the
+/// message until its token limit.
+#[test]
+fn a_fitted_context_transcribes_each_prompt_once() {
+    let mut options = TranscribeOptions::default();
+    options.fit_context = true;
+    let t = Transcriber::new(model(), options).expect("model loads");
+    let a = Analyzer::new(Options::default())
+        .expect("analyzer")
+        .with_transcriber(t);
+    for (name, truth) in [
+        // Under 1.5 s: fitted to their own length, these came out five and forty times over.
+        ("conf-muted.wav", "you are now muted"),
+        ("confbridge-menu-exit-in.wav", "to exit the menu"),
+        (
+            "privacy-prompt.wav",
+            "please enter your phone number starting with the area code",
+        ),
+    ] {
+        let r = a.analyze_path(speech(name)).expect("report");
+        let text = normalise(&r.transcript.expect("a transcript").text);
+        assert_eq!(text, truth, "{name}");
+    }
+}

@@ -62,7 +62,22 @@ pub struct TranscribeOptions {
     /// only digits, to check the transcript's digits and say how sure they are. Default: `true`
     /// (about 0.3-0.8 s per number said).
     pub read_numbers_twice: bool,
+    /// Whether a recording of at most 30 s is encoded over its own length (plus
+    /// [`FIT_MARGIN_S`], at least 10 s) rather than whisper's whole 30 s window. Measured with
+    /// tiny.en on 2 cores (`scripts/bench-vs-faster-whisper`): 2.9x faster on the asterisk
+    /// prompts (68 s against 201 s) and real calls (52 s against 153 s), but WER 4.15 % against
+    /// 3.92 % and 28.70 % against 26.93 %. Word times then come from whisper's timestamps
+    /// instead of its alignment heads (whisper.cpp's alignment reads out of bounds over a
+    /// fitted window), moved onto the sound as always. Default: `false`.
+    pub fit_context: bool,
 }
+
+/// Sound past the end of a recording that a fitted encoder context still covers, seconds.
+pub const FIT_MARGIN_S: f64 = 1.0;
+
+/// The least encoder context of a fitted window, in positions of 20 ms (10 s): tiny.en decoding
+/// a window much shorter than it was trained on repeats the message until its token limit.
+const FIT_MIN_POSITIONS: i32 = 500;
 
 impl Default for TranscribeOptions {
     fn default() -> Self {
@@ -71,6 +86,7 @@ impl Default for TranscribeOptions {
             threads: None,
             beam_size: 5,
             read_numbers_twice: true,
+            fit_context: false,
         }
     }
 }
@@ -146,7 +162,8 @@ impl Transcriber {
         let mut params = WhisperContextParameters::default();
         // Token times from dynamic time warping over the model's alignment heads: much closer
         // to the sound than the default timestamp heuristic (digit groups are timed from them).
-        if let Some(preset) = dtw_preset(&info.hparams) {
+        // Not with a fitted encoder context, which whisper.cpp's alignment overruns.
+        if let Some(preset) = dtw_preset(&info.hparams).filter(|_| !options.fit_context) {
             params.dtw_parameters(DtwParameters {
                 mode: DtwMode::ModelPreset {
                     model_preset: preset,
@@ -264,6 +281,16 @@ impl Transcriber {
         params.set_n_threads(self.threads() as i32);
         params.set_language(Some(&self.options.language));
         params.set_token_timestamps(true);
+        let seconds = samples.len() as f64 / 16_000.0;
+        if self.options.fit_context && seconds <= 30.0 {
+            // 50 encoder positions per second.
+            let positions =
+                (((seconds + FIT_MARGIN_S) * 50.0).ceil() as i32).max(FIT_MIN_POSITIONS);
+            params.set_audio_ctx(positions.min(1500));
+            // One window holds the whole recording: decoding it once. Left to seek on, whisper
+            // decodes the window again from its last timestamp and repeats the message.
+            params.set_single_segment(true);
+        }
         params.set_print_special(false);
         params.set_print_progress(false);
         params.set_print_realtime(false);
