@@ -208,11 +208,31 @@ pub struct Hparams {
     pub n_text_layer: i32,
     /// Mel bands.
     pub n_mels: i32,
-    /// Weight type: 0 f32, 1 f16.
+    /// Weight type: 0 f32, 1 f16, 7 q8_0 (ggml's `ftype`).
     pub ftype: i32,
 }
 
 impl Hparams {
+    /// From the eleven integers of a ggml file's header, in their order there.
+    fn from_array(h: [i32; 11]) -> Self {
+        let [n_vocab, n_audio_ctx, n_audio_state, n_audio_head, n_audio_layer, n_text_ctx, n_text_state, n_text_head, n_text_layer, n_mels, ftype] =
+            h;
+        Hparams {
+            n_vocab,
+            n_audio_ctx,
+            n_audio_state,
+            n_audio_head,
+            n_audio_layer,
+            n_text_ctx,
+            n_text_state,
+            n_text_head,
+            n_text_layer,
+            n_mels,
+            ftype,
+        }
+    }
+
+    /// The eleven integers of a ggml file's header.
     fn as_array(&self) -> [i32; 11] {
         [
             self.n_vocab,
@@ -376,9 +396,49 @@ struct OutTensor {
     as_f32: bool,
 }
 
+/// How the converter stores the weight matrices (attention, MLP, token embedding); biases, norms
+/// and positional embeddings stay f32 and the convolutions f16 either way, as whisper.cpp
+/// expects.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Weights {
+    /// Half precision (whisper.cpp's `ftype` 1).
+    #[default]
+    F16,
+    /// ggml's 8-bit blocks: 32 weights share one f16 scale (`ftype` 7). About half the size of
+    /// f16, and whisper.cpp multiplies them without widening them first.
+    Q8_0,
+}
+
+impl Weights {
+    fn ftype(self) -> i32 {
+        match self {
+            Weights::F16 => 1,
+            Weights::Q8_0 => 7,
+        }
+    }
+}
+
+/// ggml's tensor type codes, as written in a tensor's header.
+const TYPE_F32: i32 = 0;
+const TYPE_F16: i32 = 1;
+const TYPE_Q8_0: i32 = 8;
+/// Weights per q8_0 block, and bytes per block (an f16 scale and 32 signed bytes).
+const Q8_0_BLOCK: usize = 32;
+const Q8_0_BYTES: u64 = 34;
+
 /// Converts a CTranslate2 Whisper directory (`model.bin`, `vocabulary.txt`) into the ggml file
 /// `out`, with f16 weights. Returns what was written.
 pub fn convert_ctranslate2(dir: impl AsRef<Path>, out: impl AsRef<Path>) -> Result<Converted> {
+    convert_ctranslate2_as(dir, out, Weights::F16)
+}
+
+/// [`convert_ctranslate2`] with the weight matrices stored as `weights`.
+pub fn convert_ctranslate2_as(
+    dir: impl AsRef<Path>,
+    out: impl AsRef<Path>,
+    weights: Weights,
+) -> Result<Converted> {
     let dir = dir.as_ref();
     let out = out.as_ref();
     let bin = dir.join("model.bin");
@@ -387,7 +447,8 @@ pub fn convert_ctranslate2(dir: impl AsRef<Path>, out: impl AsRef<Path>) -> Resu
         bin: &bin,
     };
     let tokens = read_vocabulary(&dir.join("vocabulary.txt"))?;
-    let hparams = src.hparams()?;
+    let mut hparams = src.hparams()?;
+    hparams.ftype = weights.ftype();
     let layers = [
         ("encoder", hparams.n_audio_layer as usize),
         ("decoder", hparams.n_text_layer as usize),
@@ -408,7 +469,7 @@ pub fn convert_ctranslate2(dir: impl AsRef<Path>, out: impl AsRef<Path>) -> Resu
             t.fused(side, i)?;
         }
     }
-    write_ggml(out, &hparams, &tokens, &t.out)
+    write_ggml(out, &hparams, &tokens, &t.out, weights)
         .map_err(|e| model_err(out, format!("cannot write: {e}")))?;
     Ok(Converted {
         path: out.to_path_buf(),
@@ -638,6 +699,7 @@ fn write_ggml(
     hparams: &Hparams,
     tokens: &[Vec<u8>],
     tensors: &[OutTensor],
+    weights: Weights,
 ) -> io::Result<()> {
     let tmp = out.with_extension("partial");
     {
@@ -661,32 +723,68 @@ fn write_ggml(
             w.write_all(t)?;
         }
         for t in tensors {
-            // 1-D tensors are always f32.
-            let as_f32 = t.as_f32 || t.shape.len() < 2;
-            i32s(
-                &mut w,
-                &[
-                    t.shape.len() as i32,
-                    t.name.len() as i32,
-                    if as_f32 { 0 } else { 1 },
-                ],
-            )?;
+            let ttype = tensor_type(t, weights);
+            i32s(&mut w, &[t.shape.len() as i32, t.name.len() as i32, ttype])?;
             let dims: Vec<i32> = t.shape.iter().rev().map(|&d| d as i32).collect();
             i32s(&mut w, &dims)?;
             w.write_all(t.name.as_bytes())?;
-            if as_f32 {
-                for v in &t.data {
-                    w.write_all(&v.to_le_bytes())?;
+            match ttype {
+                TYPE_F32 => {
+                    for v in &t.data {
+                        w.write_all(&v.to_le_bytes())?;
+                    }
                 }
-            } else {
-                for v in &t.data {
-                    w.write_all(&f16::from_f32(*v).to_le_bytes())?;
+                TYPE_F16 => {
+                    for v in &t.data {
+                        w.write_all(&f16::from_f32(*v).to_le_bytes())?;
+                    }
                 }
+                _ => w.write_all(&quantize_q8_0(&t.data))?,
             }
         }
         w.flush()?;
     }
     std::fs::rename(&tmp, out)
+}
+
+/// The ggml type a tensor is stored as: 1-D tensors and those marked f32 as f32; the weight
+/// matrices (2-D, rows a whole number of blocks) as `weights` says; the rest (convolutions) f16.
+fn tensor_type(t: &OutTensor, weights: Weights) -> i32 {
+    let row = t.shape.last().copied().unwrap_or(0);
+    if t.as_f32 || t.shape.len() < 2 {
+        TYPE_F32
+    } else if weights == Weights::Q8_0 && t.shape.len() == 2 && row.is_multiple_of(Q8_0_BLOCK) {
+        TYPE_Q8_0
+    } else {
+        TYPE_F16
+    }
+}
+
+/// `data` (a whole number of blocks) in ggml's q8_0 blocks: each 32 values as an f16 scale
+/// (the largest magnitude over 127) and 32 signed bytes (each value over the scale, rounded).
+fn quantize_q8_0(data: &[f32]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(data.len() / Q8_0_BLOCK * Q8_0_BYTES as usize);
+    for block in data.chunks(Q8_0_BLOCK) {
+        let amax = block.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+        let d = amax / 127.0;
+        let inv = if d > 0.0 { 1.0 / d } else { 0.0 };
+        out.extend_from_slice(&f16::from_f32(d).to_le_bytes());
+        out.extend(block.iter().map(|v| (v * inv).round() as i8 as u8));
+    }
+    out
+}
+
+/// Bytes of a tensor of `elements` values stored as ggml type `ttype`; `None` for a type this
+/// crate does not write, or q8_0 values that are not a whole number of blocks.
+fn tensor_bytes(ttype: i32, elements: u64) -> Option<u64> {
+    match ttype {
+        TYPE_F32 => Some(elements.saturating_mul(4)),
+        TYPE_F16 => Some(elements.saturating_mul(2)),
+        TYPE_Q8_0 if elements.is_multiple_of(Q8_0_BLOCK as u64) => {
+            Some(elements / Q8_0_BLOCK as u64 * Q8_0_BYTES)
+        }
+        _ => None,
+    }
 }
 
 /// What [`check_ggml`] found in a ggml file.
@@ -734,21 +832,9 @@ pub fn check_ggml(path: impl AsRef<Path>) -> Result<GgmlInfo> {
     for v in h.iter_mut() {
         *v = read_i32(&mut r)?;
     }
-    let hparams = Hparams {
-        n_vocab: h[0],
-        n_audio_ctx: h[1],
-        n_audio_state: h[2],
-        n_audio_head: h[3],
-        n_audio_layer: h[4],
-        n_text_ctx: h[5],
-        n_text_state: h[6],
-        n_text_head: h[7],
-        n_text_layer: h[8],
-        n_mels: h[9],
-        ftype: h[10],
-    };
+    let hparams = Hparams::from_array(h);
     let plausible =
-        h[..10].iter().all(|&v| v > 0 && v < 1_000_000) && (0..=1).contains(&(h[10] % 1000));
+        h[..10].iter().all(|&v| v > 0 && v < 1_000_000) && matches!(h[10] % 1000, 0 | 1 | 7);
     if !plausible {
         return Err(model_err(
             path,
@@ -792,7 +878,9 @@ pub fn check_ggml(path: impl AsRef<Path>) -> Result<GgmlInfo> {
             break;
         }
         let (n_dims, name_len, ftype) = (read_i32(&mut r)?, read_i32(&mut r)?, read_i32(&mut r)?);
-        if !(1..=4).contains(&n_dims) || !(1..=256).contains(&name_len) || !(0..=1).contains(&ftype)
+        if !(1..=4).contains(&n_dims)
+            || !(1..=256).contains(&name_len)
+            || tensor_bytes(ftype, 0).is_none()
         {
             return Err(model_err(path, format!("tensor {tensors}: bad header ({n_dims} dims, name of {name_len} bytes, type {ftype})")));
         }
@@ -805,10 +893,13 @@ pub fn check_ggml(path: impl AsRef<Path>) -> Result<GgmlInfo> {
             elements = elements.saturating_mul(d as u64);
         }
         skip(&mut r, name_len as u64)?;
-        skip(
-            &mut r,
-            elements.saturating_mul(if ftype == 0 { 4 } else { 2 }),
-        )?;
+        let bytes = tensor_bytes(ftype, elements).ok_or_else(|| {
+            model_err(
+                path,
+                format!("tensor {tensors}: {elements} values are not whole q8_0 blocks"),
+            )
+        })?;
+        skip(&mut r, bytes)?;
         tensors += 1;
     }
     if tensors == 0 {
@@ -824,6 +915,30 @@ pub fn check_ggml(path: impl AsRef<Path>) -> Result<GgmlInfo> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn q8_0_blocks_hold_each_value_within_half_a_step_of_its_scale() {
+        let data: Vec<f32> = (0..64)
+            .map(|i| ((i * 37 % 64) as f32 - 31.5) / 40.0)
+            .collect();
+        let bytes = quantize_q8_0(&data);
+        assert_eq!(bytes.len(), 2 * 34);
+        for (block, values) in bytes.chunks(34).zip(data.chunks(32)) {
+            let d = f16::from_le_bytes([block[0], block[1]]).to_f32();
+            let amax = values.iter().fold(0.0f32, |m, v| m.max(v.abs()));
+            assert!((d - amax / 127.0).abs() <= amax / 127.0 * 1e-3, "{d}");
+            for (&q, &v) in block[2..].iter().zip(values) {
+                // Half a step, plus the scale's f16 rounding (2^-11 of it) over up to 127 steps.
+                let bound = 0.5 * d + 127.0 * d / 2048.0;
+                assert!((f32::from(q as i8) * d - v).abs() <= bound, "{q} {v}");
+            }
+        }
+        // A silent block: a zero scale and zero weights, not NaN.
+        assert!(quantize_q8_0(&[0.0; 32]).iter().all(|&b| b == 0));
+        assert_eq!(tensor_bytes(TYPE_Q8_0, 64), Some(68));
+        assert_eq!(tensor_bytes(TYPE_Q8_0, 33), None);
+        assert_eq!(tensor_bytes(2, 32), None);
+    }
 
     #[test]
     fn mel_filters_match_openai_whisper() {

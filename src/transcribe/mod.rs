@@ -252,6 +252,37 @@ impl Transcriber {
         self.options.threads.map_or(cores, |t| t.clamp(1, cores))
     }
 
+    /// The decoding parameters for a recording of `seconds`.
+    fn params(&self, seconds: f64) -> FullParams<'_, '_> {
+        let strategy = if self.options.beam_size > 1 {
+            SamplingStrategy::BeamSearch {
+                beam_size: self.options.beam_size.min(16) as i32,
+                patience: -1.0,
+            }
+        } else {
+            SamplingStrategy::Greedy { best_of: 1 }
+        };
+        let mut params = FullParams::new(strategy);
+        self.abortable(&mut params);
+        params.set_n_threads(self.threads() as i32);
+        params.set_language(Some(&self.options.language));
+        params.set_token_timestamps(true);
+        if self.options.fit_context && seconds <= 30.0 {
+            // 50 encoder positions per second.
+            let positions =
+                (((seconds + FIT_MARGIN_S) * 50.0).ceil() as i32).max(FIT_MIN_POSITIONS);
+            params.set_audio_ctx(positions.min(1500));
+            // One window holds the whole recording: decoding it once. Left to seek on, whisper
+            // decodes the window again from its last timestamp and repeats the message.
+            params.set_single_segment(true);
+        }
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        params
+    }
+
     /// Transcribes 16 kHz mono audio.
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
         let fail = |what: &str, e: whisper_rs::WhisperError| Error::Transcription {
@@ -268,33 +299,7 @@ impl Transcriber {
             .ctx
             .create_state()
             .map_err(|e| fail("creating a whisper state", e))?;
-        let strategy = if self.options.beam_size > 1 {
-            SamplingStrategy::BeamSearch {
-                beam_size: self.options.beam_size.min(16) as i32,
-                patience: -1.0,
-            }
-        } else {
-            SamplingStrategy::Greedy { best_of: 1 }
-        };
-        let mut params = FullParams::new(strategy);
-        self.abortable(&mut params);
-        params.set_n_threads(self.threads() as i32);
-        params.set_language(Some(&self.options.language));
-        params.set_token_timestamps(true);
-        let seconds = samples.len() as f64 / 16_000.0;
-        if self.options.fit_context && seconds <= 30.0 {
-            // 50 encoder positions per second.
-            let positions =
-                (((seconds + FIT_MARGIN_S) * 50.0).ceil() as i32).max(FIT_MIN_POSITIONS);
-            params.set_audio_ctx(positions.min(1500));
-            // One window holds the whole recording: decoding it once. Left to seek on, whisper
-            // decodes the window again from its last timestamp and repeats the message.
-            params.set_single_segment(true);
-        }
-        params.set_print_special(false);
-        params.set_print_progress(false);
-        params.set_print_realtime(false);
-        params.set_print_timestamps(false);
+        let params = self.params(samples.len() as f64 / 16_000.0);
         state
             .full(params, samples)
             .map_err(|e| fail("transcribing", e))?;
