@@ -253,7 +253,7 @@ pub(super) fn decode(
         }
         buf.copy_interleaved_ref(decoded);
         for &v in buf.samples() {
-            sink.push(if v.is_finite() { v } else { 0.0 })?;
+            sink.push(v)?;
         }
         if sink.frames() > frame_limit(rate, options) {
             return Err(too_long(sink.frames(), rate, options));
@@ -342,7 +342,7 @@ fn opus(
                 skip -= 1;
                 continue;
             }
-            sink.push(if v.is_finite() { v } else { 0.0 })?;
+            sink.push(v)?;
         }
         if sink.frames() > frame_limit(OPUS_RATE_HZ, options) {
             return Err(too_long(sink.frames(), OPUS_RATE_HZ, options));

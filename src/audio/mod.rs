@@ -354,17 +354,10 @@ pub fn condition(samples: &[f32], rate_hz: u32, options: &DecodeOptions) -> Resu
         )));
     }
     let mut sink = sink::Sink::new(rate_hz, 1, samples.len() as u64)?;
-    let mut bad = 0usize;
     for &v in samples {
-        bad += usize::from(!v.is_finite());
-        sink.push(if v.is_finite() { v } else { 0.0 })?;
+        sink.push(v)?;
     }
-    let mut notices = Vec::new();
-    if bad > 0 {
-        notices.push(format!(
-            "{bad} sample(s) were not numbers (NaN or infinite) and were read as silence"
-        ));
-    }
+    let notices: Vec<String> = sink.non_finite_notice().into_iter().collect();
     let (samples, clipping) = sink.finish()?;
     Ok(Conditioned {
         samples,
@@ -568,6 +561,19 @@ pub(crate) fn alaw_to_linear(code: u8) -> i16 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn samples_in_memory_that_are_not_numbers_are_silence_with_a_notice() {
+        let mut samples = vec![0.1f32; 800];
+        samples[10] = f32::NAN;
+        samples[20] = f32::INFINITY;
+        let c = condition(&samples, 8_000, &DecodeOptions::default()).expect("conditioned");
+        assert!(c.samples.iter().all(|v| v.is_finite()));
+        assert_eq!(c.notices.len(), 1, "{:?}", c.notices);
+        assert!(c.notices[0].starts_with("2 sample(s)"), "{:?}", c.notices);
+        assert_eq!(c.info.container, Container::Samples);
+        assert!(condition(&samples, 4_000, &DecodeOptions::default()).is_err());
+    }
 
     #[test]
     fn g711_known_values() {

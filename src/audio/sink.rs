@@ -27,6 +27,8 @@ pub(super) struct Sink {
     frames_in: u64,
     /// Output samples per input frame.
     ratio: f64,
+    /// Samples that were not numbers (NaN, infinite), read as silence.
+    non_finite: u64,
 }
 
 struct Resampling {
@@ -192,6 +194,7 @@ impl Sink {
             out: Vec::with_capacity(capacity),
             resampler,
             frames_in: 0,
+            non_finite: 0,
             ratio,
         })
     }
@@ -208,16 +211,32 @@ impl Sink {
         self.frames_in as f64 * self.ratio / f64::from(ANALYSIS_RATE_HZ)
     }
 
+    /// What to tell the user when samples were not numbers; `None` when all were.
+    pub(super) fn non_finite_notice(&self) -> Option<String> {
+        (self.non_finite > 0).then(|| {
+            format!(
+                "{} sample(s) were not numbers (NaN or infinite) and were read as silence",
+                self.non_finite
+            )
+        })
+    }
+
     /// Output samples the frames received make.
     fn expected_out(&self) -> usize {
         (self.frames_in as f64 * self.ratio).ceil() as usize
     }
 
     /// Takes the next interleaved sample. A sample beyond full scale (a float file may hold
-    /// any value) is clipped to it, as playback would, and counts as clipped.
+    /// any value) is clipped to it, as playback would, and counts as clipped; one that is not a
+    /// number is read as silence and counted ([`Sink::non_finite_notice`]).
     #[inline]
     pub(super) fn push(&mut self, v: f32) -> Result<()> {
-        let v = v.clamp(-1.0, 1.0);
+        let v = if v.is_finite() {
+            v.clamp(-1.0, 1.0)
+        } else {
+            self.non_finite += 1;
+            0.0
+        };
         let a = v.abs();
         if a > self.peak {
             self.peak = a;

@@ -461,17 +461,10 @@ fn decode_hound<R: Read>(
     let stream = Cursor::new(header).chain(reader.take(layout.data_len));
     let mut wav = hound::WavReader::new(stream).map_err(hound_err(layout))?;
     if encoding == Encoding::Float32 {
-        let mut bad = 0u64;
         for s in wav.samples::<f32>() {
-            let v = s.map_err(hound_err(layout))?;
-            bad += u64::from(!v.is_finite());
-            sink.push(if v.is_finite() { v } else { 0.0 })?;
+            sink.push(s.map_err(hound_err(layout))?)?;
         }
-        if bad > 0 {
-            notices.push(format!(
-                "{bad} sample(s) were not numbers (NaN or infinite) and were read as silence"
-            ));
-        }
+        notices.extend(sink.non_finite_notice());
     } else {
         let scale = 1.0 / (1u64 << (layout.bits - 1)) as f32;
         for s in wav.samples::<i32>() {
