@@ -63,13 +63,16 @@ pub struct TranscribeOptions {
     /// (about 0.3-0.8 s per number said).
     pub read_numbers_twice: bool,
     /// Whether a recording of at most 30 s is encoded over its own length (plus
-    /// [`FIT_MARGIN_S`], at least 10 s) rather than whisper's whole 30 s window. Measured with
-    /// tiny.en on 2 cores (`scripts/bench-vs-faster-whisper`): 2.9x faster on the asterisk
-    /// prompts (68 s against 201 s) and real calls (52 s against 153 s), but WER 4.15 % against
-    /// 3.92 % and 28.70 % against 26.93 %. Word times then come from whisper's timestamps
-    /// instead of its alignment heads (whisper.cpp's alignment reads out of bounds over a
-    /// fitted window), moved onto the sound as always. Default: `false`.
+    /// [`FIT_MARGIN_S`], at least 10 s) rather than whisper's whole 30 s window. A transcript
+    /// that then repeats itself (a decoder loop) is transcribed again over the whole window.
+    /// Measured with tiny.en on 2 cores (`scripts/bench-vs-faster-whisper`, README): about 3x
+    /// faster, with the same WER on sentences and real calls, but callback numbers are heard
+    /// less well (`scripts/eval-numbers`: 58 of 83 exact against 63 of 83), so it is off by
+    /// default. Default: `false`.
     pub fit_context: bool,
+    /// The GPU whisper.cpp runs on, counted from 0, in a build with the `cuda` or `vulkan`
+    /// feature (ignored otherwise; transcription then runs on the CPU). Default: `0`.
+    pub gpu_device: usize,
 }
 
 /// Sound past the end of a recording that a fitted encoder context still covers, seconds.
@@ -87,6 +90,7 @@ impl Default for TranscribeOptions {
             beam_size: 5,
             read_numbers_twice: true,
             fit_context: false,
+            gpu_device: 0,
         }
     }
 }
@@ -101,13 +105,9 @@ struct DigitReader {
 }
 
 impl DigitReader {
-    fn load(path: &Path, language: &str) -> Result<Option<Self>> {
-        let ctx = WhisperContext::new_with_params(path, WhisperContextParameters::default())
-            .map_err(|e| Error::Model {
-                path: path.to_path_buf(),
-                reason: format!("whisper.cpp could not load it: {e}"),
-            })?;
-        let lang_id = whisper_rs::get_lang_id(language).unwrap_or(0);
+    fn load(path: &Path, options: &TranscribeOptions) -> Result<Option<Self>> {
+        let ctx = load_context(path, context_params(options))?;
+        let lang_id = whisper_rs::get_lang_id(&options.language).unwrap_or(0);
         Ok(DigitVocab::new(&ctx, lang_id).map(|vocab| DigitReader { ctx, vocab }))
     }
 }
@@ -136,6 +136,21 @@ impl std::fmt::Debug for Transcriber {
 
 static LOG_HOOKS: Once = Once::new();
 
+/// whisper.cpp's context parameters for `options`: the GPU to use, where there is one.
+fn context_params(options: &TranscribeOptions) -> WhisperContextParameters<'static> {
+    let mut params = WhisperContextParameters::default();
+    params.gpu_device(i32::try_from(options.gpu_device).unwrap_or(i32::MAX));
+    params
+}
+
+/// The model at `path` loaded by whisper.cpp.
+fn load_context(path: &Path, params: WhisperContextParameters<'_>) -> Result<WhisperContext> {
+    WhisperContext::new_with_params(path, params).map_err(|e| Error::Model {
+        path: path.to_path_buf(),
+        reason: format!("whisper.cpp could not load it: {e}"),
+    })
+}
+
 /// The alignment-head preset for a model, from its vocabulary (English-only models have 51864
 /// tokens) and decoder depth; `None` for sizes without a preset.
 fn dtw_preset(h: &crate::model::Hparams) -> Option<DtwModelPreset> {
@@ -159,11 +174,12 @@ impl Transcriber {
         // Route whisper.cpp's console chatter through the `log` facade (silent unless a logger
         // is installed).
         LOG_HOOKS.call_once(whisper_rs::install_logging_hooks);
-        let mut params = WhisperContextParameters::default();
+        let mut params = context_params(&options);
         // Token times from dynamic time warping over the model's alignment heads: much closer
         // to the sound than the default timestamp heuristic (digit groups are timed from them).
-        // Not with a fitted encoder context, which whisper.cpp's alignment overruns.
-        if let Some(preset) = dtw_preset(&info.hparams).filter(|_| !options.fit_context) {
+        // A fitted window always ends a second past the sound, so the frames aligned are
+        // within its encoder context.
+        if let Some(preset) = dtw_preset(&info.hparams) {
             params.dtw_parameters(DtwParameters {
                 mode: DtwMode::ModelPreset {
                     model_preset: preset,
@@ -171,16 +187,13 @@ impl Transcriber {
                 ..DtwParameters::default()
             });
         }
-        let ctx = WhisperContext::new_with_params(path, params).map_err(|e| Error::Model {
-            path: path.to_path_buf(),
-            reason: format!("whisper.cpp could not load it: {e}"),
-        })?;
+        let ctx = load_context(path, params)?;
         let name = path
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "whisper".to_string());
         let digits = if options.read_numbers_twice {
-            DigitReader::load(path, &options.language)?
+            DigitReader::load(path, &options)?
         } else {
             None
         };
@@ -252,8 +265,9 @@ impl Transcriber {
         self.options.threads.map_or(cores, |t| t.clamp(1, cores))
     }
 
-    /// The decoding parameters for a recording of `seconds`.
-    fn params(&self, seconds: f64) -> FullParams<'_, '_> {
+    /// The decoding parameters for a recording of `seconds`, its encoder context fitted to it
+    /// when `fit`.
+    fn params(&self, seconds: f64, fit: bool) -> FullParams<'_, '_> {
         let strategy = if self.options.beam_size > 1 {
             SamplingStrategy::BeamSearch {
                 beam_size: self.options.beam_size.min(16) as i32,
@@ -267,8 +281,8 @@ impl Transcriber {
         params.set_n_threads(self.threads() as i32);
         params.set_language(Some(&self.options.language));
         params.set_token_timestamps(true);
-        if self.options.fit_context && seconds <= 30.0 {
-            // 50 encoder positions per second.
+        if fit {
+            // 50 encoder positions per second: FIT_MARGIN_S keeps the sound inside them.
             let positions =
                 (((seconds + FIT_MARGIN_S) * 50.0).ceil() as i32).max(FIT_MIN_POSITIONS);
             params.set_audio_ctx(positions.min(1500));
@@ -283,11 +297,13 @@ impl Transcriber {
         params
     }
 
+    /// Whether a recording of `seconds` is decoded over a fitted encoder context.
+    fn fits(&self, seconds: f64) -> bool {
+        self.options.fit_context && seconds <= 30.0
+    }
+
     /// Transcribes 16 kHz mono audio.
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
-        let fail = |what: &str, e: whisper_rs::WhisperError| Error::Transcription {
-            reason: format!("{what}: {e}"),
-        };
         if samples.is_empty() {
             return Ok(Transcript {
                 model: self.name.clone(),
@@ -295,18 +311,32 @@ impl Transcriber {
                 words: Vec::new(),
             });
         }
+        let seconds = samples.len() as f64 / 16_000.0;
+        let mut tokens = self.decode(samples, self.fits(seconds))?;
+        if self.fits(seconds) && repeats_itself(&tokens) {
+            // A fitted window sometimes sends the decoder round a loop; whisper's whole window
+            // is what the model was trained on.
+            tokens = self.decode(samples, false)?;
+        }
+        Ok(self.transcript(without_annotations(tokens)))
+    }
+
+    /// One whisper pass over `samples`: its text tokens with their times, inside the audio.
+    fn decode(&self, samples: &[f32], fit: bool) -> Result<Vec<RawToken>> {
+        let fail = |what: &str, e: whisper_rs::WhisperError| Error::Transcription {
+            reason: format!("{what}: {e}"),
+        };
         let mut state = self
             .ctx
             .create_state()
             .map_err(|e| fail("creating a whisper state", e))?;
-        let params = self.params(samples.len() as f64 / 16_000.0);
+        let duration = samples.len() as f64 / 16_000.0;
         state
-            .full(params, samples)
+            .full(self.params(duration, fit), samples)
             .map_err(|e| fail("transcribing", e))?;
 
         let eot = self.ctx.token_eot();
         // whisper's token times can overrun the audio; keep them inside it.
-        let duration = samples.len() as f64 / 16_000.0;
         let mut tokens: Vec<RawToken> = Vec::new();
         for segment in state.as_iter() {
             for k in 0..segment.n_tokens() {
@@ -331,7 +361,12 @@ impl Transcriber {
                 });
             }
         }
-        let tokens = without_annotations(tokens);
+        Ok(tokens)
+    }
+
+    /// The transcript the decoded tokens spell: words from the tokens that start them, each
+    /// timed and given its tokens' mean probability.
+    fn transcript(&self, tokens: Vec<RawToken>) -> Transcript {
         let text: String = tokens.iter().map(|t| t.piece.as_str()).collect();
         let spans = token_spans(&tokens);
         let mut words: Vec<Word> = Vec::new();
@@ -375,11 +410,11 @@ impl Transcriber {
                 w.pieces.clear();
             }
         }
-        Ok(Transcript {
+        Transcript {
             model: self.name.clone(),
             text: text.trim().to_string(),
             words,
-        })
+        }
     }
 }
 
@@ -542,6 +577,35 @@ impl Transcriber {
     }
 }
 
+/// The fewest words a back-to-back repeat must cover to be taken for a decoder loop: one word
+/// six times running, two words three times, three words three times, four or more twice.
+/// People repeat too, but less: "row, row, row, row your boat", "call me back, call me back",
+/// a number said twice running.
+const LOOP_MIN_WORDS: usize = 6;
+
+/// Whether the decoded text repeats itself back to back over [`LOOP_MIN_WORDS`] words or more
+/// (a phrase of under four words three times at least): the way whisper fails when it goes
+/// round a loop.
+fn repeats_itself(tokens: &[RawToken]) -> bool {
+    let text: String = tokens.iter().map(|t| t.piece.as_str()).collect();
+    let words: Vec<String> = text
+        .split(|c: char| !c.is_alphanumeric() && c != '\'')
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    (1..=words.len() / 2).any(|n| {
+        (0..=words.len() - 2 * n).any(|i| {
+            let gram = &words[i..i + n];
+            let times = words[i..]
+                .chunks_exact(n)
+                .take_while(|chunk| *chunk == gram)
+                .count();
+            let fewest = if n < 4 { 3 } else { 2 };
+            times >= fewest && n * times >= LOOP_MIN_WORDS
+        })
+    })
+}
+
 /// Most tokens of the words before a number given to the digit reading.
 const MAX_PREFIX_TOKENS: usize = 96;
 
@@ -612,6 +676,30 @@ mod tests {
             dtw,
             p: 1.0,
         }
+    }
+
+    #[test]
+    fn loops_are_told_from_repeats_people_make() {
+        let says = |text: &str| {
+            let tokens: Vec<RawToken> = text
+                .split_inclusive(' ')
+                .map(|w| tok(w, 0.0, 0.1, None))
+                .collect();
+            repeats_itself(&tokens)
+        };
+        assert!(says("Row, row, row, row, row, row, row. Think engine."));
+        assert!(says(
+            "Wait, operator, operator, operator, operator, operator, operator"
+        ));
+        assert!(says(
+            "Please do not overemphasize it. Please do not overemphasize it."
+        ));
+        assert!(says("thank you bye thank you bye thank you bye"));
+        assert!(!says("thank you bye thank you bye"));
+        assert!(!says("Row, row, row, row your boat."));
+        assert!(!says("Call me back, call me back at 850 936 7028."));
+        assert!(!says("It's 850 936 7028, 850 936 7028."));
+        assert!(!says(""));
     }
 
     #[test]
