@@ -297,23 +297,14 @@ impl Transcriber {
         params
     }
 
-    /// Whether a recording of `seconds` is decoded over a fitted encoder context.
-    fn fits(&self, seconds: f64) -> bool {
-        self.options.fit_context && seconds <= 30.0
-    }
-
     /// Transcribes 16 kHz mono audio.
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
         if samples.is_empty() {
-            return Ok(Transcript {
-                model: self.name.clone(),
-                text: String::new(),
-                words: Vec::new(),
-            });
+            return Ok(self.transcript(Vec::new()));
         }
-        let seconds = samples.len() as f64 / 16_000.0;
-        let mut tokens = self.decode(samples, self.fits(seconds))?;
-        if self.fits(seconds) && repeats_itself(&tokens) {
+        let fit = self.options.fit_context && samples.len() as f64 / 16_000.0 <= 30.0;
+        let mut tokens = self.decode(samples, fit)?;
+        if fit && repeats_itself(&tokens) {
             // A fitted window sometimes sends the decoder round a loop; whisper's whole window
             // is what the model was trained on.
             tokens = self.decode(samples, false)?;
