@@ -16,7 +16,7 @@ use std::sync::Arc;
 use clap::Parser;
 use voicemail_coach::batch::{self, Batch, Entry, Shard, Summary};
 use voicemail_coach::{
-    text, Analyzer, Context, Error, Options, ProsodyOptions, RateOptions, Rulebook,
+    text, Analyzer, Context, Error, Options, PitchOptions, ProsodyOptions, RateOptions, Rulebook,
 };
 
 /// Judge recorded sales voicemails against the trainers' advice: length, pace, number, pitch.
@@ -94,8 +94,8 @@ struct Args {
     /// Shortest silence inside speech that counts as a pause, seconds (default 0.3).
     #[arg(long)]
     min_pause: Option<f64>,
-    /// A TOML file of detector settings: `[rate]` (RateOptions) and `[prosody]`
-    /// (ProsodyOptions) fields by name, e.g. `[rate]` `min_gap_s = 0.1`.
+    /// A TOML file of detector settings: `[rate]` (RateOptions), `[prosody]` (ProsodyOptions)
+    /// and `[pitch]` (PitchOptions) fields by name, e.g. `[rate]` `min_gap_s = 0.1`.
     #[arg(long, value_name = "FILE")]
     tuning: Option<PathBuf>,
 }
@@ -106,6 +106,7 @@ struct Args {
 struct Tuning {
     rate: RateOptions,
     prosody: ProsodyOptions,
+    pitch: PitchOptions,
 }
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -156,7 +157,7 @@ fn setup(args: &Args) -> voicemail_coach::Result<(Analyzer, Context, Vec<PathBuf
             |e: &dyn std::fmt::Display| Error::InvalidOptions(format!("{}: {e}", path.display()));
         let text = std::fs::read_to_string(path).map_err(|e| bad(&e))?;
         let t: Tuning = toml::from_str(&text).map_err(|e| bad(&e))?;
-        (options.rate, options.prosody) = (t.rate, t.prosody);
+        (options.rate, options.prosody, options.pitch) = (t.rate, t.prosody, t.pitch);
     }
     if let Some(s) = args.min_pause {
         options.prosody.min_pause_s = s;
