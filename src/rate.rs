@@ -38,6 +38,12 @@ pub struct RateOptions {
     pub silence_db: f64,
     /// Shortest time between two nuclei, seconds. Default: `0.08`.
     pub min_gap_s: f64,
+    /// A peak counts as voiced where the pitch track is voiced, or where the frame's periodicity
+    /// ([`PitchTrack::periodicity`]) reaches this share of the recording's typical periodicity
+    /// (the 90th percentile over sounding frames): the vowels of a noisy line are less periodic
+    /// throughout, and the track's voicing bar, set for pitch, misses some of them.
+    /// `1.0` or more: the track alone. Default: `0.5`.
+    pub min_periodicity: f64,
     /// Length of the Hann window smoothing the envelope, seconds. Default: `0.07`.
     pub smoothing_s: f64,
     /// Number of log-spaced bands across the analysed band. Default: `16`.
@@ -58,6 +64,7 @@ impl Default for RateOptions {
             min_prominence_db: 1.5,
             silence_db: 25.0,
             min_gap_s: 0.08,
+            min_periodicity: 0.5,
             smoothing_s: 0.07,
             bands: 16,
             top_bands: 12,
@@ -254,6 +261,7 @@ impl SyllableDetector {
         };
         let threshold = (loud - self.opts.silence_db) as f32;
         let prom = self.opts.min_prominence_db as f32;
+        let min_periodicity = self.periodicity_bar(pitch, seg);
         // Local maxima (plateaus count once, at their start).
         let mut peaks: Vec<usize> = Vec::new();
         for i in 1..env.len().saturating_sub(1) {
@@ -283,7 +291,7 @@ impl SyllableDetector {
             if h - left_min.max(right_min) < prom {
                 continue;
             }
-            if !voiced_near(pitch, p) {
+            if !voiced_near(pitch, p, min_periodicity) {
                 continue;
             }
             if !seg.sounding.get(p).copied().unwrap_or(false) {
@@ -305,6 +313,19 @@ impl SyllableDetector {
             }
         }
         merged.into_iter().map(|p| p as f64 * hop_s).collect()
+    }
+
+    /// The periodicity that counts a peak as voiced (see [`RateOptions::min_periodicity`]).
+    fn periodicity_bar(&self, pitch: &PitchTrack, seg: &Segmentation) -> f32 {
+        let mut sounding: Vec<f64> = pitch
+            .periodicity
+            .iter()
+            .zip(&seg.sounding)
+            .filter(|(_, &s)| s)
+            .map(|(&p, _)| f64::from(p))
+            .collect();
+        let typical = crate::dsp::quantile(&mut sounding, 0.9).unwrap_or(1.0);
+        (self.opts.min_periodicity * typical) as f32
     }
 
     /// Rate figures from nuclei and the speech segmentation.
@@ -368,8 +389,35 @@ pub fn articulation_rate_between(
     Some(count as f64 / phon)
 }
 
-/// Voiced at frame `i` or one frame either side (peaks of the envelope and voicing onsets need
-/// not coincide to the frame).
-fn voiced_near(pitch: &PitchTrack, i: usize) -> bool {
-    pitch.is_voiced(i) || (i > 0 && pitch.is_voiced(i - 1)) || pitch.is_voiced(i + 1)
+/// Voiced, or at least `min_periodicity` periodic, at frame `i` or one frame either side (peaks
+/// of the envelope and voicing onsets need not coincide to the frame).
+fn voiced_near(pitch: &PitchTrack, i: usize, min_periodicity: f32) -> bool {
+    let voiced = |j: usize| {
+        pitch.is_voiced(j)
+            || pitch
+                .periodicity
+                .get(j)
+                .is_some_and(|&p| p >= min_periodicity)
+    };
+    voiced(i) || (i > 0 && voiced(i - 1)) || voiced(i + 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_periodic_frame_counts_as_voiced_where_the_track_is_not() {
+        let track = PitchTrack {
+            hop_s: 0.01,
+            f0_hz: vec![0.0, 0.0, 0.0, 0.0, 120.0],
+            periodicity: vec![0.0, 0.35, 0.0, 0.0, 0.9],
+        };
+        // Frame 1 is unvoiced in the track but 0.35 periodic.
+        assert!(voiced_near(&track, 0, 0.3));
+        assert!(!voiced_near(&track, 0, 0.4));
+        // Frame 3 borrows the voicing of frame 4; frame 2 has no neighbour at 0.4 or more.
+        assert!(voiced_near(&track, 3, 1.0));
+        assert!(!voiced_near(&track, 2, 0.4));
+    }
 }
