@@ -38,7 +38,8 @@ pub const MAX_CANDIDATES: usize = u8::MAX as usize + 1;
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct PitchOptions {
-    /// Lowest pitch searched, Hz; sets the window to three periods of it. Default: `60.0`.
+    /// Lowest pitch searched, Hz; the window is [`PitchOptions::periods_per_window`] periods of it.
+    /// Default: `60.0`.
     pub floor_hz: f64,
     /// Highest pitch searched, Hz. Default: `500.0`.
     pub ceiling_hz: f64,
@@ -269,9 +270,9 @@ impl PitchTracker {
             return None;
         }
         let fft_len = fast_fft_len(win_len + max_lag + 2);
-        let span = (opts.loudness_span.clamp(0.0, 1.0) * win_len as f64).round() as usize;
-        let loudness_start = (win_len - span.max(1)) / 2;
-        let loudness_span = loudness_start..loudness_start + span.max(1);
+        // At least one sample: the options were checked to be in (0, 1].
+        let span = ((opts.loudness_span * win_len as f64).round() as usize).max(1);
+        let loudness_span = (win_len - span) / 2..(win_len + span) / 2;
         let window = hann(win_len);
         let inv_window_ac = autocorrelation_of(&window, max_lag + 2)
             .into_iter()
