@@ -95,8 +95,8 @@ impl Analyzer {
         })
     }
 
-    /// Adds transcription: reports get a `transcript`, `rate.words_per_minute` and
-    /// `timings_ms.transcribe`.
+    /// Adds transcription: reports get a `transcript`, `rate.words_per_minute`,
+    /// `rate.transcript_syllables` and `timings_ms.transcribe`.
     #[cfg(feature = "transcribe")]
     pub fn with_transcriber(mut self, transcriber: transcribe::Transcriber) -> Self {
         self.transcriber = Some(transcriber);
@@ -256,7 +256,8 @@ impl Analyzer {
     }
 
     /// What the words say, timed on the sound: the digits moved onto their onsets, the callback
-    /// numbers, the introduction and the pacing; the rate in words per minute.
+    /// numbers, the introduction and the pacing; the rate in words per minute and the transcript's
+    /// syllables.
     fn said(
         &self,
         audio: &Conditioned,
@@ -278,10 +279,13 @@ impl Analyzer {
             introduction.as_ref(),
             &phone_numbers,
         );
+        let syllables: usize = words.iter().map(|w| content::syllables(&w.text)).sum();
+        a.rate.transcript_syllables = Some(syllables);
         if let (Some(s), Some(e)) = (a.seg.speech.start_s, a.seg.speech.end_s) {
             if e > s {
                 let spoken: usize = words.iter().map(|w| content::spoken_words(&w.text)).sum();
                 a.rate.words_per_minute = Some(spoken as f64 * 60.0 / (e - s));
+                a.rate.transcript_rate_sps = Some(syllables as f64 / (e - s));
             }
         }
         Said {

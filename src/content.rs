@@ -254,41 +254,33 @@ pub fn spoken_words(text: &str) -> usize {
     }
 }
 
-/// Syllables in a written English word, by vowel groups (a silent final `e` dropped); numerals
-/// count as their digits said one by one. An estimate for pacing, good to about one syllable
-/// in long words.
+/// Syllables in a written English word as spoken: the CMU Pronouncing Dictionary's first
+/// pronunciation (through `syllarust`, which falls back on spelling rules for words the
+/// dictionary lacks); numerals count as their digits said one by one, and a hyphenated or dotted
+/// word as its parts.
 pub fn syllables(word: &str) -> usize {
-    let w = normalize(word);
-    if w.is_empty() {
-        return 0;
-    }
-    if w.chars().all(|c| c.is_ascii_digit()) {
-        return w
-            .chars()
-            .map(|c| if c == '7' || c == '0' { 2 } else { 1 })
-            .sum();
-    }
-    let letters: Vec<char> = w.chars().filter(|c| c.is_alphabetic()).collect();
-    let vowel = |c: char| matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y');
-    let mut count = 0;
-    let mut prev = false;
-    for &c in &letters {
-        let v = vowel(c);
-        if v && !prev {
-            count += 1;
-        }
-        prev = v;
-    }
-    let n = letters.len();
-    if n > 2
-        && letters[n - 1] == 'e'
-        && !vowel(letters[n - 2])
-        && letters[n - 2] != 'l'
-        && count > 1
-    {
-        count -= 1;
-    }
-    count.max(1)
+    word.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|part| {
+            let part = normalize(part);
+            let part = part.trim_matches('\'');
+            if part.chars().all(|c| c.is_ascii_digit()) {
+                digit_syllables(part)
+            } else if part.chars().any(|c| c.is_ascii_digit()) {
+                // "3rd", "90s": the number said, give or take its ending.
+                digit_syllables(&part.replace(|c: char| !c.is_ascii_digit(), ""))
+            } else {
+                syllarust::count_syllables(part)
+            }
+        })
+        .sum()
+}
+
+/// Digits said one by one: "seven" and "zero" have two syllables, the others one.
+fn digit_syllables(digits: &str) -> usize {
+    digits
+        .chars()
+        .map(|c| if c == '7' || c == '0' { 2 } else { 1 })
+        .sum()
 }
 
 /// The default list of stock phrases (`content.cliches`).
@@ -547,6 +539,12 @@ mod tests {
             ("7028", 6),
             ("the", 1),
             ("table", 2),
+            ("radio", 3),
+            ("operator", 4),
+            ("follow-up", 3),
+            ("don't", 1),
+            ("3rd", 1),
+            ("--", 0),
         ] {
             assert_eq!(syllables(w), n, "{w}");
         }

@@ -375,7 +375,11 @@ fn cards(r: &Report) -> Markup {
     html! {
         div.cards #figures {
             div.card { b { (fixed(speech_span(r), 1)) " s" } span { "speech, first to last sound" } }
-            div.card { b { (fixed(r.rate.speech_rate_sps, 2)) } span { "syllables/s over the speech" } }
+            @if r.rate.transcript_rate_sps.is_some() {
+                div.card { b { (fixed(r.rate.transcript_rate_sps, 2)) } span { "syllables/s over the speech, of the words heard" } }
+            } @else {
+                div.card { b { (fixed(r.rate.speech_rate_sps, 2)) } span { "syllables/s over the speech" } }
+            }
             div.card { b { (fixed(r.rate.articulation_rate_sps, 2)) } span { "syllables/s, pauses left out" } }
             @if r.rate.words_per_minute.is_some() {
                 div.card { b { (fixed(r.rate.words_per_minute, 0)) } span { "words/min" } }

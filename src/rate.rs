@@ -88,6 +88,13 @@ pub struct Rate {
     pub articulation_rate_sps: Option<f64>,
     /// Words per minute over the speech span, from a transcript; `None` without one.
     pub words_per_minute: Option<f64>,
+    /// Syllables of the transcript's words as spoken (CMU Pronouncing Dictionary, numerals digit
+    /// by digit); `None` without a transcript. On real phone calls it is far nearer the truth
+    /// than the acoustic count (README, Measured), which stays for timing and for recordings
+    /// without words.
+    pub transcript_syllables: Option<usize>,
+    /// Those syllables per second over the speech span; `None` without a transcript.
+    pub transcript_rate_sps: Option<f64>,
     /// Local articulation rate over sliding windows.
     pub contour: RateContour,
 }
@@ -342,6 +349,8 @@ impl SyllableDetector {
             speech_rate_sps: span.map(|s| n as f64 / s),
             articulation_rate_sps: phon.map(|p| n as f64 / p),
             words_per_minute: None,
+            transcript_syllables: None,
+            transcript_rate_sps: None,
             contour,
             nuclei_s,
         }

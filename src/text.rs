@@ -98,9 +98,11 @@ pub fn report(r: &Report) -> String {
     match &r.transcript {
         Some(t) => {
             o += &format!(
-                "words     {} words, {}\n",
+                "words     {} words, {}; {} syllables, {} over the span\n",
                 t.words.len(),
-                opt(r.rate.words_per_minute, "per minute", 0)
+                opt(r.rate.words_per_minute, "per minute", 0),
+                r.rate.transcript_syllables.unwrap_or(0),
+                opt(r.rate.transcript_rate_sps, "syll/s", 2)
             );
             o += &format!("text      {}\n", t.text);
         }

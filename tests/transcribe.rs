@@ -50,17 +50,24 @@ fn analyzer() -> Analyzer {
 fn transcripts_of_known_recordings_are_exact() {
     let a = analyzer();
     // Transcripts from asterisk-core-sounds-en's core-sounds-en.txt; digits as whisper writes them.
-    for (name, truth) in [
-        ("privacy-prompt.wav", "please enter your phone number starting with the area code"),
+    // Syllables counted by hand from a dictionary's pronunciations ("ar-e-a", "al-read-y").
+    for (name, truth, syllables) in [
+        (
+            "privacy-prompt.wav",
+            "please enter your phone number starting with the area code",
+            15,
+        ),
         (
             "agent-alreadyon.wav",
             "that agent is already logged on please enter your agent number followed by the pound key",
+            23,
         ),
         (
             "conf-adminmenu-162.wav",
             "please press 1 to mute or unmute yourself 2 to lock or unlock the conference 3 to eject \
              the last user 4 or 6 to decrease or increase the conference volume 5 to extend the \
              conference 7 or 9 to decrease or increase your volume or 8 to exit",
+            69,
         ),
     ] {
         let r = a.analyze_path(speech(name)).expect("report");
@@ -84,6 +91,9 @@ fn transcripts_of_known_recordings_are_exact() {
         assert_eq!(t.words.len(), truth.split(' ').count(), "{name}");
         let wpm = r.rate.words_per_minute.expect("words per minute");
         assert!((wpm - t.words.len() as f64 * 60.0 / (b0 - a0)).abs() < 1e-9);
+        assert_eq!(r.rate.transcript_syllables, Some(syllables), "{name}");
+        let sps = r.rate.transcript_rate_sps.expect("syllables per second");
+        assert!((sps - syllables as f64 / (b0 - a0)).abs() < 1e-9);
     }
 }
 
