@@ -257,7 +257,7 @@ pub fn spoken_words(text: &str) -> usize {
 /// Syllables in a written English word as spoken: the CMU Pronouncing Dictionary's first
 /// pronunciation (through `syllarust`, which falls back on spelling rules for words the
 /// dictionary lacks); numerals count as their digits said one by one, and a hyphenated or dotted
-/// word as its parts.
+/// word as its parts. The first call in a process loads the dictionary (about 20 ms).
 pub fn syllables(word: &str) -> usize {
     word.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .map(|part| {
