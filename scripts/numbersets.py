@@ -24,6 +24,7 @@ second over each mention and the gaps between its groups, the number.pace verdic
 give under the default rulebook, the speaker and the pacing.
 """
 
+import hashlib
 import json
 import math
 import os
@@ -187,7 +188,9 @@ class Builder:
     def speak(self, text, voice):
         """text said by a synthetic voice, 8 kHz, trimmed, at about -23 dBFS RMS."""
         engine, name, rate = voice
-        raw = self.path("tts-raw")
+        # Named by what is said and how, so that a kept folder never serves another text.
+        key = hashlib.sha1(repr((engine, name, rate, text)).encode()).hexdigest()[:16]
+        raw = os.path.join(self.tmp, f"tts-{key}.wav")
         if engine == "espeak":
             run(["espeak-ng", "-v", name, "-s", str(rate), "-w", raw, text])
         else:
@@ -373,4 +376,83 @@ def asterisk_set(tmp, n=40, seed=20261122):
                    "pace_verdict": pace_verdict(dps, gaps)}
         out.append((path, {"set": "asterisk", "split": "asterisk", "speaker": "allison",
                            "pacing": "random", "number": digits, "mentions": [mention]}))
+    return out
+
+
+CSLU = os.environ.get("CSLU_DIR") or os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "data", "cslu-dev")
+DIGIT_WORDS = {"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4",
+               "five": "5", "six": "6", "seven": "7", "eight": "8", "nine": "9"}
+CSLU_LEADS = ["Please give me a call back at", "You can reach me at", "My number is",
+              "Call me back when you get a minute at", "The best number to reach me is"]
+
+
+def cslu_digits(transcript):
+    """The digits of a CSLU transcript said digit by digit ("one oh three one four", breaths and
+    noise marks aside, "dash" ignored), or None when it holds anything else (teens, tens,
+    hundreds, a cut-off word marked '*')."""
+    if "*" in transcript:
+        return None
+    words = [w for w in transcript.replace("<", " <").replace(">", "> ").split()
+             if not w.startswith("<")]
+    if not words or not all(w in DIGIT_WORDS or w == "dash" for w in words):
+        return None
+    return "".join(DIGIT_WORDS[w] for w in words if w != "dash")
+
+
+def cslu_split(caller):
+    """tune or check, by caller (a stable hash of the caller id, so every recording of one caller
+    lands in one split and the split does not follow the corpus's numbering)."""
+    return "tune" if hashlib.sha1(caller.encode()).digest()[0] % 2 == 0 else "check"
+
+
+def cslu_items(kinds=("zipcode",), min_len=5):
+    """(file, caller, kind, digits) of the CSLU development recordings said digit by digit."""
+    manifest = os.path.join(CSLU, "manifest.jsonl")
+    if not os.path.exists(manifest):
+        raise SystemExit(f"{CSLU} missing: the CSLU development numbers (../shared/data/cslu-dev)")
+    out = []
+    with open(manifest) as f:
+        for line in f:
+            row = json.loads(line)
+            kind = "zipcode" if row["kind"] == "zipcode" else "other"
+            digits = cslu_digits(row["transcript"])
+            if kind in kinds and digits and len(digits) >= min_len:
+                out.append((row["file"], row["file"].split(".")[0], kind, digits))
+    return out
+
+
+def cslu_set(tmp, split="all", embed=False, kinds=("zipcode",), min_len=5, seed=20261204):
+    """Digit strings said by real callers over a real phone line (../shared/data/cslu-dev; never
+    copied into the repository): each recording alone, as it was cut from the call, or (embed)
+    placed after a synthesised voicemail body and lead-in ("... please give me a call back at"),
+    brought to the body's level and trimmed of its leading and trailing silence, with a
+    synthesised close after it. Split by caller (cslu_split)."""
+    b = Builder(tmp)
+    out = []
+    for file, caller, kind, digits in cslu_items(kinds, min_len):
+        sp = cslu_split(caller)
+        if split != "all" and sp != split:
+            continue
+        src = os.path.join(CSLU, file)
+        name = file.replace(".wav", "")
+        path = os.path.join(b.out, name + (".embedded.wav" if embed else ".wav"))
+        truth = {"set": "cslu", "split": sp, "speaker": caller, "kind": kind, "number": digits,
+                 "embedded": embed}
+        if embed:
+            rng = random.Random(f"{seed}-{file}")
+            voice = rng.choice(VOICES)
+            opening = (f"Hi {rng.choice(PROSPECTS)}, this is {rng.choice(CALLERS)} from "
+                       f"{rng.choice(COMPANIES)}. {rng.choice(REASONS)}")
+            files = [b.silence(0.4), b.speak(opening, voice), b.silence(0.35),
+                     b.speak(rng.choice(CSLU_LEADS), voice), b.silence(round(rng.uniform(0.1, 0.4), 3)),
+                     b.prepared(src, trim="gentle"), b.silence(0.4),
+                     b.speak(rng.choice(CLOSES), voice), b.silence(0.5)]
+            t0 = sum(seconds(f) for f in files[:5])
+            truth["number_start_s"] = round(t0, 3)
+            truth["number_end_s"] = round(t0 + seconds(files[5]), 3)
+            run(["sox"] + files + [path])
+        elif not os.path.exists(path):
+            run(["sox", src, path])
+        out.append((path, truth))
     return out
