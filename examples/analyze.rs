@@ -51,6 +51,10 @@ struct Args {
     /// The callback number the caller meant to leave (any notation, e.g. 850-936-7028).
     #[arg(long, value_name = "DIGITS")]
     expect_number: Option<String>,
+    /// Report runs of at least N spoken digits as numbers (default 7, a local phone number;
+    /// 3 to 7: zip codes, account numbers).
+    #[arg(long, value_name = "N")]
+    min_digits: Option<usize>,
     /// The caller's name, to find where it is said even when the transcript mishears it.
     #[arg(long, value_name = "NAME")]
     caller_name: Option<String>,
@@ -169,6 +173,9 @@ fn setup(args: &Args) -> voicemail_coach::Result<(Analyzer, Context, Vec<PathBuf
     }
     if let Some(hz) = args.pitch_baseline {
         ctx = ctx.pitch_baseline_hz(hz)?;
+    }
+    if let Some(n) = args.min_digits {
+        ctx = ctx.min_digits(n)?;
     }
     let lists = args.files.iter().map(|f| match f.as_os_str() == "-" {
         true => batch::read_list(std::io::stdin().lock()),

@@ -54,8 +54,11 @@ const DIGIT_REACH_S: f64 = 0.3;
 const NAME_ANCHOR_BEFORE_S: f64 = 0.25;
 
 /// The least confidence of the second reading for a stretch of the transcript where no number
-/// was found (see [`numbers::loose_runs`]) to be reported as a number.
-const LOOSE_MIN_CONFIDENCE: f64 = 0.2;
+/// was found (see [`numbers::loose_runs`]) to be reported as a number: a calibrated probability
+/// that every digit is right, so such a number is reported when it is more likely right than not
+/// (about 0.12 on the uncalibrated scale, whose bar was 0.2: real callers' zip codes heard a
+/// digit short, "6-3-1-6" for 63116, came back right at 0.12-0.19 there).
+const LOOSE_MIN_CONFIDENCE: f64 = 0.6;
 
 /// Sound kept after a number's last digit for its second reading, seconds.
 #[cfg(feature = "transcribe")]
@@ -220,6 +223,14 @@ impl Analyzer {
             notices,
         };
         report.advice = rules::evaluate(&report, &self.options.rulebook, ctx);
+        // A number the transcriber doubts although the caller said it clearly: say so plainly.
+        let unverified = report
+            .advice
+            .iter()
+            .find(|a| a.rule == "number.clarity" && a.message.starts_with(rules::UNVERIFIED));
+        if let Some(a) = unverified {
+            report.notices.push(a.message.clone());
+        }
         if report
             .transcript
             .as_ref()
@@ -269,7 +280,7 @@ impl Analyzer {
         let starts = prosody::sounding_starts(&a.seg, a.intensity.hop_s);
         numbers::time_digits(words, &starts, &a.onsets, DIGIT_REACH_S);
         let t_numbers = Instant::now();
-        let (heard, read_twice) = self.numbers(audio, a, words, notices);
+        let (heard, read_twice) = self.numbers(audio, a, words, ctx.number_min_digits(), notices);
         let phone_numbers = numbers::to_report(heard, ctx.expected_number.as_deref());
         let introduction = self.introduction(a, words, ctx);
         let pacing = pacing::measure(
@@ -304,6 +315,7 @@ impl Analyzer {
         audio: &Conditioned,
         a: &Acoustic,
         words: &[report::Word],
+        min_digits: usize,
         notices: &mut Vec<String>,
     ) -> (Vec<numbers::HeardNumber>, bool) {
         let pauses: Vec<report::Span> = a
@@ -317,19 +329,28 @@ impl Analyzer {
             })
             .collect();
         let nuclei = &a.rate.nuclei_s;
-        let mut heard = numbers::find_numbers(words, &pauses);
+        let mut heard = numbers::find_numbers(words, &pauses, min_digits);
         for h in &mut heard {
             numbers::time_groups(h, &a.runs, &a.onsets, DIGIT_REACH_S);
             numbers::anchor_start(h, &a.runs, nuclei, &a.onsets);
             numbers::regroup_at_pauses(h, &pauses, nuclei);
         }
-        if !self.read_numbers_again(audio, words, &mut heard, notices) {
+        let mut found = Found {
+            words,
+            nuclei_s: nuclei,
+            min_digits,
+            transcript_heard: true,
+        };
+        if !self.read_numbers_again(audio, &mut heard, &found, notices) {
             return (heard, false);
         }
-        let mut found = numbers::loose_runs(words, &heard);
-        self.read_numbers_again(audio, words, &mut found, notices);
-        for mut n in found {
-            if numbers::shape_prior(&n.digits).is_some() && n.confidence >= LOOSE_MIN_CONFIDENCE {
+        let mut loose = numbers::loose_runs(words, &heard, min_digits);
+        found.transcript_heard = false;
+        self.read_numbers_again(audio, &mut loose, &found, notices);
+        for mut n in loose {
+            if numbers::shape_prior(&n.digits, min_digits).is_some()
+                && n.confidence >= LOOSE_MIN_CONFIDENCE
+            {
                 numbers::regroup_at_pauses(&mut n, &pauses, nuclei);
                 heard.push(n);
             }
@@ -393,10 +414,16 @@ impl Analyzer {
     fn read_numbers_again(
         &self,
         audio: &Conditioned,
-        words: &[report::Word],
         heard: &mut [numbers::HeardNumber],
+        found: &Found,
         notices: &mut Vec<String>,
     ) -> bool {
+        let Found {
+            words,
+            nuclei_s,
+            min_digits,
+            transcript_heard,
+        } = *found;
         let Some(tr) = self
             .transcriber
             .as_ref()
@@ -408,10 +435,22 @@ impl Analyzer {
             let Some(span) = h.span() else { continue };
             let to = (span.end_s + NUMBER_END_MARGIN_S).min(audio.duration_s());
             let window = numbers::reading_window(words, h.first_word, span.start_s, to);
-            let prior = |d: &str| numbers::shape_prior(d);
-            match tr.read_digits(&audio.samples, &window, Some(&h.digits), &prior) {
+            let nuclei = numbers::nuclei_in(span, nuclei_s);
+            // A stretch the transcript made no number of has no reading of its own to weigh.
+            let first = if transcript_heard {
+                h.digits.as_str()
+            } else {
+                ""
+            };
+            let prior = numbers::ReadingPrior {
+                first,
+                min_digits,
+                nuclei: Some(nuclei),
+            };
+            let score = |d: &str| prior.score(d);
+            match tr.read_digits(&audio.samples, &window, Some(&h.digits), &score) {
                 Ok(readings) => {
-                    if let Some(r) = numbers::reconcile(&h.digits, &readings) {
+                    if let Some(r) = numbers::reconcile(&prior, &readings) {
                         h.adopt(r);
                     }
                 }
@@ -425,8 +464,8 @@ impl Analyzer {
     fn read_numbers_again(
         &self,
         _audio: &Conditioned,
-        _words: &[report::Word],
         _heard: &mut [numbers::HeardNumber],
+        _found: &Found,
         _notices: &mut Vec<String>,
     ) -> bool {
         false
@@ -453,6 +492,20 @@ fn no_speech(report: &mut Report) {
         a.message = "No speech found in the recording.".into();
         a.evidence.clear();
     }
+}
+
+/// Where numbers were found, for their second reading.
+#[derive(Clone, Copy)]
+#[cfg_attr(not(feature = "transcribe"), allow(dead_code))]
+struct Found<'a> {
+    /// The transcript's words.
+    words: &'a [report::Word],
+    /// Syllable nuclei of the recording, seconds.
+    nuclei_s: &'a [f64],
+    /// The fewest digits a number has.
+    min_digits: usize,
+    /// Whether the numbers are the transcript's own (else stretches it made no number of).
+    transcript_heard: bool,
 }
 
 /// The acoustic measurements every later stage builds on.

@@ -26,6 +26,11 @@ pub struct Context {
     /// The caller's usual median pitch, Hz (`pitch.baseline`). Default: none (the rule is
     /// `not_applicable`).
     pub pitch_baseline_hz: Option<f64>,
+    /// The fewest digits a run of spoken digits needs to be reported as a number. Default:
+    /// none, which is 7 (a local phone number); lower it to read
+    /// shorter digit strings (zip codes, account numbers), which are then weighed as digit
+    /// strings of any length rather than as phone numbers.
+    pub min_digits: Option<usize>,
 }
 
 impl Context {
@@ -45,6 +50,24 @@ impl Context {
         })?;
         self.expected_number = Some(digits);
         Ok(self)
+    }
+
+    /// Reports runs of at least `n` spoken digits as numbers (see [`Context::min_digits`]).
+    /// Fails with [`Error::InvalidOptions`] outside 3 to 7.
+    pub fn min_digits(mut self, n: usize) -> Result<Self> {
+        if !(3..=numbers::MIN_DIGITS).contains(&n) {
+            return Err(Error::InvalidOptions(format!(
+                "min_digits {n}: expected 3 to {}",
+                numbers::MIN_DIGITS
+            )));
+        }
+        self.min_digits = Some(n);
+        Ok(self)
+    }
+
+    /// The fewest digits a reported number has ([`Context::min_digits`], else 7).
+    pub fn number_min_digits(&self) -> usize {
+        self.min_digits.unwrap_or(numbers::MIN_DIGITS)
     }
 
     /// The caller's name.

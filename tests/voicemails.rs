@@ -394,3 +394,82 @@ fn a_digit_drowned_in_noise_is_flagged_by_number_clarity() {
     assert!(clarity.message.contains("listen at"), "{}", clarity.message);
     assert!(!clarity.evidence.is_empty());
 }
+
+#[test]
+fn numbers_of_every_shape_are_read_as_said() {
+    // `scripts/make-number-shapes`: a 7-digit local number, 8 digits said short, 11 digits with
+    // the leading 1, zeros said "oh", an extension. Nothing forces a number to ten digits.
+    let truth: Value = serde_json::from_str(
+        &std::fs::read_to_string(fixture("numbers/numbers.json")).expect("numbers.json"),
+    )
+    .expect("json");
+    let mut failures = Vec::new();
+    for (name, want) in truth.as_object().expect("an object") {
+        let report = analyzer()
+            .analyze_path(fixture(&format!("numbers/{name}.wav")))
+            .expect("analysed");
+        let heard: Vec<(&str, Option<&str>)> = report
+            .phone_numbers
+            .iter()
+            .map(|n| (n.digits.as_str(), n.extension.as_deref()))
+            .collect();
+        eprintln!("{name}: heard {heard:?}");
+        let digits = want["digits"].as_str().expect("digits");
+        let extension = want["extension"].as_str();
+        if heard != [(digits, extension)] {
+            failures.push(format!(
+                "{name}: heard {heard:?}, said {digits} ext {extension:?}"
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn real_callers_digit_strings_are_read_as_said() {
+    // Zip codes said by real callers over a real telephone line (CSLU Numbers, development data
+    // in ../shared/data/cslu-dev, never committed): the first twelve of callers on the check
+    // split of `scripts/numbersets.py` (not tuned on), read as digit strings of 5 or more.
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/data/cslu-dev");
+    let manifest = dir.join("manifest.jsonl");
+    let Ok(lines) = std::fs::read_to_string(&manifest) else {
+        eprintln!(
+            "skipped: {} is absent (CSLU development data)",
+            manifest.display()
+        );
+        return;
+    };
+    // The first twelve callers of the check split in the manifest's order
+    // (numbersets.cslu_split: the first byte of the SHA-1 of the caller id is odd).
+    let check = [
+        "NU-19", "NU-30", "NU-34", "NU-39", "NU-46", "NU-51", "NU-53", "NU-59", "NU-62", "NU-64",
+        "NU-78", "NU-79",
+    ];
+    let ctx = Context::new().min_digits(5).expect("a valid minimum");
+    let (mut exact, mut total) = (0, 0);
+    for line in lines.lines() {
+        let row: Value = serde_json::from_str(line).expect("a manifest row");
+        let file = row["file"].as_str().expect("file");
+        let caller = file.split('.').next().unwrap_or_default();
+        let (Some(digits), true) = (row["digits"].as_str(), row["kind"] == "zipcode") else {
+            continue;
+        };
+        if !check.contains(&caller) || row["transcript"].as_str().is_some_and(|t| t.contains('*')) {
+            continue;
+        }
+        let report = analyzer()
+            .analyze_path_with(dir.join(file), &ctx)
+            .expect("analysed");
+        let heard: Vec<&str> = report
+            .phone_numbers
+            .iter()
+            .map(|n| n.digits.as_str())
+            .collect();
+        eprintln!("{file}: said {digits}, heard {heard:?}");
+        total += 1;
+        exact += usize::from(heard.contains(&digits));
+    }
+    // The check split hears about nine in ten exactly (README); ten of twelve at least.
+    assert!(total >= 10, "only {total} zip codes found");
+    assert!(exact * 6 >= total * 5, "{exact} of {total} exact");
+}

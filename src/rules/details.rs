@@ -146,17 +146,66 @@ params! {
 
 pub(super) const CLARITY: Rule = Rule {
     id: "number.clarity",
-    measures: "how sure a listener can be of each callback number: the confidence in its digits and the digits two readings of it disagree on",
+    measures: "how sure a listener can be of each callback number (the confidence that every digit is heard right), and whether the caller's delivery explains a doubt: the pace within the number (number.pace's limit), the speech over the line's noise (level's limit), a number cut off at the end",
     source: "Matthew Mewse, 'How to get people to call you back' (\"slow down when you leave your details\"); Steve Clark, 'Using Voice Mail as a Prospecting Tool: How to get 'em to call you back' (\"please give me a call at...\")",
     params: NumberClarity::PARAMS,
     ordered: &[("warn_min_confidence", "pass_min_confidence")],
     judge: |rules, m, _| {
         let p = &rules.number_clarity;
-        p.enabled.then(|| clarity(p, m))
+        p.enabled.then(|| clarity(p, &Delivery::limits(rules), m))
     },
 };
 
-/// The verdict on one mention of a number by its clarity.
+/// A confidence as the rule compares it: two decimals, rounded down, so that a figure shown
+/// under a target of ">= 0.80" is never printed as 0.80.
+fn shown(confidence: f64) -> String {
+    format!("{:.2}", (confidence * 100.0).floor() / 100.0)
+}
+
+/// What in the caller's delivery can make a number hard to take down, with the limits other
+/// rules set for it.
+struct Delivery {
+    max_digits_per_second: f64,
+    min_snr_db: f64,
+}
+
+/// How close to the end of the recording a number's last digit may end before it counts as cut
+/// off, seconds.
+const CUT_OFF_S: f64 = 0.05;
+
+impl Delivery {
+    fn limits(rules: &super::Rules) -> Self {
+        Delivery {
+            max_digits_per_second: rules.number_pace.max_digits_per_second,
+            min_snr_db: rules.level.min_snr_db,
+        }
+    }
+
+    /// What the caller did that makes `n` hard to hear, as advice; empty when the delivery was
+    /// clear (a doubt is then the transcriber's, not the caller's).
+    fn causes(&self, n: &PhoneNumber, m: &Measured) -> Vec<String> {
+        let mut out = Vec::new();
+        if n.digits_per_second > self.max_digits_per_second {
+            out.push(format!(
+                "it was said at {:.1} digits/s: slow down on those digits and say the number in groups, 3-3-4",
+                n.digits_per_second
+            ));
+        }
+        if let Some(snr) = m.r.level.snr_db.filter(|&s| s < self.min_snr_db) {
+            out.push(format!(
+                "the voice is only {snr:.0} dB over the line's noise: speak up, or call from a quieter place"
+            ));
+        }
+        if n.end_s >= m.r.audio.duration_s - CUT_OFF_S {
+            out.push(
+                "the recording ends on its last digit: finish the number before you hang up".into(),
+            );
+        }
+        out
+    }
+}
+
+/// The verdict on one mention of a number by its clarity, as far as the transcriber's doubt goes.
 fn clarity_of(n: &PhoneNumber, p: &NumberClarity) -> Verdict {
     if n.confidence < p.warn_min_confidence {
         Verdict::Fail
@@ -188,8 +237,11 @@ fn clearest_mentions(numbers: &[PhoneNumber], p: &NumberClarity) -> Vec<usize> {
     clearest.into_iter().map(|(_, i)| i).collect()
 }
 
-/// Each number judged by its clearest mention; the verdict is the worst over the numbers.
-fn clarity(p: &NumberClarity, m: &Measured) -> Judged {
+/// Each number judged by its clearest mention. A number the transcriber doubts is the caller's
+/// to mend (warn or fail) only when their delivery explains the doubt ([`Delivery::causes`]);
+/// otherwise it could not be verified: not applicable, with where to listen. The verdict is the
+/// worst over the numbers the caller can mend.
+fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
     let target = format!(
         "every digit clear, confidence >= {:.2}",
         p.pass_min_confidence
@@ -205,33 +257,55 @@ fn clarity(p: &NumberClarity, m: &Measured) -> Judged {
         .into_iter()
         .map(|i| &all[i])
         .collect();
-    let worst = clearest
-        .iter()
-        .map(|n| clarity_of(n, p))
-        .max()
-        .unwrap_or(Verdict::Pass);
-    let unclear: Vec<&&PhoneNumber> = clearest
-        .iter()
-        .filter(|n| clarity_of(n, p) != Verdict::Pass)
-        .collect();
-    let message = if unclear.is_empty() {
+    let (mut worst, mut mend, mut unverified) = (Verdict::Pass, Vec::new(), Vec::new());
+    let mut evidence = Vec::new();
+    for n in &clearest {
+        let v = clarity_of(n, p);
+        if v == Verdict::Pass {
+            continue;
+        }
+        evidence.extend(unclear_spans(n));
+        let causes = d.causes(n, m);
+        if causes.is_empty() {
+            unverified.push(format!("{}.", unclear_note(n)));
+        } else {
+            worst = worst.max(v);
+            let causes = causes.join("; ");
+            let mut c = causes.chars();
+            let causes: String = c
+                .next()
+                .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect());
+            mend.push(format!("{}. {causes}.", unclear_note(n)));
+        }
+    }
+    let message = if !mend.is_empty() {
+        format!(
+            "A listener may not take the number down right: {}",
+            mend.join(" ")
+        )
+    } else if !unverified.is_empty() {
+        worst = Verdict::NotApplicable;
+        format!(
+            "{} {} The number was said at a clear pace over a clean line, so this is the transcriber's doubt, not advice: check the digits by ear.",
+            UNVERIFIED,
+            unverified.join(" ")
+        )
+    } else {
         let heard: Vec<String> = clearest.iter().map(|n| n.grouped()).collect();
         format!("Every digit is clear: {}.", heard.join(", "))
-    } else {
-        let notes: Vec<String> = unclear.iter().map(|n| unclear_note(n)).collect();
-        format!(
-            "A listener may not take the number down right: {} Slow down on those digits and say the number in groups, 3-3-4.",
-            notes.join(" ")
-        )
     };
     Judged {
         verdict: worst,
         measured: clearest.iter().map(|n| n.confidence).reduce(f64::min),
         target,
         message,
-        evidence: unclear.iter().flat_map(|n| unclear_spans(n)).collect(),
+        evidence,
     }
 }
+
+/// How `number.clarity`'s message begins when the transcriber doubts a number the caller said
+/// clearly.
+pub const UNVERIFIED: &str = "Could not be verified:";
 
 /// Which digits of `n` a listener may mishear, what they may hear instead and where to listen.
 fn unclear_note(n: &PhoneNumber) -> String {
@@ -260,9 +334,9 @@ fn unclear_note(n: &PhoneNumber) -> String {
         format!(", heard also as {}", alternatives.join(" or "))
     };
     format!(
-        "{} (confidence {:.2}): {which}{maybe}; listen at {}.",
+        "{} (confidence {}): {which}{maybe}; listen at {}",
         n.grouped(),
-        n.confidence,
+        shown(n.confidence),
         at.join(", ")
     )
 }
@@ -321,7 +395,7 @@ fn matches(m: &Measured, ctx: &Context) -> Judged {
     let closest = heard.iter().min_by_key(|n| n.differences.len());
     if let Some(n) = closest.filter(|n| numbers::may_be(expected, n)) {
         let message = format!(
-            "Heard {}, meant {expected}: the digits that differ are unclear, so a listener may hear either. {}",
+            "Heard {}, meant {expected}: the digits that differ are unclear, so a listener may hear either. {}.",
             n.digits,
             unclear_note(n)
         );

@@ -87,7 +87,7 @@ mod pace;
 mod voice;
 mod words;
 
-pub use details::{NameEarly, NumberClarity, NumberMatches, NumberPace, NumberPresent};
+pub use details::{NameEarly, NumberClarity, NumberMatches, NumberPace, NumberPresent, UNVERIFIED};
 pub(crate) use judged::Measured;
 pub use length::{LengthMax, LengthMin, OpeningDeadAir};
 pub use pace::{RateDetails, RateOverall};

@@ -1,0 +1,625 @@
+//! Spoken and written numbers to digits: the words whisper writes for a number ("eight five oh",
+//! "five fifty-five", "double two", "850-936-7028", "5 out of 3") parsed into runs of digits
+//! with the items they span, their breaks and extension marks.
+
+use crate::spoken::Word;
+
+/// Longest pause between two spoken digits that still counts as the same number, seconds.
+const MAX_DIGIT_GAP_S: f64 = 2.5;
+
+/// A lexical item of the transcript, with its time.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) enum Lex {
+    /// A run of ASCII digits.
+    Num(String),
+    /// A lower-case word (letters and apostrophes).
+    Word(String),
+    /// `+` before a country code.
+    Plus,
+    /// Punctuation between items; `soft` when it joins two words (`fifty-five`).
+    Break { soft: bool },
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Item {
+    pub(super) lex: Lex,
+    pub(super) start_s: f64,
+    pub(super) end_s: f64,
+    /// Range in the flattened text.
+    pub(super) from: usize,
+    pub(super) to: usize,
+    /// The transcriber's probability of the word it comes from (the least, if several).
+    pub(super) probability: f64,
+}
+
+/// The transcript as one string with a time for each character (interpolated inside each
+/// token), so that a numeral inside a longer word can be timed.
+pub(super) struct Flat {
+    pub(super) chars: Vec<char>,
+    pub(super) times: Vec<(f64, f64)>,
+    /// The probability of the word each character belongs to (1 for the spaces between).
+    pub(super) probs: Vec<f64>,
+    /// The index of the word each character belongs to (a space, to the word after it).
+    pub(super) word_of: Vec<usize>,
+}
+
+pub(super) fn flatten(words: &[Word]) -> Flat {
+    let mut chars = Vec::new();
+    let mut times = Vec::new();
+    let mut probs = Vec::new();
+    let mut word_of = Vec::new();
+    for (index, w) in words.iter().enumerate() {
+        if !chars.is_empty() {
+            chars.push(' ');
+            times.push((w.start_s, w.start_s));
+            probs.push(1.0);
+            word_of.push(index);
+        }
+        // The pieces are the word's tokens; use them only when they spell the word.
+        let spelled: String = w.pieces.iter().map(|p| p.text.as_str()).collect();
+        let pieces: Vec<(&str, f64, f64)> = if !w.pieces.is_empty() && spelled == w.text {
+            w.pieces
+                .iter()
+                .map(|p| (p.text.as_str(), p.start_s, p.end_s.max(p.start_s)))
+                .collect()
+        } else {
+            vec![(w.text.as_str(), w.start_s, w.end_s.max(w.start_s))]
+        };
+        for (text, a, b) in pieces {
+            let n = text.chars().count().max(1) as f64;
+            for (k, c) in text.chars().enumerate() {
+                let t0 = a + (b - a) * k as f64 / n;
+                let t1 = a + (b - a) * (k + 1) as f64 / n;
+                chars.push(c);
+                times.push((t0, t1));
+                probs.push(w.probability);
+                word_of.push(index);
+            }
+        }
+    }
+    Flat {
+        chars,
+        times,
+        probs,
+        word_of,
+    }
+}
+
+pub(super) fn lex(flat: &Flat) -> Vec<Item> {
+    let c = &flat.chars;
+    let mut items = Vec::new();
+    let mut i = 0;
+    while i < c.len() {
+        let start = i;
+        let lex = if c[i].is_ascii_digit() {
+            while i < c.len() && c[i].is_ascii_digit() {
+                i += 1;
+            }
+            Lex::Num(c[start..i].iter().collect())
+        } else if c[i].is_alphabetic() {
+            while i < c.len() && (c[i].is_alphabetic() || c[i] == '\'' || c[i] == '’') {
+                i += 1;
+            }
+            Lex::Word(c[start..i].iter().collect::<String>().to_lowercase())
+        } else if c[i] == '+' {
+            i += 1;
+            Lex::Plus
+        } else if c[i].is_whitespace() {
+            i += 1;
+            continue;
+        } else {
+            i += 1;
+            // A hyphen between two letters joins a compound ("fifty-five").
+            let soft = c[start] == '-'
+                && start > 0
+                && c[start - 1].is_alphabetic()
+                && c.get(i).is_some_and(|n| n.is_alphabetic());
+            Lex::Break { soft }
+        };
+        items.push(Item {
+            lex,
+            start_s: flat.times[start].0,
+            end_s: flat.times[i - 1].1,
+            from: start,
+            to: i,
+            probability: flat.probs[start..i].iter().copied().fold(1.0, f64::min),
+        });
+    }
+    items
+}
+
+pub(super) fn unit(w: &str) -> Option<u32> {
+    Some(match w {
+        "zero" => 0,
+        "one" => 1,
+        "two" => 2,
+        "three" => 3,
+        "four" => 4,
+        "five" => 5,
+        "six" => 6,
+        "seven" => 7,
+        "eight" => 8,
+        "nine" => 9,
+        _ => return None,
+    })
+}
+
+pub(super) fn teen(w: &str) -> Option<u32> {
+    Some(match w {
+        "ten" => 10,
+        "eleven" => 11,
+        "twelve" => 12,
+        "thirteen" => 13,
+        "fourteen" => 14,
+        "fifteen" => 15,
+        "sixteen" => 16,
+        "seventeen" => 17,
+        "eighteen" => 18,
+        "nineteen" => 19,
+        _ => return None,
+    })
+}
+
+pub(super) fn tens(w: &str) -> Option<u32> {
+    Some(match w {
+        "twenty" => 20,
+        "thirty" => 30,
+        "forty" | "fourty" => 40,
+        "fifty" => 50,
+        "sixty" => 60,
+        "seventy" => 70,
+        "eighty" => 80,
+        "ninety" => 90,
+        _ => return None,
+    })
+}
+
+/// "oh" and "o" are zero only next to other digits.
+pub(super) fn is_oh(w: &str) -> bool {
+    matches!(w, "oh" | "o")
+}
+
+/// Words the transcriber writes for a caller's "oh" between two digits ("five or three",
+/// "one on one", "5 out of 3", "two of one"): zero only there.
+pub(super) fn sounds_like_oh(w: &str) -> bool {
+    matches!(w, "or" | "on" | "of" | "out" | "owe" | "ow")
+}
+
+/// One spoken element: its digits and the items it spans.
+#[derive(Debug, Clone)]
+pub(super) struct Element {
+    pub(super) digits: String,
+    pub(super) first: usize,
+    pub(super) last: usize,
+    /// A break (punctuation) comes right before it.
+    pub(super) break_before: bool,
+    /// Part of an extension.
+    pub(super) extension: bool,
+    /// Written as a numeral.
+    pub(super) numeral: bool,
+    /// A caller's "oh" the transcriber wrote as another word ([`sounds_like_oh`]).
+    pub(super) misheard_oh: bool,
+}
+
+impl Element {
+    /// A `+` or "plus" at item `i` before a country code: an element without digits that marks
+    /// the run as international.
+    fn plus_sign(i: usize) -> Self {
+        Element {
+            digits: String::new(),
+            first: i,
+            last: i,
+            break_before: false,
+            extension: false,
+            numeral: false,
+            misheard_oh: false,
+        }
+    }
+}
+
+pub(super) struct Parser<'a> {
+    pub(super) items: &'a [Item],
+}
+
+impl Parser<'_> {
+    fn word(&self, i: usize) -> Option<&str> {
+        match &self.items.get(i)?.lex {
+            Lex::Word(w) => Some(w),
+            _ => None,
+        }
+    }
+
+    /// Index of the next item, stepping over a soft hyphen.
+    fn next(&self, i: usize) -> usize {
+        match self.items.get(i + 1).map(|x| &x.lex) {
+            Some(Lex::Break { soft: true }) => i + 2,
+            _ => i + 1,
+        }
+    }
+
+    fn starts_digits(&self, i: usize) -> bool {
+        match self.items.get(i).map(|x| &x.lex) {
+            Some(Lex::Num(_)) => true,
+            Some(Lex::Word(w)) => {
+                unit(w).is_some()
+                    || teen(w).is_some()
+                    || tens(w).is_some()
+                    || is_oh(w)
+                    || matches!(w.as_str(), "double" | "triple")
+            }
+            _ => false,
+        }
+    }
+
+    /// Whether the item at `i` is a single digit: a one-digit numeral, a digit word or "oh".
+    fn single_digit_at(&self, i: usize) -> bool {
+        match self.items.get(i).map(|x| &x.lex) {
+            Some(Lex::Num(d)) => d.len() == 1,
+            Some(Lex::Word(w)) => unit(w).is_some() || is_oh(w),
+            _ => false,
+        }
+    }
+
+    /// A caller's "oh" written as another word ([`sounds_like_oh`]) at `i`, between two single
+    /// digits of which the second goes on into more digits (or another such "oh"): "two or three
+    /// days" is not a number), or a digit alone after an earlier such "oh" of the run (`chained`:
+    /// "eight or two or four"). Returns the last item it takes ("out of" is two).
+    fn misheard_oh(&self, i: usize, chained: bool) -> Option<usize> {
+        let w = self.word(i).filter(|w| sounds_like_oh(w))?;
+        let last = match self.word(self.next(i)) {
+            Some("of") if w == "out" => self.next(i),
+            _ => i,
+        };
+        let digit = self.next_non_break(last + 1);
+        let after = self.next_non_break(digit + 1);
+        let goes_on =
+            chained || self.starts_digits(after) || self.word(after).is_some_and(sounds_like_oh);
+        (self.single_digit_at(digit) && goes_on).then_some(last)
+    }
+
+    /// A number below 100 said as words at `i`: `(value, digits it takes, last item)`.
+    fn below_hundred(&self, i: usize) -> Option<(u32, usize, usize)> {
+        let w = self.word(i)?;
+        if let Some(t) = teen(w) {
+            return Some((t, 2, i));
+        }
+        if let Some(t) = tens(w) {
+            let j = self.next(i);
+            if let Some(u) = self.word(j).and_then(unit).filter(|&u| u > 0) {
+                return Some((t + u, 2, j));
+            }
+            return Some((t, 2, i));
+        }
+        unit(w).map(|u| (u, 1, i))
+    }
+
+    /// Parses one element at `i`; returns it and the index after it.
+    fn element(&self, i: usize, in_run: bool) -> Option<(String, usize)> {
+        match &self.items.get(i)?.lex {
+            Lex::Num(d) => Some((d.clone(), i)),
+            Lex::Word(w) => {
+                let w = w.as_str();
+                if matches!(w, "double" | "triple") {
+                    let j = self.next(i);
+                    let d = match &self.items.get(j)?.lex {
+                        Lex::Num(d) if d.len() == 1 => d.clone(),
+                        Lex::Word(x) if is_oh(x) => "0".to_string(),
+                        Lex::Word(x) => unit(x)?.to_string(),
+                        _ => return None,
+                    };
+                    let n = if w == "double" { 2 } else { 3 };
+                    return Some((d.repeat(n), j));
+                }
+                if is_oh(w) {
+                    // "oh" is zero before a digit, punctuation aside (`"O". 2.`).
+                    let next_is_digit = self.starts_digits(self.next_non_break(i + 1));
+                    return (in_run || next_is_digit).then(|| ("0".to_string(), i));
+                }
+                let (v, width, last) = self.below_hundred(i)?;
+                // "<digit> hundred [and] [<below hundred>]" and "<n> thousand [...]".
+                let j = self.next(last);
+                match self.word(j) {
+                    Some("hundred") if v > 0 => {
+                        let mut k = self.next(j);
+                        let and = self.word(k) == Some("and");
+                        if and {
+                            k = self.next(k);
+                        }
+                        // "two hundred four" is 204, but in "eight hundred five fifty-five" the
+                        // five starts the next group: a lone digit after "hundred" belongs to it
+                        // only after "and" or at the end of the run.
+                        let rest = self.below_hundred(k).filter(|&(_, width, end)| {
+                            and || width == 2 || !self.starts_digits(self.next(end))
+                        });
+                        match rest {
+                            Some((r, _, end)) => Some((format!("{}", v * 100 + r), end)),
+                            None => Some((format!("{}", v * 100), j)),
+                        }
+                    }
+                    Some("thousand") if v > 0 => {
+                        let k = self.next(j);
+                        match self.element_below_thousand(k) {
+                            Some((r, end)) => Some((format!("{}", v * 1000 + r), end)),
+                            None => Some((format!("{}", v * 1000), j)),
+                        }
+                    }
+                    _ => Some((format!("{:0width$}", v), last)),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn element_below_thousand(&self, i: usize) -> Option<(u32, usize)> {
+        let i = if self.word(i) == Some("and") {
+            self.next(i)
+        } else {
+            i
+        };
+        let (v, width, last) = self.below_hundred(i)?;
+        let j = self.next(last);
+        if width == 1 && v > 0 && self.word(j) == Some("hundred") {
+            let mut k = self.next(j);
+            if self.word(k) == Some("and") {
+                k = self.next(k);
+            }
+            return match self.below_hundred(k) {
+                Some((r, _, end)) => Some((v * 100 + r, end)),
+                None => Some((v * 100, j)),
+            };
+        }
+        Some((v, last))
+    }
+
+    /// Every run of spoken digits: elements with their breaks and extension marks.
+    pub(super) fn runs(&self) -> Vec<Vec<Element>> {
+        let mut runs = Vec::new();
+        let mut cur: Vec<Element> = Vec::new();
+        let mut pending_break = false;
+        let mut extension = false;
+        let mut i = 0;
+        while i < self.items.len() {
+            let item = &self.items[i];
+            let in_run = !cur.is_empty();
+            if let Some(last) = cur.last() {
+                if item.start_s - self.items[last.last].end_s > MAX_DIGIT_GAP_S {
+                    runs.push(std::mem::take(&mut cur));
+                    extension = false;
+                    pending_break = false;
+                }
+            }
+            let in_run = in_run && !cur.is_empty();
+            match &item.lex {
+                Lex::Break { soft } => {
+                    if !soft {
+                        pending_break = true;
+                    }
+                    i += 1;
+                    continue;
+                }
+                Lex::Plus => {
+                    if !in_run && self.starts_digits(i + 1) {
+                        cur.push(Element::plus_sign(i));
+                    }
+                    i += 1;
+                    continue;
+                }
+                Lex::Word(w)
+                    if in_run
+                        && matches!(w.as_str(), "extension" | "ext" | "x")
+                        && self.starts_digits(self.next_non_break(i + 1)) =>
+                {
+                    extension = true;
+                    pending_break = true;
+                    i += 1;
+                    continue;
+                }
+                Lex::Word(w) if !in_run && w == "plus" && self.starts_digits(i + 1) => {
+                    cur.push(Element::plus_sign(i));
+                    i += 1;
+                    continue;
+                }
+                Lex::Word(_)
+                    if in_run
+                        && cur
+                            .last()
+                            .is_some_and(|e| e.digits.len() == 1 && !e.extension) =>
+                {
+                    let chained = cur.iter().any(|e| e.misheard_oh);
+                    if let Some(last) = self.misheard_oh(i, chained) {
+                        cur.push(Element {
+                            digits: "0".to_string(),
+                            first: i,
+                            last,
+                            break_before: pending_break,
+                            extension,
+                            numeral: false,
+                            misheard_oh: true,
+                        });
+                        pending_break = false;
+                        i = last + 1;
+                        continue;
+                    }
+                }
+                _ => {}
+            }
+            match &item.lex {
+                Lex::Word(w) if in_run && w == "and" && self.starts_digits(i + 1) => {
+                    i += 1;
+                    continue;
+                }
+                Lex::Word(w) if !in_run && w == "area" && self.word(i + 1) == Some("code") => {
+                    i += 2;
+                    continue;
+                }
+                _ => {}
+            }
+            match self.element(i, in_run) {
+                Some((digits, last)) => {
+                    cur.push(Element {
+                        digits,
+                        first: i,
+                        last,
+                        break_before: pending_break && in_run,
+                        extension,
+                        numeral: matches!(item.lex, Lex::Num(_)),
+                        misheard_oh: false,
+                    });
+                    pending_break = false;
+                    i = last + 1;
+                }
+                None => {
+                    if !cur.is_empty() {
+                        runs.push(std::mem::take(&mut cur));
+                    }
+                    extension = false;
+                    pending_break = false;
+                    i += 1;
+                }
+            }
+        }
+        if !cur.is_empty() {
+            runs.push(cur);
+        }
+        runs
+    }
+
+    fn next_non_break(&self, mut i: usize) -> usize {
+        while matches!(self.items.get(i).map(|x| &x.lex), Some(Lex::Break { .. })) {
+            i += 1;
+        }
+        i
+    }
+}
+
+/// The digits of a spoken or written number, or `None` when the text holds none. Everything
+/// that is not part of the number is ignored; several runs are joined.
+pub fn parse_spoken(text: &str) -> Option<String> {
+    let words: Vec<Word> = text
+        .split_whitespace()
+        .enumerate()
+        .map(|(k, t)| Word {
+            text: t.to_string(),
+            start_s: k as f64 * 0.3,
+            end_s: k as f64 * 0.3 + 0.25,
+            probability: 1.0,
+            pieces: Vec::new(),
+        })
+        .collect();
+    let flat = flatten(&words);
+    let items = lex(&flat);
+    let runs = Parser { items: &items }.runs();
+    let digits: String = runs
+        .iter()
+        .flatten()
+        .map(|e| e.digits.as_str())
+        .collect::<String>();
+    (!digits.is_empty()).then_some(digits)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spoken_forms_read_as_digits() {
+        assert_eq!(
+            parse_spoken("eight hundred five fifty-five oh one double two").as_deref(),
+            Some("8005550122")
+        );
+        assert_eq!(parse_spoken("850-936-7028").as_deref(), Some("8509367028"));
+        assert_eq!(parse_spoken("thanks"), None);
+    }
+
+    /// Spoken and written forms with the digits they stand for.
+    const FORMS: &[(&str, &str)] = &[
+        // Whisper's numeral output.
+        ("850-936-7028", "8509367028"),
+        ("850-936-7028.", "8509367028"),
+        ("(850) 936-7028", "8509367028"),
+        ("850 936 7028", "8509367028"),
+        ("850.936.7028", "8509367028"),
+        ("8509367028", "8509367028"),
+        ("1-800-555-1212", "18005551212"),
+        ("+1 850 936 7028", "18509367028"),
+        ("+44 20 7946 0958", "442079460958"),
+        ("555-1212", "5551212"),
+        ("8-5-0-9-3-6-7-0-2-8", "8509367028"),
+        // A caller's "oh" written as another word between two digits.
+        (
+            "five or three, five five five, one two one two",
+            "5035551212",
+        ),
+        ("5 out of 3 555 1212", "5035551212"),
+        ("one on one two eight", "10128"),
+        ("Five of three five five five one two one two", "5035551212"),
+        ("850, 936, 7028.", "8509367028"),
+        ("8, 5, 0, 9, 3, 6, 7, 0, 2, 8", "8509367028"),
+        ("850-936-70-28", "8509367028"),
+        // Digit words.
+        (
+            "eight five zero nine three six seven zero two eight",
+            "8509367028",
+        ),
+        (
+            "eight five oh, nine three six, seven oh two eight",
+            "8509367028",
+        ),
+        (
+            "Eight, five, zero. Nine, three, six. Seven, zero, two, eight.",
+            "8509367028",
+        ),
+        (
+            "eight-five-zero nine-three-six seven-zero-two-eight",
+            "8509367028",
+        ),
+        ("five five five one two one two", "5551212"),
+        ("o one two three", "0123"),
+        // Repeats.
+        ("double five five one two one two", "5551212"),
+        ("triple five one two one two", "5551212"),
+        ("five five five, one two double one", "5551211"),
+        ("double oh seven", "007"),
+        // Numbers said as numbers.
+        ("five fifty-five twelve twelve", "5551212"),
+        ("five fifty five, twelve twelve", "5551212"),
+        ("eight hundred five fifty-five twelve twelve", "8005551212"),
+        (
+            "one eight hundred five five five one two one two",
+            "18005551212",
+        ),
+        (
+            "eight fifty, nine thirty-six, seventy twenty-eight",
+            "8509367028",
+        ),
+        ("nine one nine, two oh two, eleven hundred", "9192021100"),
+        ("two hundred and four", "204"),
+        ("two hundred four", "204"),
+        ("five hundred", "500"),
+        ("two thousand", "2000"),
+        ("two thousand and five", "2005"),
+        ("forty", "40"),
+        ("nineteen", "19"),
+        // Mixed numerals and words.
+        ("850 nine three six 7028", "8509367028"),
+        ("eight five oh 936-7028", "8509367028"),
+        ("area code 850, 936-7028", "8509367028"),
+        ("plus one 850 936 7028", "18509367028"),
+        // Not numbers.
+        ("oh, hi there", ""),
+        ("call me", ""),
+        ("Oh well", ""),
+        ("two or three days", "23"),
+        ("eight or two or four", "80204"),
+        ("in 2 or 3 weeks", "23"),
+        ("555-1234 or 555-9876", "55512345559876"),
+    ];
+
+    #[test]
+    fn spoken_forms_give_their_digits() {
+        assert!(FORMS.len() >= 40);
+        for &(text, digits) in FORMS {
+            assert_eq!(parse_spoken(text).unwrap_or_default(), digits, "{text:?}");
+        }
+    }
+}

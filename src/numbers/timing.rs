@@ -1,0 +1,353 @@
+//! Digit groups timed on the sound: starts on sounding runs and syllable nuclei, and the groups
+//! redrawn at the pauses heard inside a number.
+
+use super::HeardNumber;
+use crate::spoken::{DigitGroup, Span};
+
+/// Moves each digit group's start and end onto the sound: a group starts where sound starts
+/// (the nearest sounding-run start within `reach_s` of the transcriber's time, else the nearest
+/// acoustic onset) and ends where its sounding run ends when silence follows within `reach_s`.
+/// Whisper's token times stray by a few hundred milliseconds and a number's last token often
+/// runs on into the silence after it; the sound does not. `runs` are the sounding runs
+/// `(start_s, end_s)`, sorted; `onsets` sorted seconds. Group order is kept: no group starts
+/// before the previous one ends.
+pub fn time_groups(number: &mut HeardNumber, runs: &[(f64, f64)], onsets: &[f64], reach_s: f64) {
+    let mut floor = f64::NEG_INFINITY;
+    let n = number.groups.len();
+    for k in 0..n {
+        let (s_w, e_w) = (number.groups[k].start_s, number.groups[k].end_s);
+        let ceiling = number
+            .groups
+            .get(k + 1)
+            .map_or(f64::INFINITY, |g| g.start_s.max(e_w));
+        let nearest = |times: &mut dyn Iterator<Item = f64>| {
+            times
+                .filter(|&t| (t - s_w).abs() <= reach_s && t >= floor && t < e_w)
+                .min_by(|a, b| (a - s_w).abs().total_cmp(&(b - s_w).abs()))
+        };
+        let start = nearest(&mut runs.iter().map(|r| r.0))
+            .or_else(|| nearest(&mut onsets.iter().copied()))
+            .unwrap_or(s_w.max(floor));
+        // The run the group's end falls in (or the last one before it, when the transcriber's
+        // end lies in the silence after).
+        let probe = e_w - 0.02;
+        let run = runs
+            .iter()
+            .rev()
+            .find(|r| r.0 <= probe && r.0 < ceiling)
+            .copied();
+        let end = match run {
+            Some((_, re)) if re > start && re <= e_w + reach_s && re <= ceiling + 0.05 => re,
+            _ => e_w,
+        };
+        let g = &mut number.groups[k];
+        g.start_s = start;
+        g.end_s = end.max(start);
+        floor = g.end_s;
+    }
+}
+
+/// How far before the transcriber's start of a number its first digit may be found by
+/// [`anchor_start`], seconds; the alignment of the word before a number often runs on into it.
+pub const ANCHOR_BEFORE_S: f64 = 0.5;
+
+/// The shortest silence before a sounding run that counts as a pause before a number rather
+/// than the closure of a stop consonant, seconds.
+const MIN_PAUSE_BEFORE_S: f64 = 0.15;
+
+/// Moves the start of a number said without a pause before it onto its first digit's syllable.
+/// Whisper's alignment tends to let the word before a number run on into its first digits, and
+/// with no silence there the sound gives no run start to snap to. Counting one syllable nucleus
+/// per digit back from the number's end (which the sound does mark) finds the first digit's
+/// nucleus; the number then starts at the intensity dip before it (the latest of `onsets`
+/// before the nucleus). Nothing moves when the count lands further than [`ANCHOR_BEFORE_S`]
+/// before, or more than one digit's time after, the transcriber's start, when the number
+/// starts on a sounding run (`runs`) after a pause, or when the span holds too few nuclei. Returns
+/// whether the start moved.
+pub fn anchor_start(
+    number: &mut HeardNumber,
+    runs: &[(f64, f64)],
+    nuclei_s: &[f64],
+    onsets: &[f64],
+) -> bool {
+    let (Some(first), Some(last)) = (number.groups.first(), number.groups.last()) else {
+        return false;
+    };
+    let Some(start) = anchor_on_nuclei(
+        first.start_s,
+        last.end_s,
+        number.digits.len(),
+        ANCHOR_BEFORE_S,
+        runs,
+        nuclei_s,
+        onsets,
+    ) else {
+        return false;
+    };
+    let g = &mut number.groups[0];
+    if start >= g.end_s {
+        return false;
+    }
+    g.start_s = start;
+    true
+}
+
+/// Where a stretch of speech with `count` syllables ending at `end` starts, by counting
+/// syllable nuclei back from its end; `None` when the transcriber's `start` should stand (see
+/// [`anchor_start`] for the conditions; the count may land at most `max_back_s` before
+/// `start`).
+pub fn anchor_on_nuclei(
+    start: f64,
+    end: f64,
+    count: usize,
+    max_back_s: f64,
+    runs: &[(f64, f64)],
+    nuclei_s: &[f64],
+    onsets: &[f64],
+) -> Option<f64> {
+    // A run start after a real pause (not a stop consonant's closure) is where speech starts.
+    let after_pause = runs.iter().enumerate().any(|(k, r)| {
+        (r.0 - start).abs() < 1e-6 && (k == 0 || r.0 - runs[k - 1].1 >= MIN_PAUSE_BEFORE_S)
+    });
+    if count < 2 || end <= start || after_pause {
+        return None;
+    }
+    let per_syllable = (end - start) / count as f64;
+    let before_end: Vec<f64> = nuclei_s.iter().copied().filter(|&t| t < end).collect();
+    let k = before_end.len().checked_sub(count)?;
+    let nucleus = before_end[k];
+    if nucleus < start - max_back_s || nucleus > start + per_syllable {
+        return None;
+    }
+    let previous = k
+        .checked_sub(1)
+        .map_or(f64::NEG_INFINITY, |j| before_end[j]);
+    onsets
+        .iter()
+        .copied()
+        .rfind(|&t| t > previous && t < nucleus)
+}
+
+/// What a group split that the transcript does not show costs, in syllable nuclei: the nuclei
+/// must fit a split the transcript does not show better by more than this to win over the
+/// transcript's own groups (a stretch's nuclei are often one off: a missed "oh", a "seven"
+/// heard as one).
+const UNSHOWN_SPLIT_COST: f64 = 1.5;
+
+/// Regroups a number's digits at the pauses heard inside it: where the speaker paused is where
+/// the groups break. The transcript's dashes are a guess (whisper writes "020-794-609-5-8" for
+/// "oh two oh, seven nine four six, oh nine five eight") and its times stray, so each pause's
+/// place among the digits is chosen by the sound: the stretch of speech between two pauses
+/// should hold about one syllable nucleus per digit (or per syllable, "seven" and "zero" having
+/// two), and of the splits that fit the nuclei (`nuclei_s`) best, one the transcript shows wins.
+/// The groups then run from pause to pause. A number with no pause inside keeps its groups.
+/// Returns whether the groups changed.
+pub fn regroup_at_pauses(number: &mut HeardNumber, pauses: &[Span], nuclei_s: &[f64]) -> bool {
+    let Some(span) = number.span() else {
+        return false;
+    };
+    let inside: Vec<Span> = pauses
+        .iter()
+        .filter(|p| p.start_s > span.start_s && p.end_s < span.end_s && p.end_s > p.start_s)
+        .copied()
+        .collect();
+    let digits: Vec<char> = number
+        .groups
+        .iter()
+        .flat_map(|g| g.digits.chars())
+        .collect();
+    let n = digits.len();
+    let m = inside.len() + 1; // stretches of speech
+    if inside.is_empty() || n < m {
+        return false;
+    }
+    let mut shown = vec![false; n + 1];
+    let mut at = 0;
+    for g in &number.groups {
+        at += g.digits.chars().count();
+        shown[at.min(n)] = true;
+    }
+    // Stretch i runs from the end of pause i-1 to the start of pause i.
+    let bounds: Vec<(f64, f64)> = (0..m)
+        .map(|i| {
+            let a = if i == 0 {
+                span.start_s
+            } else {
+                inside[i - 1].end_s
+            };
+            let b = if i + 1 == m {
+                span.end_s
+            } else {
+                inside[i].start_s
+            };
+            (a, b)
+        })
+        .collect();
+    let heard: Vec<f64> = bounds
+        .iter()
+        .map(|&(a, b)| nuclei_s.iter().filter(|&&t| t >= a && t < b).count() as f64)
+        .collect();
+    let cost = |i: usize, from: usize, to: usize| -> f64 {
+        let said = &digits[from..to];
+        let count = said.len() as f64;
+        let syllables: f64 = said
+            .iter()
+            .map(|&c| match c {
+                '7' => 2.0,
+                '0' => 1.5,
+                _ => 1.0,
+            })
+            .sum();
+        let fit = (heard[i] - count).abs().min((heard[i] - syllables).abs());
+        let split = if to < n && !shown[to] {
+            UNSHOWN_SPLIT_COST
+        } else {
+            0.0
+        };
+        fit + split
+    };
+    // best[i][k]: the least cost of saying the first k digits in the first i stretches.
+    let mut best = vec![vec![f64::INFINITY; n + 1]; m + 1];
+    let mut from = vec![vec![0usize; n + 1]; m + 1];
+    best[0][0] = 0.0;
+    for i in 1..=m {
+        for k in i..=n {
+            for j in (i - 1)..k {
+                if !best[i - 1][j].is_finite() {
+                    continue;
+                }
+                if i == m && k != n {
+                    continue;
+                }
+                let c = best[i - 1][j] + cost(i - 1, j, k);
+                if c < best[i][k] {
+                    best[i][k] = c;
+                    from[i][k] = j;
+                }
+            }
+        }
+    }
+    if !best[m][n].is_finite() {
+        return false;
+    }
+    let mut cuts = vec![n; m + 1];
+    cuts[0] = 0;
+    for i in (1..m).rev() {
+        cuts[i] = from[i + 1][cuts[i + 1]];
+    }
+    let groups: Vec<DigitGroup> = (0..m)
+        .map(|i| DigitGroup {
+            digits: digits[cuts[i]..cuts[i + 1]].iter().collect(),
+            start_s: bounds[i].0,
+            end_s: bounds[i].1,
+        })
+        .collect();
+    if groups == number.groups {
+        return false;
+    }
+    number.groups = groups;
+    true
+}
+
+/// The silences between successive groups, seconds (never negative).
+pub fn group_gaps(groups: &[DigitGroup]) -> Vec<f64> {
+    groups
+        .windows(2)
+        .map(|p| (p[1].start_s - p[0].end_s).max(0.0))
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pauses_regroup_digits_as_the_syllable_nuclei_say() {
+        let group = |d: &str, a: f64, b: f64| DigitGroup {
+            digits: d.to_string(),
+            start_s: a,
+            end_s: b,
+        };
+        let gs = |n: &HeardNumber| -> Vec<(String, f64, f64)> {
+            n.groups
+                .iter()
+                .map(|g| (g.digits.clone(), g.start_s, g.end_s))
+                .collect()
+        };
+        // "oh two oh, seven nine four six, oh nine five eight", transcribed 020-794-609-5-8 with
+        // the "six" timed across the pause after it.
+        let mut n = HeardNumber {
+            digits: "02079460958".into(),
+            text: "020-794-609-5-8".into(),
+            plus: false,
+            extension: None,
+            groups: vec![
+                group("020", 15.35, 16.12),
+                group("794", 16.88, 18.02),
+                group("6", 18.6, 19.2),
+                group("095", 19.46, 20.0),
+                group("8", 20.17, 20.46),
+            ],
+            ..HeardNumber::default()
+        };
+        let pauses = [
+            Span {
+                start_s: 16.12,
+                end_s: 16.88,
+            },
+            Span {
+                start_s: 18.36,
+                end_s: 19.18,
+            },
+        ];
+        // Nuclei heard: two in the first stretch, five in the second, four in the third.
+        let nuclei = [
+            15.5, 15.9, 17.0, 17.2, 17.5, 17.8, 18.1, 19.3, 19.6, 19.9, 20.3,
+        ];
+        assert!(regroup_at_pauses(&mut n, &pauses, &nuclei));
+        assert_eq!(
+            gs(&n),
+            vec![
+                ("020".to_string(), 15.35, 16.12),
+                ("7946".to_string(), 16.88, 18.36),
+                ("0958".to_string(), 19.18, 20.46)
+            ]
+        );
+        // No pause inside: the groups stay.
+        let before = n.groups.clone();
+        assert!(!regroup_at_pauses(
+            &mut n,
+            &[Span {
+                start_s: 1.0,
+                end_s: 2.0
+            }],
+            &nuclei
+        ));
+        assert_eq!(n.groups, before);
+        // The transcript's split fits the nuclei: only the times move to the pause.
+        let mut n = HeardNumber {
+            digits: "5551212".into(),
+            text: "555-1212".into(),
+            plus: false,
+            extension: None,
+            groups: vec![group("555", 16.96, 17.98), group("1212", 18.32, 20.41)],
+            ..HeardNumber::default()
+        };
+        let nuclei = [17.1, 17.5, 17.9, 19.2, 19.5, 19.9, 20.2];
+        assert!(regroup_at_pauses(
+            &mut n,
+            &[Span {
+                start_s: 18.3,
+                end_s: 19.01
+            }],
+            &nuclei
+        ));
+        assert_eq!(
+            gs(&n),
+            vec![
+                ("555".to_string(), 16.96, 18.3),
+                ("1212".to_string(), 19.01, 20.41)
+            ]
+        );
+    }
+}
