@@ -184,33 +184,33 @@ fn differing_positions(best: &str, other: &str) -> Vec<usize> {
 }
 
 /// Weighs the candidates of a number (`(reading, score)`: score is the log-probability plus
-/// [`shape_prior`]; `-inf` for strings the prior rules out) against the transcript's own
-/// reading `first`. The likeliest string wins; its confidence is its share of the
-/// probability times the probability of each of its digits; a digit is unclear when its own
-/// probability is low, when a rival string with a real share differs there, or when the
-/// transcript heard something else there. `None` when no candidate has a finite score.
+/// [`ReadingPrior::score`]; `-inf` for strings the prior rules out) against the transcript's own
+/// reading (`prior.first`, weighed as heard twice: [`TRANSCRIPT_AGREES`]). The likeliest string
+/// wins; its confidence is its share of the probability times the probability of each of its
+/// digits, calibrated ([`CALIBRATION`]); a digit is unclear when its own probability is low or
+/// when a rival string with a real share (the transcript's included) differs there; the
+/// transcript's reading is listed among the alternatives whenever it differs. `None` when no
+/// candidate has a finite score.
 pub fn reconcile(prior: &ReadingPrior, candidates: &[(DigitReading, f64)]) -> Option<Reconciled> {
     let first = prior.first;
     // The transcript's reading is weighed as heard twice unless it has two digits or more beyond
     // the digit-only reading's best: a free transcription adds a tail ("1-4" after the number)
     // more often than it loses digits, while one digit more is mostly a repeat the digit-only
     // reading merged ("3 3" heard once); and a second reading must not pad a right one.
-    let longest_best = candidates
+    let best_len = candidates
         .iter()
         .filter(|c| c.1.is_finite())
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map_or(0, |c| c.0.digits.len());
-    let agreed: Vec<(DigitReading, f64)> = candidates
+    let twice =
+        |r: &DigitReading| !first.is_empty() && r.digits == first && first.len() <= best_len + 1;
+    let mut scored: Vec<(&DigitReading, f64)> = candidates
         .iter()
         .filter(|c| c.1.is_finite())
-        .map(|(r, s)| {
-            let twice = !first.is_empty() && r.digits == first && first.len() <= longest_best + 1;
-            (r.clone(), s + if twice { TRANSCRIPT_AGREES } else { 0.0 })
-        })
+        .map(|(r, s)| (r, s + if twice(r) { TRANSCRIPT_AGREES } else { 0.0 }))
         .collect();
-    let mut scored: Vec<&(DigitReading, f64)> = agreed.iter().collect();
     scored.sort_by(|a, b| b.1.total_cmp(&a.1));
-    let (best, best_score) = scored.first().map(|c| (&c.0, c.1))?;
+    let (best, best_score) = scored.first().map(|c| (c.0, c.1))?;
     let z = scored.iter().map(|c| (c.1 - best_score).exp()).sum::<f64>();
     let share = |s: f64| (s - best_score).exp() / z;
     let digit_p: Vec<f64> = best
