@@ -227,9 +227,10 @@ impl Analyzer {
         let unverified = report
             .advice
             .iter()
-            .find(|a| a.rule == "number.clarity" && a.message.starts_with(rules::UNVERIFIED));
-        if let Some(a) = unverified {
-            report.notices.push(a.message.clone());
+            .filter(|a| a.rule == "number.clarity")
+            .find_map(|a| a.message.find(rules::UNVERIFIED).map(|i| &a.message[i..]));
+        if let Some(doubt) = unverified {
+            report.notices.push(doubt.to_string());
         }
         if report
             .transcript

@@ -164,6 +164,13 @@ impl PhoneNumber {
         }
     }
 
+    /// The confidence as reports print it and rules compare it: two decimals, rounded down, so
+    /// that a figure under a target of ">= 0.80" is never printed as 0.80 and every report
+    /// (text, notices, advice) shows the same figure.
+    pub fn confidence_shown(&self) -> String {
+        format!("{:.2}", (self.confidence * 100.0).floor() / 100.0)
+    }
+
     /// The digits in their groups as said, e.g. `850-936-7028`; the plain digits when the
     /// groups do not hold them.
     pub fn grouped(&self) -> String {

@@ -219,7 +219,11 @@ fn details(r: &Report) -> String {
                 None => String::new(),
             }
         );
-        o += &format!("          confidence {:.2}{}\n", n.confidence, unsure(n));
+        o += &format!(
+            "          confidence {}{}\n",
+            n.confidence_shown(),
+            unsure(n)
+        );
     }
     if r.pacing.ratio.is_some() {
         o += &format!(

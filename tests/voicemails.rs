@@ -156,6 +156,12 @@ fn slow_renders_pass_and_rushed_ones_fail_the_pacing_rules() {
             if !has_number && pace != Verdict::NotApplicable {
                 failures.push(format!("{}: number.pace {pace:?} without a number", m.name));
             }
+            // A number said slowly over a clean line is never the caller's to mend: the
+            // transcriber's doubt, if any, is told as such (pass or could not be verified).
+            let clarity = verdict(&m.report, "number.clarity");
+            if pacing == "slow" && matches!(clarity, Verdict::Warn | Verdict::Fail) {
+                failures.push(format!("{}: number.clarity {clarity:?}", m.name));
+            }
             // The introduction is found where the truth has the name.
             let truth_start = m.truth["name"]["start_s"].as_f64().expect("name start");
             match &m.report.introduction {

@@ -156,12 +156,6 @@ pub(super) const CLARITY: Rule = Rule {
     },
 };
 
-/// A confidence as the rule compares it: two decimals, rounded down, so that a figure shown
-/// under a target of ">= 0.80" is never printed as 0.80.
-fn shown(confidence: f64) -> String {
-    format!("{:.2}", (confidence * 100.0).floor() / 100.0)
-}
-
 /// What in the caller's delivery can make a number hard to take down, with the limits other
 /// rules set for it.
 struct Delivery {
@@ -238,9 +232,12 @@ fn clearest_mentions(numbers: &[PhoneNumber], p: &NumberClarity) -> Vec<usize> {
 }
 
 /// Each number judged by its clearest mention. A number the transcriber doubts is the caller's
-/// to mend (warn or fail) only when their delivery explains the doubt ([`Delivery::causes`]);
-/// otherwise it could not be verified: not applicable, with where to listen. The verdict is the
-/// worst over the numbers the caller can mend.
+/// to mend (warn or fail) only when their delivery explains the doubt ([`Delivery::causes`]).
+/// Otherwise the caller did what the rule asks, and the doubt is the transcriber's: the rule
+/// passes when every such number is still likely right (confidence at least
+/// `pass_min_confidence`), else it could not be verified (not applicable); either way the message
+/// says which digits to check by ear and where ([`UNVERIFIED`]). The verdict is the worst over
+/// the numbers the caller can mend.
 fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
     let target = format!(
         "every digit clear, confidence >= {:.2}",
@@ -258,6 +255,7 @@ fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
         .map(|i| &all[i])
         .collect();
     let (mut worst, mut mend, mut unverified) = (Verdict::Pass, Vec::new(), Vec::new());
+    let mut likely_right = true;
     let mut evidence = Vec::new();
     for n in &clearest {
         let v = clarity_of(n, p);
@@ -268,14 +266,14 @@ fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
         let causes = d.causes(n, m);
         if causes.is_empty() {
             unverified.push(format!("{}.", unclear_note(n)));
+            likely_right &= n.confidence >= p.pass_min_confidence;
         } else {
             worst = worst.max(v);
-            let causes = causes.join("; ");
-            let mut c = causes.chars();
-            let causes: String = c
-                .next()
-                .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect());
-            mend.push(format!("{}. {causes}.", unclear_note(n)));
+            mend.push(format!(
+                "{}. {}.",
+                unclear_note(n),
+                capitalised(&causes.join("; "))
+            ));
         }
     }
     let message = if !mend.is_empty() {
@@ -284,12 +282,16 @@ fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
             mend.join(" ")
         )
     } else if !unverified.is_empty() {
-        worst = Verdict::NotApplicable;
-        format!(
-            "{} {} The number was said at a clear pace over a clean line, so this is the transcriber's doubt, not advice: check the digits by ear.",
-            UNVERIFIED,
+        let doubt = format!(
+            "{UNVERIFIED} {} The number was said at a clear pace over a clean line, so this is the transcriber's doubt, not advice: check the digits by ear.",
             unverified.join(" ")
-        )
+        );
+        if likely_right {
+            format!("Said clearly, and the digits are likely right. {doubt}")
+        } else {
+            worst = Verdict::NotApplicable;
+            doubt
+        }
     } else {
         let heard: Vec<String> = clearest.iter().map(|n| n.grouped()).collect();
         format!("Every digit is clear: {}.", heard.join(", "))
@@ -303,8 +305,16 @@ fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
     }
 }
 
-/// How `number.clarity`'s message begins when the transcriber doubts a number the caller said
-/// clearly.
+/// `s` with its first letter in upper case.
+fn capitalised(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+/// What marks the part of `number.clarity`'s message about a number the transcriber doubts
+/// although the caller said it clearly: the message holds it from there on (the analyzer
+/// repeats that part as a notice).
 pub const UNVERIFIED: &str = "Could not be verified:";
 
 /// Which digits of `n` a listener may mishear, what they may hear instead and where to listen.
@@ -336,7 +346,7 @@ fn unclear_note(n: &PhoneNumber) -> String {
     format!(
         "{} (confidence {}): {which}{maybe}; listen at {}",
         n.grouped(),
-        shown(n.confidence),
+        n.confidence_shown(),
         at.join(", ")
     )
 }
