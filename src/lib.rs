@@ -98,7 +98,6 @@ pub mod report;
 pub mod rules;
 mod spoken;
 pub mod text;
-#[cfg(feature = "transcribe")]
 pub mod transcribe;
 
 /// Stages of the analysis for the crate's own benchmarks (`benches/`): not part of the API,

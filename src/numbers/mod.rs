@@ -27,9 +27,7 @@ pub(crate) use compare::{align, Edit};
 pub use compare::{digit_span, may_be, normalize_expected, to_report};
 pub use digit_times::time_digits;
 pub use find::{find_numbers, loose_runs, nuclei_in, HeardNumber};
-pub use reading::{
-    reading_window, reconcile, shape_prior, DigitReading, ReadingPrior, ReadingWindow, Reconciled,
-};
+pub use reading::{reading_window, reconcile, shape_prior, ReadingPrior, Reconciled};
 pub use timing::{anchor_on_nuclei, anchor_start, group_gaps, regroup_at_pauses, time_groups};
 
 /// Fewest digits a run needs to be reported as a phone number (a local 7-digit number).

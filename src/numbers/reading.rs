@@ -11,18 +11,7 @@
 
 use super::{align, Edit};
 use crate::spoken::{Alternative, Word};
-
-/// A digit string as a digit-only reading heard it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct DigitReading {
-    /// The digits.
-    pub digits: String,
-    /// For each digit, the probability of each of the ten digits at that place, given the
-    /// digits before it (each row sums to 1).
-    pub posteriors: Vec<[f32; 10]>,
-    /// Log-probability of the string under the reading's constraint, without any prior.
-    pub log_prob: f64,
-}
+use crate::transcribe::{DigitReading, ReadingWindow};
 
 /// What the two readings of a number settle on.
 #[derive(Debug, Clone, PartialEq)]
@@ -277,22 +266,6 @@ pub fn reconcile(prior: &ReadingPrior, candidates: &[(DigitReading, f64)]) -> Op
 
 /// Longest stretch of words before a number given to its second reading as context, seconds.
 const READING_CONTEXT_S: f64 = 3.0;
-
-/// Where a number's second reading listens, and what was said before the number there.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ReadingWindow {
-    /// Start of the window, seconds: the first word of `before`, or half a second before the
-    /// number.
-    pub from_s: f64,
-    /// End of the window, seconds: just after the number's last digit.
-    pub to_s: f64,
-    /// The words said in the window before the number (and before `maybe_digit`).
-    pub before: String,
-    /// The word said just before the number, unless it leads into numbers ("at", "is"):
-    /// perhaps the number's first digit misheard ("for", "to", "a"), so the reading weighs it
-    /// as said and as digits. Empty otherwise.
-    pub maybe_digit: String,
-}
 
 /// Words that lead into a number ("call me at", "my number is"): said before a number, they
 /// are what they are. Any other word just before a number may be its first digit misheard

@@ -16,7 +16,7 @@
 
 use whisper_rs::{WhisperContext, WhisperError, WhisperState, WhisperTokenId};
 
-use crate::numbers::DigitReading;
+use super::DigitReading;
 
 /// The tokens that stand for digits, separators and the start and end of a text, of one model.
 #[derive(Debug, Clone)]
