@@ -25,17 +25,22 @@ use voicemail_coach::{
 struct Args {
     /// Recordings (WAV, MP3, M4A, Ogg, FLAC, GSM...: read by content); a folder stands for the
     /// recordings below it, `-` for a list of paths on standard input, one per line.
-    #[arg(required_unless_present = "print_rulebook")]
+    #[arg(required_unless_present_any = ["print_rulebook", "print_schema"])]
     files: Vec<PathBuf>,
     /// Files analysed at once (default: the cores), sharing one model and the cores.
     #[arg(long, value_name = "N")]
     jobs: Option<usize>,
-    /// Also write every result as a JSON line to FILE (appended to with --resume).
+    /// Also write every result as a JSON line to FILE (a ledger: appended to with --resume; `-`
+    /// for standard output). An existing ledger is never emptied unasked: give --resume or
+    /// --overwrite.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
     /// Skip the inputs --out holds (same path, size and time); a changed file is redone.
-    #[arg(long, requires = "out")]
+    #[arg(long, requires = "out", conflicts_with = "overwrite")]
     resume: bool,
+    /// Let --out replace a ledger that holds results.
+    #[arg(long, requires = "out")]
+    overwrite: bool,
     /// Take only shard K of N (0 <= K < N), by a stable hash of each path.
     #[arg(long, value_name = "K/N")]
     shard: Option<Shard>,
@@ -45,7 +50,7 @@ struct Args {
     /// Write a self-contained HTML report to FILE (several inputs: an index and FILE-files/).
     #[arg(long, value_name = "FILE")]
     html: Option<PathBuf>,
-    /// Write a CSV summary to FILE, one row per analysed file.
+    /// Write a CSV summary to FILE, one row per analysed file (`-` for standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
     /// The callback number the caller meant to leave (any notation, e.g. 850-936-7028).
@@ -67,6 +72,9 @@ struct Args {
     /// Print the rulebook in force (defaults, or --rulebook's) as TOML and exit.
     #[arg(long)]
     print_rulebook: bool,
+    /// Print the JSON Schema of the --json reports (docs/report.schema.json) and exit.
+    #[arg(long)]
+    print_schema: bool,
     /// The files are successive messages to one prospect, oldest first.
     #[arg(long)]
     campaign: bool,
@@ -125,14 +133,23 @@ pub fn main() -> ExitCode {
 
 fn try_main() -> voicemail_coach::Result<ExitCode> {
     let args = Args::parse();
+    if args.print_schema {
+        let schema = voicemail_coach::report::json_schema();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&schema).unwrap_or_default()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let (analyzer, ctx, inputs) = setup(&args)?;
+    check_outputs(&args)?;
     if args.print_rulebook {
         print!("{}", analyzer.options().rulebook.to_toml());
         return Ok(ExitCode::SUCCESS);
     }
     let jobs = args.jobs.unwrap_or_else(batch::cores).max(1);
     let stop = Arc::new(AtomicBool::new(false));
-    let analyzer = with_transcription(analyzer, &args, jobs, &stop);
+    let analyzer = with_transcription(analyzer, &args, jobs, &stop)?;
     let flag = stop.clone();
     if let Err(e) = ctrlc::set_handler(move || {
         INTERRUPTED.store(true, Ordering::SeqCst);
@@ -210,8 +227,8 @@ fn run(
                 stop.store(true, Ordering::SeqCst);
             }
         });
-    if let Some(path) = &args.out {
-        batch = batch.ledger(path, args.resume);
+    if let Some(path) = args.out.as_ref().filter(|p| !is_stdout(p)) {
+        batch = batch.ledger(path, args.resume).overwrite(args.overwrite);
     }
     if let Some(shard) = args.shard {
         batch = batch.shard(shard);
@@ -221,35 +238,54 @@ fn run(
     summary
 }
 
-/// Prints one entry (a report unless in a campaign, whose reports come with its summary; an
-/// error on standard error unless --json); false when standard output is closed.
+/// Prints one entry (as JSON with --json or --out -; else the readable report, unless the CSV
+/// goes to standard output; an error on standard error unless in JSON); false when standard
+/// output is closed.
 fn print_entry(e: &Entry, args: &Args) -> bool {
     let line = match (e.report(), e.error()) {
-        _ if args.json => e.to_json().to_string(),
-        (Some(r), _) if !args.campaign => text::report(r),
+        _ if json_out(args) => e.to_json().to_string(),
+        // The CSV on standard output stands alone.
+        (Some(_), _) if args.csv.as_deref().is_some_and(is_stdout) => return true,
+        (Some(r), _) => text::report(r),
         (_, Some(r)) => format!("error: {}", r.error.message),
         _ => return true,
     };
-    if args.json || e.error().is_none() {
+    if json_out(args) || e.error().is_none() {
         return writeln!(std::io::stdout().lock(), "{line}").is_ok();
     }
     eprintln!("{line}");
     true
 }
 
-/// The campaign summary, the CSV and the HTML report; the exit status.
+/// The campaign summary, the footnote, the CSV and the HTML report, and on standard error what
+/// the run did when it had several inputs; the exit status.
 fn finish(args: &Args, analyzer: &Analyzer, summary: &Summary) -> ExitCode {
     let mut failed = summary.failed > 0;
+    let readable = !json_out(args) && !args.csv.as_deref().is_some_and(is_stdout);
     if let Some(c) = &summary.campaign {
-        let line = if args.json {
-            serde_json::json!({ "campaign": c }).to_string()
+        let line = if json_out(args) {
+            let mut v = serde_json::json!({ "campaign": c });
+            voicemail_coach::report::round_figures(&mut v);
+            v.to_string()
         } else {
             text::campaign(c)
         };
         failed |= writeln!(std::io::stdout().lock(), "{line}").is_err();
     }
+    if readable && summary.analysed > summary.failed {
+        failed |= writeln!(std::io::stdout().lock(), "{}", text::footnote()).is_err();
+    }
+    if summary.analysed + summary.skipped > 1 {
+        eprintln!("{}", run_summary(summary));
+    }
     if let Some(path) = &args.csv {
-        if let Err(e) = std::fs::write(path, batch::csv(&summary.entries)) {
+        let table = batch::csv(&summary.entries);
+        let written = if is_stdout(path) {
+            std::io::stdout().lock().write_all(table.as_bytes())
+        } else {
+            std::fs::write(path, table)
+        };
+        if let Err(e) = written {
             eprintln!("error: {}: {e}", path.display());
             failed = true;
         }
@@ -266,6 +302,56 @@ fn finish(args: &Args, analyzer: &Analyzer, summary: &Summary) -> ExitCode {
     ExitCode::from(u8::from(failed))
 }
 
+/// What a run did, in a line: analysed (judged, without speech, without a transcript),
+/// failed, skipped.
+fn run_summary(s: &Summary) -> String {
+    let judged = s.analysed - s.failed - s.no_speech - s.no_transcript;
+    let mut line = format!(
+        "done: {} analysed ({judged} judged, {} without speech, {} without a transcript), {} failed",
+        s.analysed, s.no_speech, s.no_transcript, s.failed
+    );
+    if s.skipped > 0 {
+        line += &format!(", {} already in the ledger", s.skipped);
+    }
+    line
+}
+
+/// Whether an output path stands for standard output (`-`).
+fn is_stdout(path: &Path) -> bool {
+    path.as_os_str() == "-"
+}
+
+/// Whether reports go to standard output as JSON lines: `--json`, or `--out -`.
+fn json_out(args: &Args) -> bool {
+    args.json || args.out.as_deref().is_some_and(is_stdout)
+}
+
+/// Checks before any analysis that every output can be written where it is asked for: its
+/// folder exists (the HTML bundle's too), and `--resume` has a file to go on with.
+fn check_outputs(args: &Args) -> voicemail_coach::Result<()> {
+    let outputs = [&args.out, &args.csv, &args.html];
+    for path in outputs.into_iter().flatten().filter(|p| !is_stdout(p)) {
+        let folder = path.parent().filter(|d| !d.as_os_str().is_empty());
+        if folder.is_some_and(|d| !d.is_dir()) || path.is_dir() {
+            return Err(Error::InvalidOptions(format!(
+                "{}: cannot write there (no such folder, or it is a folder)",
+                path.display()
+            )));
+        }
+    }
+    if args.resume && args.out.as_deref().is_some_and(is_stdout) {
+        return Err(Error::InvalidOptions(
+            "--resume needs a ledger file, not standard output (--out -)".into(),
+        ));
+    }
+    if args.html.as_deref().is_some_and(is_stdout) {
+        return Err(Error::InvalidOptions(
+            "--html needs a file (the page embeds the recording)".into(),
+        ));
+    }
+    Ok(())
+}
+
 /// A progress bar on standard error (count, rate, time left), hidden with `quiet` or when
 /// standard error is not a terminal.
 fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
@@ -278,12 +364,19 @@ fn progress_bar(quiet: bool) -> indicatif::ProgressBar {
         .with_style(style.unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()))
 }
 
-/// Adds a transcriber unless told not to; a missing or bad model leaves the acoustic analysis.
+/// Adds a transcriber unless told not to (`--no-transcribe`). A missing or bad model is an
+/// error naming the path and how to get a model (exit status 2): a run that was meant to hear
+/// the words never reports without them.
 #[cfg(feature = "transcribe")]
-fn with_transcription(a: Analyzer, args: &Args, jobs: usize, stop: &Arc<AtomicBool>) -> Analyzer {
+fn with_transcription(
+    a: Analyzer,
+    args: &Args,
+    jobs: usize,
+    stop: &Arc<AtomicBool>,
+) -> voicemail_coach::Result<Analyzer> {
     use voicemail_coach::transcribe::{TranscribeOptions, Transcriber};
     if args.no_transcribe {
-        return a;
+        return Ok(a);
     }
     let mut options = TranscribeOptions::default();
     // Jobs share the cores: each transcription gets its share unless told otherwise.
@@ -291,19 +384,33 @@ fn with_transcription(a: Analyzer, args: &Args, jobs: usize, stop: &Arc<AtomicBo
     options.beam_size = args.beam_size;
     options.read_numbers_twice = !args.read_numbers_once;
     options.fit_context = args.fit_context;
-    match Transcriber::load(args.model.as_deref(), options) {
-        Ok(t) => a.with_transcriber(t.abort_on(stop.clone())),
-        Err(e) => {
-            eprintln!("note: {e}; acoustic analysis only");
-            a
-        }
-    }
+    let t = Transcriber::load(args.model.as_deref(), options).map_err(|e| match e {
+        Error::Model { path, reason } => Error::Model {
+            path,
+            reason: format!(
+                "{reason}. Fetch the default model with scripts/fetch-model, give one with \
+                 --model PATH, or run with --no-transcribe for the acoustic analysis alone"
+            ),
+        },
+        other => other,
+    })?;
+    Ok(a.with_transcriber(t.abort_on(stop.clone())))
 }
 
+/// Without the `transcribe` feature there is no transcription: asking for it is an error.
 #[cfg(not(feature = "transcribe"))]
-fn with_transcription(analyzer: Analyzer, args: &Args, _: usize, _: &Arc<AtomicBool>) -> Analyzer {
-    if !args.no_transcribe || args.model.is_some() {
-        eprintln!("note: built without the `transcribe` feature; acoustic analysis only");
+fn with_transcription(
+    analyzer: Analyzer,
+    args: &Args,
+    _: usize,
+    _: &Arc<AtomicBool>,
+) -> voicemail_coach::Result<Analyzer> {
+    if args.no_transcribe {
+        return Ok(analyzer);
     }
-    analyzer
+    Err(Error::InvalidOptions(
+        "built without the `transcribe` feature: run with --no-transcribe for the acoustic \
+         analysis alone"
+            .into(),
+    ))
 }

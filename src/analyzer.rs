@@ -106,6 +106,17 @@ impl Analyzer {
         self
     }
 
+    /// Adds transcription with the default model
+    /// ([`default_model_path`](transcribe::default_model_path), put in place by
+    /// `scripts/fetch-model`) and default [`TranscribeOptions`](transcribe::TranscribeOptions):
+    /// the whole analysis. A missing or unreadable model is an [`Error::Model`] naming the path
+    /// and how to get one.
+    #[cfg(feature = "transcribe")]
+    pub fn with_default_model(self) -> Result<Self> {
+        let options = transcribe::TranscribeOptions::default();
+        Ok(self.with_transcriber(transcribe::Transcriber::load(None, options)?))
+    }
+
     /// The transcriber in use, if any.
     #[cfg(feature = "transcribe")]
     pub fn transcriber(&self) -> Option<&transcribe::Transcriber> {
@@ -194,7 +205,14 @@ impl Analyzer {
     ) -> Report {
         let mut a = self.acoustic(audio);
         let mut notices = audio.notices.clone();
-        let (mut transcript, transcribe_ms) = self.transcribe(audio, &mut notices);
+        let (heard, transcribe_ms) = self.transcribe(audio);
+        let (mut transcript, unheard) = match heard {
+            Ok(t) => (Some(t), None),
+            Err(why) => {
+                notices.push(format!("no transcript: {why}"));
+                (None, Some(why))
+            }
+        };
         let said = match transcript.as_mut() {
             Some(t) => self.said(audio, &mut a, &mut t.words, ctx, &mut notices),
             None => Said::default(),
@@ -202,6 +220,8 @@ impl Analyzer {
         let mut report = Report {
             schema_version: report::SCHEMA_VERSION,
             file,
+            status: report::Status::Ok,
+            status_reason: None,
             audio: audio.info.clone(),
             pitch: pitch_report(&a.track, &a.seg),
             level: level(audio, &a.intensity, &a.seg),
@@ -232,13 +252,7 @@ impl Analyzer {
         if let Some(doubt) = unverified {
             report.notices.push(doubt.to_string());
         }
-        if report
-            .transcript
-            .as_ref()
-            .is_some_and(|t| t.words.is_empty())
-        {
-            no_speech(&mut report);
-        }
+        judge_status(&mut report, unheard);
         report
     }
 
@@ -387,23 +401,18 @@ impl Analyzer {
         Some(intro)
     }
 
+    /// The transcript, with the time it took; the reason when there is none.
     #[cfg(feature = "transcribe")]
     fn transcribe(
         &self,
         audio: &Conditioned,
-        notices: &mut Vec<String>,
-    ) -> (Option<report::Transcript>, Option<f64>) {
+    ) -> (std::result::Result<report::Transcript, String>, Option<f64>) {
         let Some(t) = &self.transcriber else {
-            return (None, None);
+            return (Err(NO_TRANSCRIBER.into()), None);
         };
         let start = Instant::now();
-        match t.transcribe(&audio.samples) {
-            Ok(tr) => (Some(tr), Some(ms(start))),
-            Err(e) => {
-                notices.push(format!("no transcript: {e}"));
-                (None, Some(ms(start)))
-            }
-        }
+        let heard = t.transcribe(&audio.samples).map_err(|e| e.to_string());
+        (heard, Some(ms(start)))
     }
 
     /// Reads each heard number a second time, with the transcriber allowed only digits, and
@@ -476,21 +485,54 @@ impl Analyzer {
     fn transcribe(
         &self,
         _audio: &Conditioned,
-        _notices: &mut Vec<String>,
-    ) -> (Option<report::Transcript>, Option<f64>) {
-        (None, None)
+    ) -> (std::result::Result<report::Transcript, String>, Option<f64>) {
+        let why = "transcription is off: this build has no `transcribe` feature";
+        (Err(why.into()), None)
     }
 }
 
-/// A recording whose transcript holds no words (silence, noise, music): nothing the caller said
-/// can be judged, so every rule is not applicable rather than judged on the noise.
+/// Why a report of an analyzer without a transcriber has no transcript.
+#[cfg(feature = "transcribe")]
+const NO_TRANSCRIBER: &str = "transcription is off (no whisper model loaded)";
+
+/// Sets the report's [`Status`](report::Status): no speech when the transcript holds no words,
+/// or when there is no transcript and no sound above the background (then nothing is judged:
+/// [`no_speech`]); no transcript, with `unheard` (why there is none), when there is sound but
+/// no words; ok otherwise.
+fn judge_status(report: &mut Report, unheard: Option<String>) {
+    use report::Status;
+    let (status, reason) = match (&report.transcript, report.speech.start_s) {
+        (Some(t), _) if t.words.is_empty() => (
+            Status::NoSpeech,
+            Some("the transcript holds no words".to_string()),
+        ),
+        (Some(_), _) => (Status::Ok, None),
+        (None, None) => (
+            Status::NoSpeech,
+            Some("no sound above the background".to_string()),
+        ),
+        (None, Some(_)) => (
+            Status::NoTranscript,
+            Some(unheard.unwrap_or_else(|| "no transcript".into())),
+        ),
+    };
+    report.status = status;
+    report.status_reason = reason;
+    if status == Status::NoSpeech {
+        no_speech(report);
+    }
+}
+
+/// A recording without speech (silence, noise, a tone, music): nothing the caller said can be
+/// judged, so every rule is not applicable rather than judged on the noise.
 fn no_speech(report: &mut Report) {
+    let why = report.status_reason.as_deref().unwrap_or("no speech");
     report
         .notices
-        .push("no speech found: the transcript holds no words, so no rule is judged".into());
+        .push(format!("no speech found ({why}): nothing is judged"));
     for a in &mut report.advice {
         a.verdict = report::Verdict::NotApplicable;
-        a.message = "No speech found in the recording.".into();
+        a.message = "No speech found in the recording: nothing to judge.".into();
         a.evidence.clear();
     }
 }

@@ -18,7 +18,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::content::normalize;
 use crate::context::Context;
-use crate::report::{Advice, Report, Span, Verdict};
+use crate::report::{Advice, Report, Span, Status, Verdict};
 use crate::rules::{self, Rulebook};
 
 fn tokens(text: &str) -> Vec<String> {
@@ -28,11 +28,12 @@ fn tokens(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Word-level similarity of two texts, 0..=1 (1 also for two empty texts).
+/// Word-level similarity of two texts, 0..=1; 0 when either has no words (nothing said is
+/// nothing repeated).
 pub fn word_similarity(a: &str, b: &str) -> f64 {
     let (a, b) = (tokens(a), tokens(b));
-    if a.is_empty() && b.is_empty() {
-        return 1.0;
+    if a.is_empty() || b.is_empty() {
+        return 0.0;
     }
     let mut row = vec![0usize; b.len() + 1];
     for x in &a {
@@ -72,11 +73,20 @@ pub struct Campaign {
     pub pitch_baseline_hz: Option<f64>,
 }
 
-/// The caller's pitch baseline: the median of the recordings' median pitch.
+/// Whether a report holds speech (its status is not [`Status::NoSpeech`]): only those count
+/// towards the campaign's pitch and are judged by it.
+fn has_speech(r: &Report) -> bool {
+    r.status != Status::NoSpeech
+}
+
+/// The caller's pitch baseline: the median of the recordings' median pitch (recordings without
+/// speech left out).
 pub fn pitch_baseline<R: AsRef<Report>>(reports: &[R]) -> Option<f64> {
     let mut m: Vec<f64> = reports
         .iter()
-        .filter_map(|r| r.as_ref().pitch.summary.median_hz)
+        .map(AsRef::as_ref)
+        .filter(|r| has_speech(r))
+        .filter_map(|r| r.pitch.summary.median_hz)
         .collect();
     if m.is_empty() {
         return None;
@@ -118,7 +128,8 @@ fn judge_baseline<R: AsRef<Report> + AsMut<Report>>(
 ) {
     let measured = reports
         .iter()
-        .filter(|r| r.as_ref().pitch.summary.median_hz.is_some())
+        .map(AsRef::as_ref)
+        .filter(|r| has_speech(r) && r.pitch.summary.median_hz.is_some())
         .count();
     let (None, Some(hz), 2..) = (ctx.pitch_baseline_hz, baseline, measured) else {
         return;
@@ -126,7 +137,7 @@ fn judge_baseline<R: AsRef<Report> + AsMut<Report>>(
     let Ok(ctx) = ctx.clone().pitch_baseline_hz(hz) else {
         return;
     };
-    for r in reports.iter_mut() {
+    for r in reports.iter_mut().filter(|r| has_speech(r.as_ref())) {
         let r = r.as_mut();
         if let Some(advice) = rules::advise("pitch.baseline", r, book, &ctx) {
             replace_advice(r, advice);
@@ -154,8 +165,12 @@ fn variation<R: AsRef<Report> + AsMut<Report>>(reports: &mut [R], book: &Ruleboo
     let mut highest: Option<f64> = None;
     for k in 1..reports.len() {
         let (before, now) = (reports[k - 1].as_ref(), reports[k].as_ref());
+        // Only two messages whose words were heard can be compared.
+        let heard = |r: &Report| r.status == Status::Ok;
         let sim = match (&before.transcript, &now.transcript) {
-            (Some(a), Some(b)) => Some(word_similarity(&a.text, &b.text)),
+            (Some(a), Some(b)) if heard(before) && heard(now) => {
+                Some(word_similarity(&a.text, &b.text))
+            }
             _ => None,
         };
         let previous = before.file.clone();
@@ -167,7 +182,8 @@ fn variation<R: AsRef<Report> + AsMut<Report>>(reports: &mut [R], book: &Ruleboo
         let (verdict, message) = match sim {
             None => (
                 Verdict::NotApplicable,
-                "Needs transcripts of both messages.".to_string(),
+                "Needs the words of both messages (one has no speech or no transcript)."
+                    .to_string(),
             ),
             Some(s) if s < max => (
                 Verdict::Pass,

@@ -138,6 +138,13 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A new ledger was asked for where a file already holds results: going on with it, or
+    /// starting it afresh, has to be asked for (a run never wipes finished work unasked).
+    #[error("{}: the ledger already holds results: resume it (--resume, Batch::ledger(path, true)) or start it afresh (--overwrite, Batch::overwrite)", path.display())]
+    LedgerExists {
+        /// The ledger file.
+        path: PathBuf,
+    },
     /// whisper.cpp failed while transcribing.
     #[error("transcription failed: {reason}")]
     Transcription {
@@ -182,6 +189,7 @@ macro_rules! on_source {
             | Error::NoRecordings { $file, .. }
             | Error::Resample { $file, .. } => $body,
             Error::Model { .. }
+            | Error::LedgerExists { .. }
             | Error::Transcription { .. }
             | Error::InvalidOptions(_)
             | Error::Rulebook { .. } => $none,
@@ -204,6 +212,7 @@ impl Error {
             Error::TooLong { .. } => "too_long",
             Error::NoRecordings { .. } => "no_recordings",
             Error::Model { .. } => "model",
+            Error::LedgerExists { .. } => "ledger_exists",
             Error::Transcription { .. } => "transcription",
             Error::InvalidOptions(_) => "invalid_options",
             Error::Rulebook { .. } => "rulebook",
@@ -214,7 +223,7 @@ impl Error {
     /// The input the error is about, if any.
     pub fn file(&self) -> Option<&Path> {
         match self {
-            Error::Model { path, .. } => Some(path),
+            Error::Model { path, .. } | Error::LedgerExists { path } => Some(path),
             Error::Rulebook { origin, .. } if origin != "<rulebook>" => Some(Path::new(origin)),
             other => on_source!(other, file => file.path(), None),
         }

@@ -30,7 +30,7 @@ use base64::Engine as _;
 use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::audio::Conditioned;
-use crate::report::{Advice, ErrorRecord, Report, Verdict};
+use crate::report::{Advice, ErrorRecord, Report, Status, Verdict};
 use crate::text::clock;
 
 /// Where the page's `<audio>` element gets the recording from.
@@ -93,6 +93,7 @@ body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
 h1 { font-size: 20px; margin: 0 0 4px; word-break: break-all; }
 h2 { font-size: 16px; margin: 24px 0 8px; }
 .sub { color: #555; margin: 0 0 12px; }
+.status { background: #fff4d6; border: 1px solid #e0b400; border-radius: 6px; padding: 8px 12px; margin: 0 0 12px; }
 .cards { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0; }
 .card { background: #fff; border: 1px solid #dde1e7; border-radius: 6px; padding: 6px 12px; min-width: 120px; }
 .card b { display: block; font-size: 18px; }
@@ -177,7 +178,9 @@ const FIT_WIDTH: f64 = 1060.0;
 /// it the page has neither.
 pub fn render(report: &Report, audio: Option<&Conditioned>, options: &HtmlOptions) -> String {
     let player_src = match (&options.audio, audio) {
-        (AudioSource::Embed, Some(a)) if a.duration_s() <= options.embed_limit_s => wav_data_uri(a),
+        (AudioSource::Embed, Some(a)) if a.duration_s() <= options.embed_limit_s => {
+            wav_data_uri(a, report.audio.sample_rate_hz)
+        }
         (AudioSource::Link(url), _) => Some(url.clone()),
         _ => None,
     };
@@ -194,6 +197,7 @@ pub fn render(report: &Report, audio: Option<&Conditioned>, options: &HtmlOption
                 report.audio.sample_rate_hz, report.audio.encoding))
             @if let Some(t) = &report.transcript { " · transcribed by " (t.model) }
         }
+        (status(report))
         (counts(&report.advice))
         (cards(report))
         @if let Some(src) = &player_src {
@@ -369,6 +373,20 @@ fn counts(advice: &[Advice]) -> Markup {
     }
 }
 
+/// What the verdicts stand on, first on the page, when it is not the whole analysis.
+fn status(r: &Report) -> Markup {
+    let why = r.status_reason.as_deref().unwrap_or("");
+    html! {
+        @match r.status {
+            Status::NoSpeech => p.status #status { b { "No speech found: nothing to judge." } " " (why) },
+            Status::NoTranscript => p.status #status {
+                b { "No transcript: the rules that need the words are not judged." } " " (why)
+            },
+            _ => {}
+        }
+    }
+}
+
 fn cards(r: &Report) -> Markup {
     let p = &r.pitch.summary;
     let number = r.phone_numbers.iter().find(|n| n.repeat_of.is_none());
@@ -376,11 +394,11 @@ fn cards(r: &Report) -> Markup {
         div.cards #figures {
             div.card { b { (fixed(speech_span(r), 1)) " s" } span { "speech, first to last sound" } }
             @if r.rate.transcript_rate_sps.is_some() {
-                div.card { b { (fixed(r.rate.transcript_rate_sps, 2)) } span { "syllables/s over the speech, of the words heard" } }
+                div.card { b { (fixed(r.rate.transcript_rate_sps, 2)) } span { "syllables/s over the speech, counted in the words heard" } }
             } @else {
-                div.card { b { (fixed(r.rate.speech_rate_sps, 2)) } span { "syllables/s over the speech" } }
+                div.card { b { (fixed(r.rate.speech_rate_sps, 2)) } span { "syllables/s over the speech, counted as acoustic syllable nuclei" } }
             }
-            div.card { b { (fixed(r.rate.articulation_rate_sps, 2)) } span { "syllables/s, pauses left out" } }
+            div.card { b { (fixed(r.rate.articulation_rate_sps, 2)) } span { "syllables/s, pauses left out, counted as acoustic syllable nuclei" } }
             @if r.rate.words_per_minute.is_some() {
                 div.card { b { (fixed(r.rate.words_per_minute, 0)) } span { "words/min" } }
             }
@@ -419,7 +437,11 @@ fn verdicts(advice: &[Advice], clickable: bool) -> Markup {
                             code { (a.rule) }
                             @if let Some(rule) = crate::rules::rule(&a.rule) { br; small { (rule.measures) } }
                         }
-                        td.num { (a.measured.map_or_else(String::new, trim_number)) }
+                        td.num {
+                            @if a.verdict != Verdict::NotApplicable {
+                                (a.measured.map_or_else(String::new, trim_number))
+                            }
+                        }
                         td { (a.target) }
                         td { (a.message) }
                         td { small { (a.source) } }
@@ -712,19 +734,28 @@ fn waveform_path(a: &Conditioned, duration: f64, pps: f64) -> String {
     d
 }
 
-/// The analysed audio as a 16-bit mono WAV data URI; `None` if it cannot be encoded.
-fn wav_data_uri(a: &Conditioned) -> Option<String> {
+/// The analysed audio as a 16-bit mono WAV data URI, at the recording's own rate when that is
+/// half the analysis rate or less (a telephone recording's 8 kHz stays 8 kHz: half the page);
+/// `None` if it cannot be encoded.
+fn wav_data_uri(a: &Conditioned, recorded_hz: u32) -> Option<String> {
+    let mut narrow = Vec::new();
+    let (samples, rate) = if recorded_hz.saturating_mul(2) <= a.rate_hz {
+        crate::dsp::Decimator::new(2, 16).process(&a.samples, &mut narrow);
+        (narrow.as_slice(), a.rate_hz / 2)
+    } else {
+        (a.samples.as_slice(), a.rate_hz)
+    };
     let spec = hound::WavSpec {
         channels: 1,
-        sample_rate: a.rate_hz,
+        sample_rate: rate,
         bits_per_sample: 16,
         sample_format: hound::SampleFormat::Int,
     };
-    let mut bytes = Cursor::new(Vec::with_capacity(44 + a.samples.len() * 2));
+    let mut bytes = Cursor::new(Vec::with_capacity(44 + samples.len() * 2));
     {
         let mut w = hound::WavWriter::new(&mut bytes, spec).ok()?;
-        let mut w16 = w.get_i16_writer(a.samples.len() as u32);
-        for &s in &a.samples {
+        let mut w16 = w.get_i16_writer(samples.len() as u32);
+        for &s in samples {
             let s = if s.is_finite() {
                 s.clamp(-1.0, 1.0)
             } else {
@@ -806,6 +837,40 @@ mod tests {
         crate::Analyzer::new(crate::Options::default())
             .expect("analyzer")
             .analyze_conditioned(audio, name, &crate::Context::default())
+    }
+
+    /// The sample rate of the WAV embedded in `page`, read from its header.
+    fn embedded_rate(page: &str) -> u32 {
+        let start = page.find("data:audio/wav;base64,").expect("embedded audio") + 22;
+        let b64: String = page[start..].chars().take_while(|&c| c != '"').collect();
+        let wav = base64::engine::general_purpose::STANDARD
+            .decode(b64)
+            .expect("base64");
+        hound::WavReader::new(Cursor::new(wav))
+            .expect("a WAV")
+            .spec()
+            .sample_rate
+    }
+
+    #[test]
+    fn a_telephone_recording_is_embedded_at_its_own_rate_and_says_it_was_not_heard() {
+        let audio = silent_wav(2.0);
+        let report = report_of(&audio, "quiet.wav");
+        let page = render(&report, Some(&audio), &HtmlOptions::default());
+        assert_eq!(report.audio.sample_rate_hz, 8000);
+        assert_eq!(embedded_rate(&page), 8000, "8 kHz stays 8 kHz");
+        // Silence: the status comes first, before the verdict counts and the figures.
+        let status = page.find("id=\"status\"").expect("a status line");
+        assert!(status < page.find("id=\"figures\"").expect("figures"));
+        assert!(page.contains("No speech found: nothing to judge."));
+        // A row not judged shows no figure.
+        let na = page
+            .find("row-not_applicable")
+            .expect("a not-applicable row");
+        let row = &page[na..na + page[na..].find("</tr>").expect("row end")];
+        assert!(row.contains("<td class=\"num\"></td>"), "{row}");
+        // Each rate says what it counts.
+        assert!(page.contains("counted as acoustic syllable nuclei"));
     }
 
     #[test]

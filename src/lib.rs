@@ -5,11 +5,34 @@
 //! of sales trainers on getting voicemails returned: keep it short, slow down (above all for your
 //! name and number), sound confident and warm rather than monotone.
 //!
-//! ```
-//! use voicemail_coach::{Analyzer, Options};
+//! The whole analysis (the words too) loads the default whisper model once
+//! (`scripts/fetch-model` puts it in place; a missing model is an [`Error::Model`] naming the
+//! path and how to get one):
 //!
-//! let analyzer = Analyzer::new(Options::default())?;
+//! ```no_run
+//! use voicemail_coach::{Analyzer, Options, Status};
+//!
+//! let analyzer = Analyzer::new(Options::default())?.with_default_model()?;
+//! let report = analyzer.analyze_path("fixtures/voicemail/clark-slow.wav")?;
+//! assert_eq!(report.status, Status::Ok); // speech, and its words heard
+//! for number in &report.phone_numbers {
+//!     println!("{} at {:.1} digits/s", number.grouped(), number.digits_per_second);
+//! }
+//! for advice in &report.advice {
+//!     println!("{:?} {}: {}", advice.verdict, advice.rule, advice.message);
+//! }
+//! # Ok::<(), voicemail_coach::Error>(())
+//! ```
+//!
+//! Without a model, the acoustic analysis alone is the explicit choice: the report's `status` is
+//! then `no_transcript`, and the rules that need the words are not judged.
+//!
+//! ```
+//! use voicemail_coach::{Analyzer, Options, Status};
+//!
+//! let analyzer = Analyzer::new(Options::default())?; // no transcriber
 //! let report = analyzer.analyze_path("fixtures/speech/demo-congrats.wav")?;
+//! assert_eq!(report.status, Status::NoTranscript);
 //! println!(
 //!     "{:.1} s of speech, {:.2} syllables/s, median pitch {:.0} Hz",
 //!     report.speech.end_s.unwrap_or(0.0) - report.speech.start_s.unwrap_or(0.0),
@@ -130,5 +153,5 @@ pub use error::{Error, Result};
 pub use pitch::{PitchOptions, PitchTrack, PitchTracker};
 pub use prosody::ProsodyOptions;
 pub use rate::RateOptions;
-pub use report::{ErrorRecord, Report};
+pub use report::{ErrorRecord, Report, Status};
 pub use rules::Rulebook;

@@ -113,7 +113,7 @@ impl PitchTrack {
 }
 
 /// Summary of voiced frames (the report's `pitch` section, minus the track itself).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct PitchSummary {
     /// Median F0 of voiced frames, Hz.
@@ -613,7 +613,7 @@ fn autocorrelation_of(w: &[f32], lags: usize) -> Vec<f32> {
 }
 
 /// The pitch movement at the end of a phrase, for the uptalk rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct PhraseEnding {
     /// Phrase start, seconds.

@@ -125,7 +125,7 @@ pub fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
 }
 
 /// A silent stretch inside speech.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Pause {
     /// Seconds.
     pub start_s: f64,
@@ -135,7 +135,7 @@ pub struct Pause {
 
 /// Where the speech is (the report's `speech` section). Every figure is `None` when nothing in
 /// the recording sounds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Speech {
     /// First sounding frame, seconds.
@@ -356,7 +356,7 @@ pub fn onsets(intensity: &Intensity, seg: &Segmentation, nuclei_s: &[f64]) -> Ve
 }
 
 /// Loudness and clipping (the report's `level` section).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Level {
     /// Mean power of the sounding frames, dBFS; `None` without speech.

@@ -75,7 +75,7 @@ impl Default for RateOptions {
 }
 
 /// Speaking-rate figures (the report's `rate` section).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Rate {
     /// Acoustic syllable nuclei found.
@@ -101,7 +101,7 @@ pub struct Rate {
 
 /// Articulation rate in sliding windows: value `i` covers the window centred at
 /// `i * hop_s`; `None` where the window holds under 0.5 s of phonation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RateContour {
     /// Seconds between window centres.
     pub hop_s: f64,

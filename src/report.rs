@@ -20,13 +20,21 @@ pub use crate::spoken::{
 pub const SCHEMA_VERSION: u32 = 1;
 
 /// Everything measured on one recording.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Report {
     /// [`SCHEMA_VERSION`].
     pub schema_version: u32,
     /// The input as named by the caller.
     pub file: String,
+    /// Whether there was speech to judge and its words were heard: read it before the
+    /// verdicts (with no speech, no rule is judged; without a transcript, the rules that need
+    /// the words are not).
+    #[serde(default)]
+    pub status: Status,
+    /// Why the status is not [`Status::Ok`], in a sentence; `None` when it is.
+    #[serde(default)]
+    pub status_reason: Option<String>,
     /// What the file header says.
     pub audio: AudioInfo,
     /// Speech span, silences and pauses.
@@ -57,8 +65,43 @@ pub struct Report {
     pub notices: Vec<String>,
 }
 
+/// Whether a recording held speech to judge, and whether its words were heard.
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum Status {
+    /// Speech, transcribed: every rule could be judged.
+    #[default]
+    Ok,
+    /// No speech found (silence, noise, a tone, or a transcript without words): nothing is
+    /// judged, and every verdict is `not_applicable`.
+    NoSpeech,
+    /// Speech, but no transcript (transcription off, no model, or it failed: the report's
+    /// `status_reason` says which): the rules that need the words are not judged.
+    NoTranscript,
+}
+
+impl Status {
+    /// The snake_case name the JSON and CSV use, e.g. `"no_speech"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::NoSpeech => "no_speech",
+            Status::NoTranscript => "no_transcript",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The report's `pitch` section.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct PitchReport {
     /// Seconds between values of `f0_hz`.
@@ -73,7 +116,7 @@ pub struct PitchReport {
 }
 
 /// One rule's verdict.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Advice {
     /// Stable rule id, e.g. `"length.max"`.
@@ -94,7 +137,19 @@ pub struct Advice {
 
 /// A rule's verdict, ordered from least to most serious: not applicable < pass < warn < fail
 /// (so the worst of several is their `max`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Verdict {
@@ -109,7 +164,7 @@ pub enum Verdict {
 }
 
 /// Time spent per stage, milliseconds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Timings {
     /// Reading, decoding and resampling.
@@ -127,6 +182,50 @@ pub struct Timings {
     pub total: f64,
 }
 
+/// The JSON Schema (draft 2020-12) of a [`Report`] as the example binary prints it with
+/// `--json` (each line also carries the batch's `input` stamp; an input that could not be
+/// analysed prints an [`ErrorRecord`] instead). `docs/report.schema.json` in the repository is
+/// this schema; a test keeps the two the same.
+pub fn json_schema() -> serde_json::Value {
+    serde_json::to_value(schemars::schema_for!(Report)).unwrap_or_default()
+}
+
+/// Decimals a time (a field whose name ends in `_s`, or a list under one) keeps in JSON output:
+/// the millisecond.
+const TIME_DECIMALS: i32 = 3;
+/// Decimals every other fractional figure keeps in JSON output: more than any figure of the
+/// report is measured to (Hz, dB, semitones, rates, probabilities).
+const FIGURE_DECIMALS: i32 = 4;
+
+/// Rounds the fractional figures of a report's JSON to what they are measured to: times to the
+/// millisecond, other figures to four decimals (`0.58`, never `0.5800000000000001`; F0 values
+/// stored as `f32` lose their binary tails). Whole numbers are left as they are.
+pub fn round_figures(v: &mut serde_json::Value) {
+    round_under(v, false);
+}
+
+fn round_under(v: &mut serde_json::Value, time: bool) {
+    use serde_json::Value;
+    match v {
+        Value::Number(n) if n.is_f64() => {
+            let digits = if time { TIME_DECIMALS } else { FIGURE_DECIMALS };
+            let scale = 10f64.powi(digits);
+            if let Some(x) = n.as_f64().map(|x| (x * scale).round() / scale) {
+                if let Some(r) = serde_json::Number::from_f64(x) {
+                    *n = r;
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(|x| round_under(x, time)),
+        Value::Object(map) => {
+            for (k, x) in map.iter_mut() {
+                round_under(x, k.ends_with("_s"));
+            }
+        }
+        _ => {}
+    }
+}
+
 impl AsRef<Report> for Report {
     fn as_ref(&self) -> &Report {
         self
@@ -140,7 +239,7 @@ impl AsMut<Report> for Report {
 }
 
 /// The record printed in place of a report for an input that could not be analysed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct ErrorRecord {
     /// [`SCHEMA_VERSION`].
@@ -152,7 +251,7 @@ pub struct ErrorRecord {
 }
 
 /// The error inside an [`ErrorRecord`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct ErrorInfo {
     /// [`Error::kind`], e.g. `"unsupported_encoding"`.

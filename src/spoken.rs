@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 /// A time span cited as evidence.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Span {
     /// Seconds.
     pub start_s: f64,
@@ -15,7 +15,7 @@ pub struct Span {
 }
 
 /// A transcript with word timings.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Transcript {
     /// The model's name, e.g. `"ggml-tiny.en"`.
@@ -27,7 +27,7 @@ pub struct Transcript {
 }
 
 /// One transcribed word.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Word {
     /// As transcribed, punctuation included.
@@ -46,7 +46,7 @@ pub struct Word {
 }
 
 /// A token of a transcribed word, with its times.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Piece {
     /// The token's text, spaces trimmed.
@@ -94,7 +94,7 @@ impl Word {
 }
 
 /// A callback number heard in the message.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct PhoneNumber {
     /// Digits only.
@@ -138,7 +138,7 @@ pub struct PhoneNumber {
 }
 
 /// A group of digits said together.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct DigitGroup {
     /// Digits only.
@@ -185,7 +185,7 @@ impl PhoneNumber {
 }
 
 /// Another digit string the number may be, with its probability.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Alternative {
     /// The digits.
@@ -198,7 +198,7 @@ pub struct Alternative {
 }
 
 /// Where a heard number differs from the expected one.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct DigitDifference {
     /// Position in the expected digits (0-based); for an extra digit heard, the position it
@@ -211,7 +211,7 @@ pub struct DigitDifference {
 }
 
 /// The caller saying who they are.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Introduction {
     /// The words that introduce the name (`"this is"`, `"my name is"`, `"it's"`), or `"name"`
@@ -230,7 +230,7 @@ pub struct Introduction {
 }
 
 /// Speaking rates of the details and of the rest of the message.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct Pacing {
     /// Where the caller's name is said.

@@ -2,7 +2,7 @@
 //! most important first, with the times to listen to), then the figures.
 
 use crate::campaign::Campaign;
-use crate::report::{Advice, PhoneNumber, Report, Verdict};
+use crate::report::{Advice, PhoneNumber, Report, Status, Verdict};
 use crate::rules::WERTH;
 
 /// The unclear digits and other readings of a number, for the readable report.
@@ -53,7 +53,10 @@ pub fn report(r: &Report) -> String {
         .count();
     let mut o = String::new();
     o += &format!("== {}\n", r.file);
-    o += &verdicts(&r.advice);
+    o += &status(r);
+    if r.status != Status::NoSpeech {
+        o += &verdicts(&r.advice);
+    }
     o += &details(r);
     o += &format!(
         "audio     {} Hz, {} ch, {}, {:.2} s\n",
@@ -73,7 +76,7 @@ pub fn report(r: &Report) -> String {
         opt(s.phonation_s, "s", 2)
     );
     o += &format!(
-        "rate      {} syllables, {} over the span, {} articulation\n",
+        "rate      {} acoustic syllable nuclei, {} over the span, {} articulation\n",
         r.rate.syllables,
         opt(r.rate.speech_rate_sps, "syll/s", 2),
         opt(r.rate.articulation_rate_sps, "syll/s", 2)
@@ -98,7 +101,7 @@ pub fn report(r: &Report) -> String {
     match &r.transcript {
         Some(t) => {
             o += &format!(
-                "words     {} words, {}; {} syllables, {} over the span\n",
+                "words     {} words, {}; {} syllables in the words heard, {} over the span\n",
                 t.words.len(),
                 opt(r.rate.words_per_minute, "per minute", 0),
                 r.rate.transcript_syllables.unwrap_or(0),
@@ -119,11 +122,30 @@ pub fn report(r: &Report) -> String {
         opt(r.timings_ms.transcribe, "ms", 1),
         r.timings_ms.total
     );
-    o += &format!(
-        "\n(Some trainers would not leave this message at all: {WERTH}, argues for calling back\n\
-         instead of leaving voicemail.)"
-    );
     o
+}
+
+/// The note that ends a run's readable output, once: the articles' dissent on leaving messages
+/// at all.
+pub fn footnote() -> String {
+    format!(
+        "(Some trainers would not leave this message at all: {WERTH}, argues for calling back\n\
+         instead of leaving voicemail.)"
+    )
+}
+
+/// What the verdicts stand on, when it is not the whole analysis: the first line of the report.
+fn status(r: &Report) -> String {
+    let why = r.status_reason.as_deref().unwrap_or("");
+    match r.status {
+        Status::NoSpeech => format!("verdict   no speech found: nothing to judge ({why})\n"),
+        Status::NoTranscript => {
+            format!(
+                "status    no transcript ({why}): the rules that need the words are not judged\n"
+            )
+        }
+        _ => String::new(),
+    }
 }
 
 /// The verdicts, worst first: what to change, with the times to listen to, then what passed.

@@ -197,7 +197,10 @@ fn campaign_lines_carry_the_campaigns_verdicts() {
         .as_array()
         .and_then(|a| a.iter().find(|x| x["rule"] == "campaign.variation"))
         .expect("variation");
-    assert_eq!(variation["message"], "Needs transcripts of both messages.");
+    assert_eq!(
+        variation["message"],
+        "Needs the words of both messages (one has no speech or no transcript)."
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 

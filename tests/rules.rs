@@ -43,6 +43,9 @@ fn say(r: &mut Report, text: &str, from_s: f64, to_s: f64) {
     r.transcript = Some(from_json(
         json!({"model": "given", "text": text, "words": words}),
     ));
+    // Words heard: the whole analysis.
+    r.status = voicemail_coach::Status::Ok;
+    r.status_reason = None;
 }
 
 /// A number said in groups of 3-3-4 (or one group without `gaps`), the groups filling the span
@@ -218,6 +221,18 @@ fn number_pace() {
     assert_eq!(verdict(&r, "number.pace"), Verdict::Warn);
     r.phone_numbers = vec![number("8509367028", start + 5.0, start + 9.0, &[])];
     assert_eq!(verdict(&r, "number.pace"), Verdict::Warn);
+    // Two numbers, one said well: the advice names only the one to mend.
+    r.phone_numbers = vec![
+        number("8509367028", start + 5.0, start + 9.0, &[0.5, 0.5]),
+        number("5551212", start + 10.0, start + 11.5, &[]),
+    ];
+    let a = rules::evaluate(&r, &Rulebook::default(), &Context::new())
+        .into_iter()
+        .find(|a| a.rule == "number.pace")
+        .expect("a pace verdict");
+    assert_eq!(a.verdict, Verdict::Fail);
+    assert!(a.message.contains("5551212"), "{}", a.message);
+    assert!(!a.message.contains("850-936-7028"), "{}", a.message);
 }
 
 #[test]

@@ -107,6 +107,19 @@ fn check_number(m: &Rendered, failures: &mut Vec<String>) {
                     m.name, n.matches_expected
                 ));
             }
+            // The groups are the ones the caller said, pause to pause: a number said in one
+            // breath is one group, whatever the transcript's dashes.
+            let said: Vec<&str> = m.truth["groups"]
+                .as_array()
+                .map(|gs| gs.iter().filter_map(|g| g["digits"].as_str()).collect())
+                .unwrap_or_default();
+            let heard_groups: Vec<&str> = n.groups.iter().map(|g| g.digits.as_str()).collect();
+            if n.digits == digits && heard_groups != said {
+                failures.push(format!(
+                    "{}: groups {heard_groups:?}, said {said:?}",
+                    m.name
+                ));
+            }
             let err = (n.digits_per_second - want_dps).abs() / want_dps;
             eprintln!(
                 "{}: {} at {:.3} digits/s (truth {want_dps:.3}, {:+.1} %)",

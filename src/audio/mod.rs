@@ -47,7 +47,7 @@ pub const MIN_RATE_HZ: u32 = 8_000;
 pub const MAX_RATE_HZ: u32 = 48_000;
 
 /// How the file stores its samples (the report's `audio.encoding`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Encoding {
@@ -126,7 +126,9 @@ pub(crate) fn is_recording(path: &Path) -> bool {
 }
 
 /// The file format holding the audio, recognised by its content (not its name).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[non_exhaustive]
 pub enum Container {
@@ -177,7 +179,7 @@ impl std::fmt::Display for Container {
 }
 
 /// What the file header says about the recording (the report's `audio` section).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]
 pub struct AudioInfo {
     /// The file's sample rate in Hz.

@@ -64,7 +64,7 @@ use crate::analyzer::Analyzer;
 use crate::campaign::{self, Campaign};
 use crate::context::Context;
 use crate::error::{Error, Result, Source};
-use crate::report::{ErrorRecord, Report};
+use crate::report::{ErrorRecord, Report, Status};
 use ledger::Ledger;
 
 /// One input's result.
@@ -134,6 +134,7 @@ impl Entry {
                 serde_json::to_value(self.input).unwrap_or_default(),
             );
         }
+        crate::report::round_figures(&mut v);
         v
     }
 
@@ -182,6 +183,10 @@ pub struct Summary {
     pub analysed: usize,
     /// Of those, the ones that gave an error record.
     pub failed: usize,
+    /// Of those analysed, the ones without speech ([`Status::NoSpeech`]): nothing judged.
+    pub no_speech: usize,
+    /// Of those analysed, the ones with speech but no transcript ([`Status::NoTranscript`]).
+    pub no_transcript: usize,
     /// Inputs skipped because the ledger already held them.
     pub skipped: usize,
     /// Inputs left to other shards.
@@ -203,6 +208,7 @@ pub struct Batch<'a> {
     context: Context,
     jobs: usize,
     ledger: Option<(PathBuf, bool)>,
+    overwrite: bool,
     shard: Option<Shard>,
     campaign: bool,
     collect: bool,
@@ -235,6 +241,7 @@ impl<'a> Batch<'a> {
             context: Context::default(),
             jobs: cores(),
             ledger: None,
+            overwrite: false,
             shard: None,
             campaign: false,
             collect: false,
@@ -258,9 +265,18 @@ impl<'a> Batch<'a> {
     }
 
     /// Records every entry in the JSON-lines file at `path`; with `resume`, goes on with the
-    /// file there (see the [module docs](self)), else starts it afresh.
+    /// file there (see the [module docs](self)), else starts a new one. A file there that holds
+    /// anything is never emptied unasked: without `resume`, [`run`](Batch::run) fails with
+    /// [`Error::LedgerExists`] unless [`overwrite`](Batch::overwrite) was asked for.
     pub fn ledger(mut self, path: impl Into<PathBuf>, resume: bool) -> Self {
         self.ledger = Some((path.into(), resume));
+        self
+    }
+
+    /// Lets a new ledger ([`ledger`](Batch::ledger) without `resume`) replace a file that holds
+    /// results.
+    pub fn overwrite(mut self, on: bool) -> Self {
+        self.overwrite = on;
         self
     }
 
@@ -306,7 +322,7 @@ impl<'a> Batch<'a> {
     }
 
     /// Runs the batch over `inputs` (see [`expand`]). Errors only for the ledger (it cannot be
-    /// read or written); an input that cannot be analysed is an entry with its error record.
+    /// read or written, or holds results and was neither resumed nor overwritten); an input that cannot be analysed is an entry with its error record.
     pub fn run(mut self, inputs: &[PathBuf]) -> Result<Summary> {
         let mut summary = Summary::default();
         let mine: Vec<&PathBuf> = inputs
@@ -324,7 +340,13 @@ impl<'a> Batch<'a> {
                 let (l, r) = Ledger::resume(path, &stamps, keep)?;
                 (Some(l), r)
             }
-            Some((path, false)) => (Some(Ledger::create(path)?), ledger::Resumed::default()),
+            Some((path, false)) => {
+                let holds = std::fs::metadata(path).is_ok_and(|m| m.len() > 0);
+                if holds && !self.overwrite {
+                    return Err(Error::LedgerExists { path: path.clone() });
+                }
+                (Some(Ledger::create(path)?), ledger::Resumed::default())
+            }
             None => (None, ledger::Resumed::default()),
         };
         summary.notices = resumed.notices;
@@ -370,6 +392,7 @@ impl<'a> Batch<'a> {
     ) {
         let next = AtomicUsize::new(0);
         let failed = AtomicUsize::new(0);
+        let (no_speech, no_transcript) = (AtomicUsize::new(0), AtomicUsize::new(0));
         let total = todo.len();
         let (analyzer, context, cancel) = (self.analyzer, &self.context, &self.cancel);
         let (campaign, keep) = (self.campaign, self.collect || self.campaign);
@@ -389,8 +412,14 @@ impl<'a> Batch<'a> {
                         return;
                     }
                     let entry = Entry::new(file, stamp, result);
-                    if entry.error().is_some() {
-                        failed.fetch_add(1, Ordering::SeqCst);
+                    let counter = match entry.report().map(|r| r.status) {
+                        None => Some(&failed),
+                        Some(Status::NoSpeech) => Some(&no_speech),
+                        Some(Status::NoTranscript) => Some(&no_transcript),
+                        Some(_) => None,
+                    };
+                    if let Some(c) = counter {
+                        c.fetch_add(1, Ordering::SeqCst);
                     }
                     let Ok(mut st) = state.lock() else { return };
                     let Ok(mut cb) = callbacks.lock() else { return };
@@ -418,6 +447,8 @@ impl<'a> Batch<'a> {
         });
         summary.analysed = state.lock().map_or(0, |s| s.done);
         summary.failed = failed.load(Ordering::SeqCst);
+        summary.no_speech = no_speech.load(Ordering::SeqCst);
+        summary.no_transcript = no_transcript.load(Ordering::SeqCst);
         summary.cancelled = cancel.load(Ordering::SeqCst) && summary.analysed < total;
     }
 

@@ -5,7 +5,7 @@ use crate::report::{Report, Verdict};
 
 /// The CSV's header line (without its newline).
 pub const CSV_HEADER: &str = "file,duration_s,speech_s,words_per_minute,articulation_rate_sps,\
-median_pitch_hz,number,digits_per_second,fail,warn,pass,not_applicable";
+median_pitch_hz,number,digits_per_second,fail,warn,pass,not_applicable,status";
 
 /// One CSV field, quoted when it needs to be.
 fn field(s: &str) -> String {
@@ -41,6 +41,7 @@ fn row(r: &Report) -> String {
         count(Verdict::Warn).to_string(),
         count(Verdict::Pass).to_string(),
         count(Verdict::NotApplicable).to_string(),
+        r.status.to_string(),
     ]
     .join(",")
 }

@@ -140,8 +140,9 @@ const UNSHOWN_SPLIT_COST: f64 = 1.5;
 /// place among the digits is chosen by the sound: the stretch of speech between two pauses
 /// should hold about one syllable nucleus per digit (or per syllable, "seven" and "zero" having
 /// two), and of the splits that fit the nuclei (`nuclei_s`) best, one the transcript shows wins.
-/// The groups then run from pause to pause. A number with no pause inside keeps its groups.
-/// Returns whether the groups changed.
+/// The groups then run from pause to pause. A number with no pause inside is one group: the
+/// transcript's dashes and spaces are not pauses ("8 509-367028" for a number said in one
+/// breath). Returns whether the groups changed.
 pub fn regroup_at_pauses(number: &mut HeardNumber, pauses: &[Span], nuclei_s: &[f64]) -> bool {
     let Some(span) = number.span() else {
         return false;
@@ -158,7 +159,17 @@ pub fn regroup_at_pauses(number: &mut HeardNumber, pauses: &[Span], nuclei_s: &[
         .collect();
     let n = digits.len();
     let m = inside.len() + 1; // stretches of speech
-    if inside.is_empty() || n < m {
+    if inside.is_empty() {
+        let whole = vec![DigitGroup {
+            digits: digits.iter().collect(),
+            start_s: span.start_s,
+            end_s: span.end_s,
+        }];
+        let changed = number.groups != whole;
+        number.groups = whole;
+        return changed;
+    }
+    if n < m {
         return false;
     }
     let mut shown = vec![false; n + 1];
@@ -313,17 +324,17 @@ mod tests {
                 ("0958".to_string(), 19.18, 20.46)
             ]
         );
-        // No pause inside: the groups stay.
-        let before = n.groups.clone();
-        assert!(!regroup_at_pauses(
-            &mut n,
+        // No pause inside: one group, whatever the transcript's dashes say.
+        let mut once = n.clone();
+        assert!(regroup_at_pauses(
+            &mut once,
             &[Span {
                 start_s: 1.0,
                 end_s: 2.0
             }],
             &nuclei
         ));
-        assert_eq!(n.groups, before);
+        assert_eq!(gs(&once), vec![("02079460958".to_string(), 15.35, 20.46)]);
         // The transcript's split fits the nuclei: only the times move to the pause.
         let mut n = HeardNumber {
             digits: "5551212".into(),

@@ -42,7 +42,7 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
     }
     let mut worst = Verdict::Pass;
     let mut measured: f64 = 0.0;
-    let mut notes = Vec::new();
+    let (mut notes, mut failing) = (Vec::new(), Vec::new());
     for n in &m.r.phone_numbers {
         let dps = n.digits_per_second;
         let min_gap = n.group_gaps_s.iter().copied().fold(f64::INFINITY, f64::min);
@@ -57,8 +57,13 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
         } else {
             format!("shortest group pause {min_gap:.2} s")
         };
-        notes.push(format!("{} at {dps:.1} digits/s, {gaps}", n.grouped()));
+        let note = format!("{} at {dps:.1} digits/s, {gaps}", n.grouped());
+        if v != Verdict::Pass {
+            failing.push(note.clone());
+        }
+        notes.push(note);
     }
+    // The advice names only the numbers it is about.
     let message = match worst {
         Verdict::Pass => format!(
             "Number said at a pace that can be written down ({}).",
@@ -66,7 +71,7 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
         ),
         _ => format!(
             "Say the number slower, in groups (3-3-4) with a pause between them: {}.",
-            notes.join("; ")
+            failing.join("; ")
         ),
     };
     Judged {

@@ -392,9 +392,19 @@ impl Transcriber {
                 w.pieces.clear();
             }
         }
+        // A "word" without a letter or a digit is not one the caller said: whisper decoding
+        // noise writes byte tokens that are no text ("\u{fffd}\u{fffd}"), or lone symbols.
+        let said = words.len();
+        words.retain(|w| w.text.chars().any(char::is_alphanumeric));
+        let text = if words.len() == said {
+            text.trim().to_string()
+        } else {
+            let kept: Vec<&str> = words.iter().map(|w| w.text.as_str()).collect();
+            kept.join(" ")
+        };
         Transcript {
             model: self.name.clone(),
-            text: text.trim().to_string(),
+            text,
             words,
         }
     }

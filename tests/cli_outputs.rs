@@ -1,0 +1,195 @@
+//! What the example binary does with its outputs and its model when something is off: a
+//! missing model, a ledger already there, a campaign in text, standard output as a file, an
+//! output folder that does not exist, the footnote, the figures' precision.
+//!
+//! The example is built with default features, so this file runs with them.
+#![cfg(feature = "transcribe")]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The example binary, built for the profile this test was built with.
+fn analyze() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(Path::parent).expect("target/PROFILE");
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args(["build", "--quiet", "--example", "analyze"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"));
+    if dir.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    assert!(
+        build.status().expect("cargo runs").success(),
+        "build failed"
+    );
+    dir.join("examples").join("analyze")
+}
+
+fn fixture(rel: &str) -> String {
+    format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A fresh folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("vmc-cli-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch folder");
+    dir
+}
+
+fn run(args: &[&str], cwd: &Path) -> Output {
+    Command::new(analyze())
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the example runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn a_missing_model_is_an_error_naming_it_unless_transcription_is_off() {
+    let dir = scratch("model");
+    let clip = fixture("speech/demo-congrats.wav");
+    let out = run(&["--model", "/nonexistent.bin", "--json", &clip], &dir);
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        out.stdout.is_empty(),
+        "no word-less report: {}",
+        text(&out.stdout)
+    );
+    assert!(err.contains("/nonexistent.bin"), "{err}");
+    assert!(err.contains("scripts/fetch-model"), "{err}");
+    // No model installed at all: the default path is named the same way.
+    let out = Command::new(analyze())
+        .args(["--json", &clip])
+        .env("VOICEMAIL_COACH_MODEL", dir.join("absent.bin"))
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(text(&out.stderr).contains("absent.bin"));
+    // Asked for, the acoustic analysis alone says why there are no words.
+    let out = run(&["--no-transcribe", "--json", &clip], &dir);
+    assert_eq!(out.status.code(), Some(0));
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON report");
+    assert_eq!(r["status"], "no_transcript");
+    let notices = r["notices"].as_array().expect("notices");
+    assert!(
+        notices
+            .iter()
+            .any(|n| n.as_str().unwrap_or("").starts_with("no transcript")),
+        "{notices:?}"
+    );
+}
+
+#[test]
+fn an_existing_ledger_is_never_emptied_unasked() {
+    let dir = scratch("ledger");
+    let mut clips = Vec::new();
+    for k in 0..4 {
+        let p = dir.join(format!("call-{k}.wav"));
+        std::fs::copy(fixture("speech/demo-congrats.wav"), &p).expect("copy");
+        clips.push(p.display().to_string());
+    }
+    let mut args = vec!["--no-transcribe", "-q", "--out", "ledger.jsonl"];
+    args.extend(clips.iter().map(String::as_str));
+    assert!(run(&args, &dir).status.success());
+    let lines = || {
+        std::fs::read_to_string(dir.join("ledger.jsonl"))
+            .expect("ledger")
+            .lines()
+            .count()
+    };
+    assert_eq!(lines(), 4);
+    let one = ["--no-transcribe", "-q", "--out", "ledger.jsonl", &clips[0]];
+    let out = run(&one, &dir);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    assert!(
+        text(&out.stderr).contains("--resume"),
+        "{}",
+        text(&out.stderr)
+    );
+    assert_eq!(lines(), 4, "the ledger is kept whole");
+    let mut again = one.to_vec();
+    again.push("--overwrite");
+    assert!(run(&again, &dir).status.success());
+    assert_eq!(lines(), 1, "--overwrite starts it afresh");
+}
+
+#[test]
+fn a_campaign_in_text_prints_every_message_then_the_campaign() {
+    let dir = scratch("campaign");
+    let a = fixture("voicemail/clark-slow.wav");
+    let b = fixture("voicemail/clark-rushed.wav");
+    let out = run(&["--no-transcribe", "-q", "--campaign", &a, &b], &dir);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let first = stdout
+        .find("clark-slow.wav")
+        .expect("first message's report");
+    let second = stdout
+        .find("clark-rushed.wav")
+        .expect("second message's report");
+    let campaign = stdout.find("== campaign").expect("the campaign");
+    assert!(first < second && second < campaign, "{stdout}");
+    assert_eq!(stdout.matches("\nverdict ").count(), 2, "{stdout}");
+}
+
+#[test]
+fn standard_output_outputs_and_bad_folders_are_told_before_any_analysis() {
+    let dir = scratch("outputs");
+    let clip = fixture("speech/demo-congrats.wav");
+    let out = run(&["--no-transcribe", "-q", "--csv", "-", &clip], &dir);
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.starts_with(voicemail_coach::batch::CSV_HEADER),
+        "{stdout}"
+    );
+    assert_eq!(stdout.lines().count(), 2, "the CSV alone: {stdout}");
+    assert!(!dir.join("-").exists(), "no file named -");
+    let out = run(&["--no-transcribe", "-q", "--out", "-", &clip], &dir);
+    let line: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON line");
+    assert!(line["status"].is_string());
+    assert!(!dir.join("-").exists());
+    // A folder that does not exist fails at once, before a file is analysed.
+    let out = run(
+        &["--no-transcribe", "--html", "/no/such/dir/x.html", &clip],
+        &dir,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        out.stdout.is_empty(),
+        "nothing analysed: {}",
+        text(&out.stdout)
+    );
+    assert!(text(&out.stderr).contains("/no/such/dir/x.html"));
+}
+
+#[test]
+fn the_footnote_comes_once_and_json_figures_are_rounded() {
+    let dir = scratch("footnote");
+    let a = fixture("voicemail/clark-slow.wav");
+    let b = fixture("voicemail/mewse-slow.wav");
+    let out = run(&["--no-transcribe", "-q", &a, &b], &dir);
+    let stdout = text(&out.stdout);
+    assert_eq!(
+        stdout.matches("Some trainers would not leave").count(),
+        1,
+        "{stdout}"
+    );
+    let out = run(&["--no-transcribe", "--json", &a], &dir);
+    let json = text(&out.stdout);
+    // Every fraction has at most four decimals (times three): no binary tails.
+    let mut longest = 0;
+    for token in json.split(|c: char| !(c.is_ascii_digit() || c == '.' || c == '-')) {
+        if let Some((_, frac)) = token.split_once('.') {
+            longest = longest.max(frac.len());
+        }
+    }
+    assert!(longest <= 4, "a figure with {longest} decimals in {json}");
+}

@@ -1,0 +1,75 @@
+//! The report contract as a schema: `docs/report.schema.json` is what the report types generate
+//! (a change to the types that forgets the committed schema fails here), and every fixture's
+//! `--json` report validates against it.
+#![cfg(feature = "transcribe")]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn committed() -> serde_json::Value {
+    let text = std::fs::read_to_string(root().join("docs/report.schema.json"))
+        .expect("docs/report.schema.json");
+    serde_json::from_str(&text).expect("the committed schema is JSON")
+}
+
+#[test]
+fn the_committed_schema_is_the_one_the_report_types_generate() {
+    assert!(
+        committed() == voicemail_coach::report::json_schema(),
+        "docs/report.schema.json is out of date: regenerate it with \
+         `cargo run --release --example analyze -- --print-schema > docs/report.schema.json`"
+    );
+}
+
+/// The example binary, built for the profile this test was built with.
+fn analyze() -> PathBuf {
+    let exe = std::env::current_exe().expect("test binary path");
+    let dir = exe.parent().and_then(Path::parent).expect("target/PROFILE");
+    let mut build = Command::new(env!("CARGO"));
+    build
+        .args(["build", "--quiet", "--example", "analyze"])
+        .current_dir(root());
+    if dir.file_name().is_some_and(|n| n == "release") {
+        build.arg("--release");
+    }
+    assert!(
+        build.status().expect("cargo runs").success(),
+        "build failed"
+    );
+    dir.join("examples").join("analyze")
+}
+
+/// Validates every report line the binary prints for `args`; returns how many there were.
+fn validate(args: &[&str]) -> usize {
+    let schema = committed();
+    let validator = jsonschema::validator_for(&schema).expect("a valid schema");
+    let out = Command::new(analyze())
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("the example runs");
+    let mut reports = 0;
+    for line in String::from_utf8_lossy(&out.stdout).lines() {
+        let v: serde_json::Value = serde_json::from_str(line).expect("a JSON line");
+        if v.get("error").is_some() {
+            continue; // an error record: a file that could not be analysed
+        }
+        let errors: Vec<String> = validator.iter_errors(&v).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", v["file"]);
+        reports += 1;
+    }
+    reports
+}
+
+#[test]
+fn every_fixture_report_validates_against_the_schema() {
+    // Every fixture, acoustic analysis alone (fast), then the voicemails with their words.
+    let all = validate(&["--json", "--quiet", "--no-transcribe", "fixtures"]);
+    assert!(all > 20, "only {all} fixture reports");
+    let voicemails = validate(&["--json", "--quiet", "fixtures/voicemail"]);
+    assert_eq!(voicemails, 8);
+}
