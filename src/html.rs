@@ -248,8 +248,11 @@ pub fn render_index(title: &str, entries: &[IndexEntry<'_>]) -> String {
         .collect();
     let body = html! {
         h1 { (title) }
-        p.sub { (format!("{} files, {} analysed, {} could not be read", entries.len(),
-            entries.len() - errors, errors)) }
+        @let without = |status: Status| entries.iter().filter(|e| matches!(e,
+            IndexEntry::Report { report, .. } if report.status == status)).count();
+        p.sub { (format!("{} files, {} analysed ({} without speech, {} without a transcript), {} could not be read",
+            entries.len(), entries.len() - errors, without(Status::NoSpeech),
+            without(Status::NoTranscript), errors)) }
         (counts(&advice))
         table #files {
             thead { tr {
@@ -270,7 +273,12 @@ pub fn render_index(title: &str, entries: &[IndexEntry<'_>]) -> String {
                                 td.num { (fixed(report.pitch.summary.median_hz, 0)) }
                                 td { (numbers_cell(report)) }
                                 td.num.fail { (c[2]) } td.num.warn { (c[1]) } td.num.pass { (c[0]) }
-                                td { (worst(&report.advice)) }
+                                td {
+                                    @match report.status {
+                                        Status::NoSpeech => "no speech found: nothing to judge",
+                                        _ => (worst(&report.advice)),
+                                    }
+                                }
                             }
                         }
                         IndexEntry::Error(rec) => {

@@ -159,7 +159,9 @@ fn an_html_batch_writes_an_index_linking_a_page_per_file() {
     assert!(resumed.stdout.is_empty(), "nothing analysed again");
     let page = std::fs::read_to_string(&index).expect("index written again");
     assert_eq!(page, first);
-    assert!(page.contains("4 files, 3 analysed, 1 could not be read"));
+    assert!(page.contains(
+        "4 files, 3 analysed (0 without speech, 3 without a transcript), 1 could not be read"
+    ));
     assert!(page.contains("g726.wav") && page.contains("unsupported_encoding"));
     let links: Vec<&str> = page
         .split("href=\"")
