@@ -156,15 +156,16 @@ impl Analyzer {
         ctx: &Context,
     ) -> Result<Report> {
         let t0 = Instant::now();
-        let audio = audio::decode(reader, &self.options.decode)?;
+        let audio = audio::decode(reader, &self.options.decode)
+            .map_err(|e| e.with_file(Path::new(name)))?;
         let decode_ms = ms(t0);
         Ok(self.finish(&audio, name.to_string(), decode_ms, t0, ctx))
     }
 
     /// Analyses mono samples already in memory (from a telephony stack, a microphone, another
     /// decoder) at `sample_rate_hz`, 8 to 48 kHz; `name` goes into the report's `file`. Samples
-    /// are full scale at ±1.0. Fails with [`Error::InvalidOptions`] for a rate out of range or
-    /// more audio than [`DecodeOptions::max_duration_s`].
+    /// are full scale at ±1.0. Fails with [`Error::UnsupportedSampleRate`] for a rate out of
+    /// range and [`Error::TooLong`] for more audio than [`DecodeOptions::max_duration_s`].
     ///
     /// ```
     /// # let analyzer = voicemail_coach::Analyzer::new(Default::default())?;
@@ -173,7 +174,8 @@ impl Analyzer {
     ///     .collect();
     /// let report = analyzer.analyze_samples(&tone, 8_000, "tone", &Default::default())?;
     /// assert!((report.audio.duration_s - 2.0).abs() < 1e-9);
-    /// assert!(analyzer.analyze_samples(&tone, 4_000, "too slow", &Default::default()).is_err());
+    /// let slow = analyzer.analyze_samples(&tone, 4_000, "too slow", &Default::default());
+    /// assert!(matches!(slow, Err(voicemail_coach::Error::UnsupportedSampleRate { .. })));
     /// # Ok::<(), voicemail_coach::Error>(())
     /// ```
     pub fn analyze_samples(
@@ -184,7 +186,8 @@ impl Analyzer {
         ctx: &Context,
     ) -> Result<Report> {
         let t0 = Instant::now();
-        let audio = audio::condition(samples, sample_rate_hz, &self.options.decode)?;
+        let audio = audio::condition(samples, sample_rate_hz, &self.options.decode)
+            .map_err(|e| e.with_file(Path::new(name)))?;
         let decode_ms = ms(t0);
         Ok(self.finish(&audio, name.to_string(), decode_ms, t0, ctx))
     }
@@ -307,12 +310,10 @@ impl Analyzer {
         );
         let syllables: usize = words.iter().map(|w| content::syllables(&w.text)).sum();
         a.rate.transcript_syllables = Some(syllables);
-        if let (Some(s), Some(e)) = (a.seg.speech.start_s, a.seg.speech.end_s) {
-            if e > s {
-                let spoken: usize = words.iter().map(|w| content::spoken_words(&w.text)).sum();
-                a.rate.words_per_minute = Some(spoken as f64 * 60.0 / (e - s));
-                a.rate.transcript_rate_sps = Some(syllables as f64 / (e - s));
-            }
+        if let Some(span) = a.seg.speech.span() {
+            let spoken: usize = words.iter().map(|w| content::spoken_words(&w.text)).sum();
+            a.rate.words_per_minute = Some(spoken as f64 * 60.0 / span.duration_s());
+            a.rate.transcript_rate_sps = Some(syllables as f64 / span.duration_s());
         }
         Said {
             phone_numbers,
@@ -333,22 +334,13 @@ impl Analyzer {
         min_digits: usize,
         notices: &mut Vec<String>,
     ) -> (Vec<numbers::HeardNumber>, bool) {
-        let pauses: Vec<report::Span> = a
-            .seg
-            .speech
-            .pauses
-            .iter()
-            .map(|p| report::Span {
-                start_s: p.start_s,
-                end_s: p.end_s,
-            })
-            .collect();
+        let pauses = &a.seg.speech.pauses;
         let nuclei = &a.rate.nuclei_s;
-        let mut heard = numbers::find_numbers(words, &pauses, min_digits);
+        let mut heard = numbers::find_numbers(words, pauses, min_digits);
         for h in &mut heard {
             numbers::time_groups(h, &a.runs, &a.onsets, DIGIT_REACH_S);
             numbers::anchor_start(h, &a.runs, nuclei, &a.onsets);
-            numbers::regroup_at_pauses(h, &pauses, nuclei);
+            numbers::regroup_at_pauses(h, pauses, nuclei);
         }
         let mut found = Found {
             words,
@@ -366,7 +358,7 @@ impl Analyzer {
             if numbers::shape_prior(&n.digits, min_digits).is_some()
                 && n.confidence >= LOOSE_MIN_CONFIDENCE
             {
-                numbers::regroup_at_pauses(&mut n, &pauses, nuclei);
+                numbers::regroup_at_pauses(&mut n, pauses, nuclei);
                 heard.push(n);
             }
         }
@@ -577,10 +569,10 @@ struct Said {
 /// The report's `pitch` section: the contour, its summary over the speech span and the
 /// phrase endings.
 fn pitch_report(track: &PitchTrack, seg: &prosody::Segmentation) -> report::PitchReport {
-    let span = match (seg.speech.start_s, seg.speech.end_s) {
-        (Some(a), Some(b)) => Some((track.frame_at(a), track.frame_at(b))),
-        _ => None,
-    };
+    let span = seg
+        .speech
+        .span()
+        .map(|s| (track.frame_at(s.start_s), track.frame_at(s.end_s)));
     report::PitchReport {
         hop_s: track.hop_s,
         f0_hz: track.f0_hz.clone(),

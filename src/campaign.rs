@@ -208,13 +208,7 @@ fn variation<R: AsRef<Report> + AsMut<Report>>(reports: &mut [R], book: &Ruleboo
         }
         if book.rules.campaign_variation.enabled {
             let r = reports[k].as_mut();
-            let evidence = match (r.speech.start_s, r.speech.end_s) {
-                (Some(a), Some(b)) => vec![Span {
-                    start_s: a,
-                    end_s: b,
-                }],
-                _ => Vec::new(),
-            };
+            let evidence: Vec<Span> = r.speech.span().into_iter().collect();
             let advice = Advice {
                 rule: "campaign.variation".into(),
                 verdict,

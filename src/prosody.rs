@@ -124,14 +124,9 @@ pub fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
     }
 }
 
-/// A silent stretch inside speech.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct Pause {
-    /// Seconds.
-    pub start_s: f64,
-    /// Seconds.
-    pub end_s: f64,
-}
+/// A silent stretch inside speech: a [`Span`](crate::spoken::Span), the one shape of every
+/// time span in the report.
+pub type Pause = crate::spoken::Span;
 
 /// Where the speech is (the report's `speech` section). Every figure is `None` when nothing in
 /// the recording sounds.
@@ -152,6 +147,20 @@ pub struct Speech {
     pub pauses: Vec<Pause>,
 }
 
+impl Speech {
+    /// The speech span, from the first sounding frame to the end of the last; `None` when
+    /// nothing sounds. The one place the span's invariant (it ends after it starts) is checked.
+    pub fn span(&self) -> Option<crate::spoken::Span> {
+        match (self.start_s, self.end_s) {
+            (Some(a), Some(b)) if b > a => Some(crate::spoken::Span {
+                start_s: a,
+                end_s: b,
+            }),
+            _ => None,
+        }
+    }
+}
+
 /// Frame-level speech detection behind [`Speech`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segmentation {
@@ -170,9 +179,10 @@ pub struct Segmentation {
 impl Segmentation {
     /// The phrases: sounding stretches between pauses, `(start_s, end_s)`.
     pub fn phrases(&self) -> Vec<(f64, f64)> {
-        let (Some(a), Some(b)) = (self.speech.start_s, self.speech.end_s) else {
+        let Some(span) = self.speech.span() else {
             return Vec::new();
         };
+        let (a, b) = (span.start_s, span.end_s);
         let mut out = Vec::new();
         let mut start = a;
         for p in &self.speech.pauses {

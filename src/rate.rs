@@ -337,10 +337,7 @@ impl SyllableDetector {
 
     /// Rate figures from nuclei and the speech segmentation.
     pub fn summarize(&self, nuclei_s: Vec<f64>, seg: &Segmentation) -> Rate {
-        let span = match (seg.speech.start_s, seg.speech.end_s) {
-            (Some(a), Some(b)) if b > a => Some(b - a),
-            _ => None,
-        };
+        let span = seg.speech.span().map(|s| s.duration_s());
         let phon = seg.speech.phonation_s.filter(|&p| p > 0.0);
         let n = nuclei_s.len();
         let contour = self.contour(&nuclei_s, seg);

@@ -14,6 +14,13 @@ pub struct Span {
     pub end_s: f64,
 }
 
+impl Span {
+    /// Its length, seconds.
+    pub fn duration_s(&self) -> f64 {
+        self.end_s - self.start_s
+    }
+}
+
 /// A transcript with word timings.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]

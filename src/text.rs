@@ -34,10 +34,7 @@ fn opt(v: Option<f64>, unit: &str, digits: usize) -> String {
 /// to; then the name, the numbers and the figures.
 pub fn report(r: &Report) -> String {
     let s = &r.speech;
-    let span = match (s.start_s, s.end_s) {
-        (Some(a), Some(b)) => Some(b - a),
-        _ => None,
-    };
+    let span = s.span().map(|s| s.duration_s());
     let p = &r.pitch.summary;
     let rising = r
         .pitch

@@ -321,12 +321,7 @@ pub fn decode_path(path: impl AsRef<Path>, options: &DecodeOptions) -> Result<Co
 /// [`Conditioned::notices`] saying what was worked around. Errors name no file; [`decode_path`]
 /// adds the path.
 pub fn decode<R: Read + Seek>(mut reader: R, options: &DecodeOptions) -> Result<Conditioned> {
-    if options.max_duration_s.is_nan() || options.max_duration_s <= 0.0 {
-        return Err(Error::InvalidOptions(format!(
-            "max_duration_s must be positive, got {}",
-            options.max_duration_s
-        )));
-    }
+    max_duration(options)?;
     let file_len = reader.seek(SeekFrom::End(0)).map_err(io_err)?;
     reader.seek(SeekFrom::Start(0)).map_err(io_err)?;
     let mut head = [0u8; SNIFF_BYTES];
@@ -337,23 +332,33 @@ pub fn decode<R: Read + Seek>(mut reader: R, options: &DecodeOptions) -> Result<
     }
 }
 
-/// Conditions mono samples already in memory, at `rate_hz`, as [`decode`] conditions a file's:
-/// resampled to [`ANALYSIS_RATE_HZ`], clipped to full scale, clipping counted. Fails with
-/// [`Error::InvalidOptions`] for a rate outside [`MIN_RATE_HZ`]..=[`MAX_RATE_HZ`] or more than
-/// `options.max_duration_s` of audio; samples that are not numbers (NaN, infinite) are read as
-/// silence, with a notice.
-pub fn condition(samples: &[f32], rate_hz: u32, options: &DecodeOptions) -> Result<Conditioned> {
-    if !(MIN_RATE_HZ..=MAX_RATE_HZ).contains(&rate_hz) {
+/// The options' duration limit, checked: positive ([`Error::InvalidOptions`] otherwise).
+fn max_duration(options: &DecodeOptions) -> Result<f64> {
+    let limit = options.max_duration_s;
+    if limit.is_nan() || limit <= 0.0 {
         return Err(Error::InvalidOptions(format!(
-            "sample rate {rate_hz} Hz: expected {MIN_RATE_HZ} to {MAX_RATE_HZ} Hz"
+            "max_duration_s must be positive, got {limit}"
         )));
     }
+    Ok(limit)
+}
+
+/// Conditions mono samples already in memory, at `rate_hz`, as [`decode`] conditions a file's:
+/// resampled to [`ANALYSIS_RATE_HZ`], clipped to full scale, clipping counted. Fails with
+/// [`Error::UnsupportedSampleRate`] for a rate outside [`MIN_RATE_HZ`]..=[`MAX_RATE_HZ`], with
+/// [`Error::TooLong`] for more than `options.max_duration_s` of audio (and with
+/// [`Error::InvalidOptions`] when that limit is not positive); samples that are not numbers (NaN,
+/// infinite) are read as silence, with a notice.
+pub fn condition(samples: &[f32], rate_hz: u32, options: &DecodeOptions) -> Result<Conditioned> {
+    let limit = max_duration(options)?;
+    wav::check_rate(rate_hz)?;
     let duration_s = samples.len() as f64 / f64::from(rate_hz);
-    if options.max_duration_s.is_nan() || duration_s > options.max_duration_s {
-        return Err(Error::InvalidOptions(format!(
-            "{duration_s:.1} s of samples: longer than max_duration_s ({} s)",
-            options.max_duration_s
-        )));
+    if duration_s > limit {
+        return Err(Error::TooLong {
+            file: Source::default(),
+            seconds: duration_s,
+            limit,
+        });
     }
     let mut sink = sink::Sink::new(rate_hz, 1, samples.len() as u64)?;
     for &v in samples {

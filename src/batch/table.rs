@@ -23,10 +23,7 @@ fn num(v: Option<f64>) -> String {
 /// The row of one report (without its newline).
 fn row(r: &Report) -> String {
     let count = |v: Verdict| r.advice.iter().filter(|a| a.verdict == v).count();
-    let speech = match (r.speech.start_s, r.speech.end_s) {
-        (Some(a), Some(b)) => Some(b - a),
-        _ => None,
-    };
+    let speech = r.speech.span().map(|s| s.duration_s());
     let number = r.phone_numbers.first();
     [
         field(&r.file),

@@ -67,13 +67,7 @@ impl<'a> Measured<'a> {
 }
 
 fn speech_span(r: &Report) -> Option<Span> {
-    match (r.speech.start_s, r.speech.end_s) {
-        (Some(a), Some(b)) if b > a => Some(Span {
-            start_s: a,
-            end_s: b,
-        }),
-        _ => None,
-    }
+    r.speech.span()
 }
 
 /// Each promise found, with whether the words after it name a day or time.

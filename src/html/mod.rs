@@ -85,76 +85,12 @@ pub enum IndexEntry<'a> {
     Error(&'a ErrorRecord),
 }
 
-const STYLE: &str = r#"
-:root { --pass: #1b7f3b; --warn: #b26a00; --fail: #c62828; --na: #777; --ink: #1d2330; }
-* { box-sizing: border-box; }
-body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
-  margin: 0 auto; max-width: 1200px; padding: 16px 24px 48px; background: #fafbfc; }
-h1 { font-size: 20px; margin: 0 0 4px; word-break: break-all; }
-h2 { font-size: 16px; margin: 24px 0 8px; }
-.sub { color: #555; margin: 0 0 12px; }
-.status { background: #fff4d6; border: 1px solid #e0b400; border-radius: 6px; padding: 8px 12px; margin: 0 0 12px; }
-.cards { display: flex; flex-wrap: wrap; gap: 8px; margin: 12px 0; }
-.card { background: #fff; border: 1px solid #dde1e7; border-radius: 6px; padding: 6px 12px; min-width: 120px; }
-.card b { display: block; font-size: 18px; }
-.card span { color: #666; font-size: 12px; }
-.counts span { font-weight: 600; margin-right: 12px; }
-.pass { color: var(--pass); } .warn { color: var(--warn); } .fail { color: var(--fail); }
-.not_applicable { color: var(--na); }
-.badge { display: inline-block; min-width: 44px; text-align: center; border-radius: 4px; color: #fff;
-  padding: 1px 6px; font-size: 12px; font-weight: 600; }
-.badge.pass { background: var(--pass); color: #fff; } .badge.warn { background: var(--warn); color: #fff; }
-.badge.fail { background: var(--fail); color: #fff; } .badge.not_applicable { background: var(--na); color: #fff; }
-#timeline-wrap { overflow-x: auto; background: #fff; border: 1px solid #dde1e7; border-radius: 6px; }
-#timeline { display: block; }
-#timeline text { font-size: 11px; fill: #333; }
-#timeline .lane { font-size: 11px; fill: #666; font-weight: 600; }
-#timeline text.word { font-size: 12px; fill: #1d2330; cursor: pointer; }
-#timeline text.word.digit { fill: #0b5cad; font-weight: 700; }
-#timeline .group-label { font-size: 11px; fill: #0b5cad; font-weight: 700; }
-#timeline .name-label { font-size: 11px; fill: #6a1b9a; font-weight: 700; }
-.seek { cursor: pointer; }
-.seek:hover { text-decoration: underline; }
-table { border-collapse: collapse; width: 100%; background: #fff; }
-th, td { border-bottom: 1px solid #e5e8ec; padding: 5px 8px; text-align: left; vertical-align: top; }
-th { background: #f1f3f6; font-size: 12px; }
-td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
-button.seek { border: 1px solid #b8c2cf; background: #f4f7fb; border-radius: 4px; padding: 0 6px;
-  margin: 1px; font: inherit; font-size: 12px; }
-#transcript { background: #fff; border: 1px solid #dde1e7; border-radius: 6px; padding: 8px 12px; }
-#transcript .seek { border-radius: 3px; padding: 0 1px; }
-#transcript .digit { color: #0b5cad; font-weight: 700; }
-audio { width: 100%; margin: 8px 0; }
-.legend { font-size: 12px; color: #555; margin: 4px 0; }
-.legend i { display: inline-block; width: 12px; height: 10px; margin: 0 4px 0 12px; vertical-align: middle; }
-.foot { color: #666; font-size: 12px; margin-top: 24px; }
-"#;
+/// The page's style sheet.
+const STYLE: &str = include_str!("report.css");
 
 /// Plays the recording from any element with a `data-t` (seconds), from any point of the
 /// timeline, and moves the playhead while it plays.
-const SCRIPT: &str = r#"
-(function () {
-  var player = document.getElementById('player');
-  var svg = document.getElementById('timeline');
-  if (!player) return;
-  function play(t) { player.currentTime = Math.max(0, t); player.play(); }
-  document.querySelectorAll('[data-t]').forEach(function (el) {
-    el.addEventListener('click', function (ev) { ev.stopPropagation(); play(parseFloat(el.getAttribute('data-t'))); });
-  });
-  if (!svg) return;
-  var x0 = parseFloat(svg.getAttribute('data-x0')), pps = parseFloat(svg.getAttribute('data-pps'));
-  var head = document.getElementById('playhead');
-  svg.addEventListener('click', function (ev) {
-    var p = svg.createSVGPoint(); p.x = ev.clientX; p.y = ev.clientY;
-    var q = p.matrixTransform(svg.getScreenCTM().inverse());
-    play((q.x - x0) / pps);
-  });
-  player.addEventListener('timeupdate', function () {
-    var x = x0 + player.currentTime * pps;
-    head.setAttribute('x1', x); head.setAttribute('x2', x); head.setAttribute('visibility', 'visible');
-  });
-})();
-"#;
+const SCRIPT: &str = include_str!("player.js");
 
 // Vertical layout of the timeline, pixels.
 const LEFT: f64 = 64.0;
@@ -323,10 +259,7 @@ fn fixed(v: Option<f64>, digits: usize) -> String {
 }
 
 fn speech_span(r: &Report) -> Option<f64> {
-    match (r.speech.start_s, r.speech.end_s) {
-        (Some(a), Some(b)) => Some(b - a),
-        _ => None,
-    }
+    r.speech.span().map(|s| s.duration_s())
 }
 
 fn verdict_index(v: Verdict) -> usize {
