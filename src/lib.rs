@@ -97,6 +97,15 @@
 //! - `html` (default): [`html`] renders a report as a self-contained page (inline SVG timeline
 //!   of waveform, pitch, words, pauses, name and number; verdicts; the recording embedded).
 //!   Adds `maud` and `base64`.
+//! - `formats` (default): compressed recordings in [`audio`]: MP3, AAC/M4A, Ogg Vorbis and Opus,
+//!   FLAC, IMA/MS ADPCM in WAV and raw GSM 6.10 (through symphonia and opus-decoder). Without
+//!   it, WAV with PCM, float or G.711 still decodes.
+//! - `cli`: the `voicemail-coach` command, the example `analyze` built as an installed binary
+//!   (`cargo install voicemail-coach --features cli`). Adds `clap`, `indicatif` and `ctrlc`.
+//! - `openblas`: whisper.cpp's encoder matrix products through OpenBLAS (needs
+//!   `libopenblas-dev`): faster transcription on the CPU (figures in the README).
+//! - `cuda`, `vulkan`: whisper.cpp on a GPU (the CUDA toolkit, or the Vulkan headers, loader and
+//!   `glslc`); the device is [`TranscribeOptions::gpu_device`](transcribe::TranscribeOptions).
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
