@@ -1,10 +1,12 @@
 //! The public analysis on real recordings: the report contract, syllable counts against
 //! transcripts, sharing across threads, and the example binary's output and exit codes.
 
-use std::path::PathBuf;
 use std::process::Command;
 
 use voicemail_coach::{Analyzer, Options, Report};
+
+mod common;
+use common::example_binary;
 
 fn speech(name: &str) -> String {
     format!("{}/fixtures/speech/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -155,27 +157,6 @@ fn report_follows_the_contract() {
     // The report reads back.
     let back: Report = serde_json::from_value(v).expect("deserialises");
     assert_eq!(back, r);
-}
-
-fn example_binary() -> PathBuf {
-    // Tests run from target/<profile>/deps; a full `cargo test` builds examples into
-    // target/<profile>/examples. When only this test was asked for, build it the same way.
-    let exe = std::env::current_exe().expect("test executable");
-    let profile_dir = exe.parent().and_then(|d| d.parent()).expect("target dir");
-    let bin = profile_dir
-        .join("examples")
-        .join(format!("analyze{}", std::env::consts::EXE_SUFFIX));
-    if !bin.exists() {
-        let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-        let mut cmd = Command::new(cargo);
-        cmd.args(["build", "--example", "analyze"]);
-        if profile_dir.file_name().is_some_and(|n| n == "release") {
-            cmd.arg("--release");
-        }
-        let status = cmd.status().expect("cargo runs");
-        assert!(status.success(), "building the example failed");
-    }
-    bin
 }
 
 #[test]

@@ -4,32 +4,11 @@
 //! The example is built with default features, so this file runs with them.
 #![cfg(feature = "transcribe")]
 
-use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// The example binary, built for the profile this test was built with (a filtered
-/// `cargo test --test batch` does not build examples, so it is built here; cargo finds it fresh
-/// when `cargo test` already has).
-fn analyze() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(Path::parent).expect("target/PROFILE");
-    let mut build = Command::new(env!("CARGO"));
-    build
-        .args(["build", "--quiet", "--example", "analyze"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    if dir.file_name().is_some_and(|n| n == "release") {
-        build.arg("--release");
-    }
-    let status = build.status().expect("cargo runs");
-    assert!(status.success(), "building the example failed");
-    let bin = dir.join("examples").join("analyze");
-    assert!(bin.exists(), "{} not built", bin.display());
-    bin
-}
-
-fn fixture(rel: &str) -> String {
-    format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::example_binary as analyze;
+use common::fixture;
 
 #[test]
 fn a_folder_batch_streams_resumes_and_summarises() {

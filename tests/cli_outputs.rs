@@ -8,27 +8,9 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-/// The example binary, built for the profile this test was built with.
-fn analyze() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(Path::parent).expect("target/PROFILE");
-    let mut build = Command::new(env!("CARGO"));
-    build
-        .args(["build", "--quiet", "--example", "analyze"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"));
-    if dir.file_name().is_some_and(|n| n == "release") {
-        build.arg("--release");
-    }
-    assert!(
-        build.status().expect("cargo runs").success(),
-        "build failed"
-    );
-    dir.join("examples").join("analyze")
-}
-
-fn fixture(rel: &str) -> String {
-    format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::example_binary as analyze;
+use common::fixture;
 
 /// A fresh folder for one test.
 fn scratch(name: &str) -> PathBuf {

@@ -3,8 +3,11 @@
 //! `--json` report validates against it.
 #![cfg(feature = "transcribe")]
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
+
+mod common;
+use common::example_binary as analyze;
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -23,24 +26,6 @@ fn the_committed_schema_is_the_one_the_report_types_generate() {
         "docs/report.schema.json is out of date: regenerate it with \
          `cargo run --release --example analyze -- --print-schema > docs/report.schema.json`"
     );
-}
-
-/// The example binary, built for the profile this test was built with.
-fn analyze() -> PathBuf {
-    let exe = std::env::current_exe().expect("test binary path");
-    let dir = exe.parent().and_then(Path::parent).expect("target/PROFILE");
-    let mut build = Command::new(env!("CARGO"));
-    build
-        .args(["build", "--quiet", "--example", "analyze"])
-        .current_dir(root());
-    if dir.file_name().is_some_and(|n| n == "release") {
-        build.arg("--release");
-    }
-    assert!(
-        build.status().expect("cargo runs").success(),
-        "build failed"
-    );
-    dir.join("examples").join("analyze")
 }
 
 /// Validates every report line the binary prints for `args`; returns how many there were.
