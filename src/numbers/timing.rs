@@ -160,14 +160,14 @@ pub fn regroup_at_pauses(number: &mut HeardNumber, pauses: &[Span], nuclei_s: &[
     let n = digits.len();
     let m = inside.len() + 1; // stretches of speech
     if inside.is_empty() {
-        let whole = vec![DigitGroup {
-            digits: digits.iter().collect(),
-            start_s: span.start_s,
-            end_s: span.end_s,
-        }];
-        let changed = number.groups != whole;
-        number.groups = whole;
-        return changed;
+        return set_groups(
+            number,
+            vec![DigitGroup {
+                digits: digits.iter().collect(),
+                start_s: span.start_s,
+                end_s: span.end_s,
+            }],
+        );
     }
     if n < m {
         return false;
@@ -217,35 +217,9 @@ pub fn regroup_at_pauses(number: &mut HeardNumber, pauses: &[Span], nuclei_s: &[
         };
         fit + split
     };
-    // best[i][k]: the least cost of saying the first k digits in the first i stretches.
-    let mut best = vec![vec![f64::INFINITY; n + 1]; m + 1];
-    let mut from = vec![vec![0usize; n + 1]; m + 1];
-    best[0][0] = 0.0;
-    for i in 1..=m {
-        for k in i..=n {
-            for j in (i - 1)..k {
-                if !best[i - 1][j].is_finite() {
-                    continue;
-                }
-                if i == m && k != n {
-                    continue;
-                }
-                let c = best[i - 1][j] + cost(i - 1, j, k);
-                if c < best[i][k] {
-                    best[i][k] = c;
-                    from[i][k] = j;
-                }
-            }
-        }
-    }
-    if !best[m][n].is_finite() {
+    let Some(cuts) = cheapest_cuts(m, n, cost) else {
         return false;
-    }
-    let mut cuts = vec![n; m + 1];
-    cuts[0] = 0;
-    for i in (1..m).rev() {
-        cuts[i] = from[i + 1][cuts[i + 1]];
-    }
+    };
     let groups: Vec<DigitGroup> = (0..m)
         .map(|i| DigitGroup {
             digits: digits[cuts[i]..cuts[i + 1]].iter().collect(),
@@ -253,11 +227,51 @@ pub fn regroup_at_pauses(number: &mut HeardNumber, pauses: &[Span], nuclei_s: &[
             end_s: bounds[i].1,
         })
         .collect();
-    if groups == number.groups {
-        return false;
-    }
+    set_groups(number, groups)
+}
+
+/// Gives `number` these groups; whether they differ from the ones it had.
+fn set_groups(number: &mut HeardNumber, groups: Vec<DigitGroup>) -> bool {
+    let changed = number.groups != groups;
     number.groups = groups;
-    true
+    changed
+}
+
+/// Where `n` digits said over `m` stretches of speech break (`m + 1` cut positions from 0 to
+/// `n`, each stretch holding at least one digit) at the least total `cost(stretch, from, to)`;
+/// `None` when no split has a finite cost. Dynamic programming over (stretch, digits said).
+fn cheapest_cuts(
+    m: usize,
+    n: usize,
+    cost: impl Fn(usize, usize, usize) -> f64,
+) -> Option<Vec<usize>> {
+    // best[i][k]: the least cost of saying the first k digits in the first i stretches.
+    let mut best = vec![vec![f64::INFINITY; n + 1]; m + 1];
+    let mut from = vec![vec![0usize; n + 1]; m + 1];
+    best[0][0] = 0.0;
+    for i in 1..=m {
+        for k in i..=n {
+            if i == m && k != n {
+                continue;
+            }
+            for j in (i - 1)..k {
+                let c = best[i - 1][j] + cost(i - 1, j, k);
+                if best[i - 1][j].is_finite() && c < best[i][k] {
+                    best[i][k] = c;
+                    from[i][k] = j;
+                }
+            }
+        }
+    }
+    if !best[m][n].is_finite() {
+        return None;
+    }
+    let mut cuts = vec![n; m + 1];
+    cuts[0] = 0;
+    for i in (1..m).rev() {
+        cuts[i] = from[i + 1][cuts[i + 1]];
+    }
+    Some(cuts)
 }
 
 /// The silences between successive groups, seconds (never negative).
