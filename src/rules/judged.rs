@@ -42,7 +42,7 @@ impl<'a> Measured<'a> {
         Measured {
             r,
             words,
-            span: speech_span(r),
+            span: r.speech.span(),
             pitching: find(&rules.content_pitch.phrases),
             cliches: find(&rules.content_cliches.phrases),
             referrals: find(&rules.content_referral.phrases),
@@ -64,10 +64,6 @@ impl<'a> Measured<'a> {
             .map(|p| p.found.clone())
             .collect()
     }
-}
-
-fn speech_span(r: &Report) -> Option<Span> {
-    r.speech.span()
 }
 
 /// Each promise found, with whether the words after it name a day or time.
