@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::pitch::{self, PitchOptions, PitchTrack, PitchTracker};
 use crate::prosody::{self, ProsodyOptions};
 use crate::rate::{RateOptions, SyllableDetector};
-use crate::report::{self, Report};
+use crate::report::{self, Report, Span};
 use crate::rules::{self, Rulebook};
 #[cfg(feature = "transcribe")]
 use crate::transcribe;
@@ -552,7 +552,7 @@ struct Acoustic {
     /// Acoustic onsets inside the speech.
     onsets: Vec<f64>,
     /// Sounding runs, start and end seconds.
-    runs: Vec<(f64, f64)>,
+    runs: Vec<Span>,
     pitch_ms: f64,
     rate_ms: f64,
 }

@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::spoken::{Introduction, Span, Word};
+use crate::report::{Introduction, Span, Word};
 
 /// A word as matched: lower case, letters, digits and apostrophes only.
 pub fn normalize(text: &str) -> String {

@@ -128,7 +128,6 @@ mod prosody;
 mod rate;
 pub mod report;
 pub mod rules;
-mod spoken;
 pub mod text;
 pub mod transcribe;
 
@@ -156,11 +155,11 @@ pub mod bench {
 }
 
 pub use analyzer::{Analyzer, Options};
-pub use audio::{Conditioned, DecodeOptions, Encoding};
+pub use audio::{Conditioned, DecodeOptions};
 pub use context::Context;
 pub use error::{Error, Result};
 pub use pitch::{PitchOptions, PitchTrack, PitchTracker};
 pub use prosody::ProsodyOptions;
 pub use rate::RateOptions;
-pub use report::{ErrorRecord, Report, Status};
+pub use report::{Encoding, ErrorRecord, Report, Status};
 pub use rules::Rulebook;

@@ -8,8 +8,8 @@
 //! rushed number). The verdict uses the first; both are reported.
 
 use crate::content::syllables;
-use crate::prosody::Speech;
-use crate::spoken::{Introduction, Pacing, PhoneNumber, Span, Word};
+use crate::report::Speech;
+use crate::report::{Introduction, Pacing, PhoneNumber, Span, Word};
 
 /// Least phonation a stretch needs before a rate is given for it, seconds.
 pub const MIN_PHONATION_S: f64 = 0.3;

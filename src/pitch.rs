@@ -27,6 +27,7 @@ use rustfft::{Fft, FftPlanner};
 use serde::{Deserialize, Serialize};
 
 use crate::dsp::{copy_frame, fast_fft_len, hann, quantile, semitones, Decimator};
+use crate::report::{PhraseEnding, PitchSummary, Span};
 
 /// The most candidates per frame [`PitchOptions::max_candidates`] may ask for: the path search
 /// keeps each frame's choice in a byte.
@@ -110,24 +111,6 @@ impl PitchTrack {
     pub fn frame_at(&self, t: f64) -> usize {
         (t / self.hop_s).round().max(0.0) as usize
     }
-}
-
-/// Summary of voiced frames (the report's `pitch` section, minus the track itself).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[non_exhaustive]
-pub struct PitchSummary {
-    /// Median F0 of voiced frames, Hz.
-    pub median_hz: Option<f64>,
-    /// 10th percentile, Hz.
-    pub p10_hz: Option<f64>,
-    /// 90th percentile, Hz.
-    pub p90_hz: Option<f64>,
-    /// `12 * log2(p90 / p10)`, semitones.
-    pub range_st: Option<f64>,
-    /// Standard deviation of voiced frames in semitones around the median.
-    pub stdev_st: Option<f64>,
-    /// Voiced frames over frames inside the speech span.
-    pub voiced_fraction: Option<f64>,
 }
 
 /// Summarises the voiced frames of `track` between frames `span.0` and `span.1` (exclusive).
@@ -612,26 +595,13 @@ fn autocorrelation_of(w: &[f32], lags: usize) -> Vec<f32> {
         .collect()
 }
 
-/// The pitch movement at the end of a phrase, for the uptalk rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[non_exhaustive]
-pub struct PhraseEnding {
-    /// Phrase start, seconds.
-    pub start_s: f64,
-    /// Phrase end (the start of the pause after it, or the end of speech), seconds.
-    pub end_s: f64,
-    /// Mean pitch of the phrase's last 150 ms of voicing against the 300 ms of voicing before
-    /// them, semitones (positive = rising). `None` when the phrase has too little voicing.
-    pub terminal_st: Option<f64>,
-}
-
-/// Terminal contours for each phrase (`(start_s, end_s)` spans).
-pub fn phrase_endings(track: &PitchTrack, phrases: &[(f64, f64)]) -> Vec<PhraseEnding> {
+/// Terminal contours for each phrase.
+pub fn phrase_endings(track: &PitchTrack, phrases: &[Span]) -> Vec<PhraseEnding> {
     let tail = (0.15 / track.hop_s).round().max(1.0) as usize;
     let body = (0.30 / track.hop_s).round().max(1.0) as usize;
     phrases
         .iter()
-        .map(|&(start_s, end_s)| {
+        .map(|&Span { start_s, end_s }| {
             let a = track.frame_at(start_s);
             let b = track.frame_at(end_s).min(track.f0_hz.len());
             let voiced: Vec<f64> = if a < b {

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dsp::quantile;
+use crate::report::{Span, Speech};
 
 /// Options for speech detection. Defaults follow de Jong & Wempe (2009).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -124,43 +125,6 @@ pub fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
     }
 }
 
-/// A silent stretch inside speech: a [`Span`](crate::spoken::Span), the one shape of every
-/// time span in the report.
-pub type Pause = crate::spoken::Span;
-
-/// Where the speech is (the report's `speech` section). Every figure is `None` when nothing in
-/// the recording sounds.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[non_exhaustive]
-pub struct Speech {
-    /// First sounding frame, seconds.
-    pub start_s: Option<f64>,
-    /// End of the last sounding frame, seconds.
-    pub end_s: Option<f64>,
-    /// Silence before the speech, seconds.
-    pub leading_silence_s: Option<f64>,
-    /// Silence after the speech, seconds.
-    pub trailing_silence_s: Option<f64>,
-    /// Speech span minus pauses, seconds.
-    pub phonation_s: Option<f64>,
-    /// Pauses of at least the minimum length inside the span.
-    pub pauses: Vec<Pause>,
-}
-
-impl Speech {
-    /// The speech span, from the first sounding frame to the end of the last; `None` when
-    /// nothing sounds. The one place the span's invariant (it ends after it starts) is checked.
-    pub fn span(&self) -> Option<crate::spoken::Span> {
-        match (self.start_s, self.end_s) {
-            (Some(a), Some(b)) if b > a => Some(crate::spoken::Span {
-                start_s: a,
-                end_s: b,
-            }),
-            _ => None,
-        }
-    }
-}
-
 /// Frame-level speech detection behind [`Speech`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segmentation {
@@ -177,45 +141,25 @@ pub struct Segmentation {
 }
 
 impl Segmentation {
-    /// The phrases: sounding stretches between pauses, `(start_s, end_s)`.
-    pub fn phrases(&self) -> Vec<(f64, f64)> {
+    /// The phrases: sounding stretches between pauses.
+    pub fn phrases(&self) -> Vec<Span> {
         let Some(span) = self.speech.span() else {
             return Vec::new();
         };
-        let (a, b) = (span.start_s, span.end_s);
         let mut out = Vec::new();
-        let mut start = a;
+        let mut start_s = span.start_s;
         for p in &self.speech.pauses {
-            out.push((start, p.start_s));
-            start = p.end_s;
+            out.push(Span {
+                start_s,
+                end_s: p.start_s,
+            });
+            start_s = p.end_s;
         }
-        out.push((start, b));
+        out.push(Span {
+            start_s,
+            end_s: span.end_s,
+        });
         out
-    }
-
-    /// Phonation time (sounding time, pauses excluded) between `a` and `b` seconds.
-    pub fn phonation_between(&self, a: f64, b: f64) -> f64 {
-        self.speech.phonation_between(a, b)
-    }
-}
-
-impl Speech {
-    /// Phonation time (sounding time inside the speech span, pauses excluded) between `a` and
-    /// `b` seconds.
-    pub fn phonation_between(&self, a: f64, b: f64) -> f64 {
-        let (Some(s), Some(e)) = (self.start_s, self.end_s) else {
-            return 0.0;
-        };
-        let (a, b) = (a.max(s), b.min(e));
-        if b <= a {
-            return 0.0;
-        }
-        let paused: f64 = self
-            .pauses
-            .iter()
-            .map(|p| (p.end_s.min(b) - p.start_s.max(a)).max(0.0))
-            .sum();
-        b - a - paused
     }
 }
 
@@ -272,7 +216,7 @@ pub fn segment(intensity: &Intensity, duration_s: f64, opts: &ProsodyOptions) ->
                         .map_or(l + 1, |p| k + p);
                     let (ps, pe) = ((k as f64 - 0.5) * hop, (run_end as f64 - 0.5) * hop);
                     if pe - ps >= opts.min_pause_s - 1e-9 {
-                        pauses.push(Pause {
+                        pauses.push(Span {
                             start_s: ps,
                             end_s: pe,
                         });
@@ -313,28 +257,26 @@ pub fn sounding_starts(seg: &Segmentation, hop_s: f64) -> Vec<f64> {
         .collect()
 }
 
-/// The sounding runs, `(start_s, end_s)`: stretches of sound between silences, in order.
-pub fn sounding_runs(seg: &Segmentation, hop_s: f64) -> Vec<(f64, f64)> {
+/// The sounding runs: stretches of sound between silences, in order.
+pub fn sounding_runs(seg: &Segmentation, hop_s: f64) -> Vec<Span> {
+    let run = |a: usize, b: usize| Span {
+        start_s: ((a as f64) - 0.5).max(0.0) * hop_s,
+        end_s: (b as f64 - 0.5) * hop_s,
+    };
     let mut out = Vec::new();
     let mut start = None;
     for (i, &s) in seg.sounding.iter().enumerate() {
         match (s, start) {
             (true, None) => start = Some(i),
             (false, Some(a)) => {
-                out.push((
-                    ((a as f64) - 0.5).max(0.0) * hop_s,
-                    (i as f64 - 0.5) * hop_s,
-                ));
+                out.push(run(a, i));
                 start = None;
             }
             _ => {}
         }
     }
     if let Some(a) = start {
-        out.push((
-            ((a as f64) - 0.5).max(0.0) * hop_s,
-            (seg.sounding.len() as f64 - 0.5) * hop_s,
-        ));
+        out.push(run(a, seg.sounding.len()));
     }
     out
 }
@@ -363,24 +305,6 @@ pub fn onsets(intensity: &Intensity, seg: &Segmentation, nuclei_s: &[f64]) -> Ve
     out.sort_by(f64::total_cmp);
     out.dedup_by(|a, b| (*a - *b).abs() < 1e-9);
     out
-}
-
-/// Loudness and clipping (the report's `level` section).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[non_exhaustive]
-pub struct Level {
-    /// Mean power of the sounding frames, dBFS; `None` without speech.
-    pub speech_dbfs: Option<f64>,
-    /// Background level (10th percentile of frame intensity), dBFS.
-    pub background_dbfs: Option<f64>,
-    /// Speech level over background, dB.
-    pub snr_db: Option<f64>,
-    /// Largest sample in the file, dBFS.
-    pub peak_dbfs: Option<f64>,
-    /// Samples at full scale.
-    pub clipped_samples: u64,
-    /// Runs of three or more consecutive full-scale samples.
-    pub clipped_runs: u64,
 }
 
 /// Speech level from the sounding frames of `intensity`.

@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::pitch::PitchTrack;
 use crate::prosody::Segmentation;
+use crate::report::{Rate, RateContour};
 
 /// Options for syllable-nucleus detection and rate contours.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -72,43 +73,6 @@ impl Default for RateOptions {
             contour_hop_s: 0.25,
         }
     }
-}
-
-/// Speaking-rate figures (the report's `rate` section).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-#[non_exhaustive]
-pub struct Rate {
-    /// Acoustic syllable nuclei found.
-    pub syllables: usize,
-    /// Their times, seconds.
-    pub nuclei_s: Vec<f64>,
-    /// Syllables per second over the speech span.
-    pub speech_rate_sps: Option<f64>,
-    /// Syllables per second of phonation (pauses excluded).
-    pub articulation_rate_sps: Option<f64>,
-    /// Words per minute over the speech span, from a transcript; `None` without one.
-    pub words_per_minute: Option<f64>,
-    /// Syllables of the transcript's words as spoken (CMU Pronouncing Dictionary, numerals digit
-    /// by digit); `None` without a transcript. On real phone calls it is far nearer the truth
-    /// than the acoustic count (README, Measured), which stays for timing and for recordings
-    /// without words.
-    pub transcript_syllables: Option<usize>,
-    /// Those syllables per second over the speech span; `None` without a transcript.
-    pub transcript_rate_sps: Option<f64>,
-    /// Local articulation rate over sliding windows.
-    pub contour: RateContour,
-}
-
-/// Articulation rate in sliding windows: value `i` covers the window centred at
-/// `i * hop_s`; `None` where the window holds under 0.5 s of phonation.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
-pub struct RateContour {
-    /// Seconds between window centres.
-    pub hop_s: f64,
-    /// Window length, seconds.
-    pub window_s: f64,
-    /// Syllables per second of phonation in each window.
-    pub sps: Vec<Option<f64>>,
 }
 
 /// Syllable-nucleus detector, built once.
@@ -387,7 +351,7 @@ pub fn articulation_rate_between(
     a: f64,
     b: f64,
 ) -> Option<f64> {
-    let phon = seg.phonation_between(a, b);
+    let phon = seg.speech.phonation_between(a, b);
     if phon < 0.5 {
         return None;
     }

@@ -1,7 +1,7 @@
 //! The heard numbers as the report gives them, and compared with the number the caller meant.
 
 use super::{group_gaps, HeardNumber, MIN_DIGITS};
-use crate::spoken::{national, DigitDifference, PhoneNumber, Span};
+use crate::report::{national, DigitDifference, PhoneNumber};
 
 /// The report's phone numbers from the heard ones: digits per second over each number's span,
 /// gaps between groups, numbers said twice (`repeat_of`: the same digits, or the last seven of
@@ -115,30 +115,6 @@ pub fn may_be(expected: &str, heard: &PhoneNumber) -> bool {
                 && d.heard.is_some()
                 && heard.unclear_digits.contains(&(d.position + offset))
         })
-}
-
-/// The time span of the group holding digit `position` of `number`; the whole number when its
-/// groups do not hold its digits one for one.
-pub fn digit_span(number: &PhoneNumber, position: usize) -> Span {
-    let whole = Span {
-        start_s: number.start_s,
-        end_s: number.end_s,
-    };
-    let held: usize = number.groups.iter().map(|g| g.digits.len()).sum();
-    if held != number.digits.len() {
-        return whole;
-    }
-    let mut end = 0;
-    for g in &number.groups {
-        end += g.digits.len();
-        if position < end {
-            return Span {
-                start_s: g.start_s,
-                end_s: g.end_s,
-            };
-        }
-    }
-    whole
 }
 
 /// Aligns the heard digits with the expected ones (fewest edits) and lists the differences. A

@@ -1,7 +1,7 @@
 //! Digit times from the sound: whisper's token timestamps stray by a few hundred milliseconds,
 //! so spoken digits are moved onto the sounding runs and acoustic onsets they belong to.
 
-use crate::spoken::Word;
+use crate::report::Word;
 
 /// The open interval a word's start may move in: after the previous word's start, before the
 /// next word's start.

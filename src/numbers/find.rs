@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::parse::{flatten, is_oh, lex, parse_spoken, unit, Element, Lex, Parser};
 use super::reading::{bare, CUES};
 use super::{align, Edit, Reconciled};
-use crate::spoken::{Alternative, DigitGroup, Span, Word};
+use crate::report::{Alternative, DigitGroup, Span, Word};
 
 /// A callback number found in timed words, before acoustic timing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

@@ -24,7 +24,7 @@ mod parse;
 mod reading;
 mod timing;
 pub(crate) use compare::{align, Edit};
-pub use compare::{digit_span, may_be, normalize_expected, to_report};
+pub use compare::{may_be, normalize_expected, to_report};
 pub use digit_times::time_digits;
 pub use find::{find_numbers, loose_runs, nuclei_in, HeardNumber};
 pub use reading::{reading_window, reconcile, shape_prior, ReadingPrior, Reconciled};
@@ -35,9 +35,9 @@ pub const MIN_DIGITS: usize = 7;
 
 /// Timed words for tests: `(text, start_s, end_s)`, each heard with probability 0.9.
 #[cfg(test)]
-fn test_words(spec: &[(&str, f64, f64)]) -> Vec<crate::spoken::Word> {
+fn test_words(spec: &[(&str, f64, f64)]) -> Vec<crate::report::Word> {
     spec.iter()
-        .map(|&(t, a, b)| crate::spoken::Word {
+        .map(|&(t, a, b)| crate::report::Word {
             text: t.into(),
             start_s: a,
             end_s: b,

@@ -10,7 +10,7 @@
 //! transcriber) could take for another.
 
 use super::{align, Edit};
-use crate::spoken::{Alternative, Word};
+use crate::report::{Alternative, Word};
 use crate::transcribe::{DigitReading, ReadingWindow};
 
 /// What the two readings of a number settle on.

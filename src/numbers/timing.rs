@@ -2,7 +2,7 @@
 //! redrawn at the pauses heard inside a number.
 
 use super::HeardNumber;
-use crate::spoken::{DigitGroup, Span};
+use crate::report::{DigitGroup, Span};
 
 /// Moves each digit group's start and end onto the sound: a group starts where sound starts
 /// (the nearest sounding-run start within `reach_s` of the transcriber's time, else the nearest
@@ -11,7 +11,7 @@ use crate::spoken::{DigitGroup, Span};
 /// runs on into the silence after it; the sound does not. `runs` are the sounding runs
 /// `(start_s, end_s)`, sorted; `onsets` sorted seconds. Group order is kept: no group starts
 /// before the previous one ends.
-pub fn time_groups(number: &mut HeardNumber, runs: &[(f64, f64)], onsets: &[f64], reach_s: f64) {
+pub fn time_groups(number: &mut HeardNumber, runs: &[Span], onsets: &[f64], reach_s: f64) {
     let mut floor = f64::NEG_INFINITY;
     let n = number.groups.len();
     for k in 0..n {
@@ -25,7 +25,7 @@ pub fn time_groups(number: &mut HeardNumber, runs: &[(f64, f64)], onsets: &[f64]
                 .filter(|&t| (t - s_w).abs() <= reach_s && t >= floor && t < e_w)
                 .min_by(|a, b| (a - s_w).abs().total_cmp(&(b - s_w).abs()))
         };
-        let start = nearest(&mut runs.iter().map(|r| r.0))
+        let start = nearest(&mut runs.iter().map(|r| r.start_s))
             .or_else(|| nearest(&mut onsets.iter().copied()))
             .unwrap_or(s_w.max(floor));
         // The run the group's end falls in (or the last one before it, when the transcriber's
@@ -34,10 +34,14 @@ pub fn time_groups(number: &mut HeardNumber, runs: &[(f64, f64)], onsets: &[f64]
         let run = runs
             .iter()
             .rev()
-            .find(|r| r.0 <= probe && r.0 < ceiling)
+            .find(|r| r.start_s <= probe && r.start_s < ceiling)
             .copied();
         let end = match run {
-            Some((_, re)) if re > start && re <= e_w + reach_s && re <= ceiling + 0.05 => re,
+            Some(Span { end_s: re, .. })
+                if re > start && re <= e_w + reach_s && re <= ceiling + 0.05 =>
+            {
+                re
+            }
             _ => e_w,
         };
         let g = &mut number.groups[k];
@@ -66,7 +70,7 @@ const MIN_PAUSE_BEFORE_S: f64 = 0.15;
 /// whether the start moved.
 pub fn anchor_start(
     number: &mut HeardNumber,
-    runs: &[(f64, f64)],
+    runs: &[Span],
     nuclei_s: &[f64],
     onsets: &[f64],
 ) -> bool {
@@ -101,13 +105,14 @@ pub fn anchor_on_nuclei(
     end: f64,
     count: usize,
     max_back_s: f64,
-    runs: &[(f64, f64)],
+    runs: &[Span],
     nuclei_s: &[f64],
     onsets: &[f64],
 ) -> Option<f64> {
     // A run start after a real pause (not a stop consonant's closure) is where speech starts.
     let after_pause = runs.iter().enumerate().any(|(k, r)| {
-        (r.0 - start).abs() < 1e-6 && (k == 0 || r.0 - runs[k - 1].1 >= MIN_PAUSE_BEFORE_S)
+        (r.start_s - start).abs() < 1e-6
+            && (k == 0 || r.start_s - runs[k - 1].end_s >= MIN_PAUSE_BEFORE_S)
     });
     if count < 2 || end <= start || after_pause {
         return None;

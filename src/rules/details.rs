@@ -267,7 +267,7 @@ fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
         if v == Verdict::Pass {
             continue;
         }
-        evidence.extend(unclear_spans(n));
+        evidence.extend(n.unclear_spans());
         let causes = d.causes(n, m);
         if causes.is_empty() {
             unverified.push(format!("{}.", unclear_note(n)));
@@ -324,7 +324,8 @@ pub const UNVERIFIED: &str = "Could not be verified:";
 
 /// Which digits of `n` a listener may mishear, what they may hear instead and where to listen.
 fn unclear_note(n: &PhoneNumber) -> String {
-    let at: Vec<String> = unclear_spans(n)
+    let at: Vec<String> = n
+        .unclear_spans()
         .iter()
         .map(|s| format!("{:.1}-{:.1} s", s.start_s, s.end_s))
         .collect();
@@ -354,22 +355,6 @@ fn unclear_note(n: &PhoneNumber) -> String {
         n.confidence_shown(),
         at.join(", ")
     )
-}
-
-/// The digit groups holding `n`'s unclear digits, once each; the whole number when none is
-/// marked.
-fn unclear_spans(n: &PhoneNumber) -> Vec<Span> {
-    if n.unclear_digits.is_empty() {
-        return vec![n.span()];
-    }
-    let mut out: Vec<Span> = Vec::new();
-    for &i in &n.unclear_digits {
-        let s = numbers::digit_span(n, i);
-        if !out.contains(&s) {
-            out.push(s);
-        }
-    }
-    out
 }
 
 params! {
@@ -415,7 +400,7 @@ fn matches(m: &Measured, ctx: &Context) -> Judged {
             unclear_note(n)
         );
         return Judged {
-            evidence: unclear_spans(n),
+            evidence: n.unclear_spans(),
             ..judged(Verdict::Warn, 0.5, message)
         };
     }

@@ -12,7 +12,7 @@ use whisper_rs::{
 
 use crate::error::{Error, Result};
 use crate::model::check_ggml;
-use crate::spoken::{Piece, Transcript, Word};
+use crate::report::{Piece, Transcript, Word};
 
 use super::digits::{self, DigitVocab};
 use super::{DigitReading, ReadingWindow};

@@ -6,15 +6,21 @@
 
 use serde::{Deserialize, Serialize};
 
-pub use crate::audio::{AudioInfo, Container, Encoding};
 use crate::error::Error;
-pub use crate::pitch::{PhraseEnding, PitchSummary};
-pub use crate::prosody::{Level, Pause, Speech};
-pub use crate::rate::Rate;
-pub use crate::spoken::{
+
+mod audio;
+mod speech;
+mod spoken;
+mod voice;
+
+pub use audio::{AudioInfo, Container, Encoding};
+pub use speech::{Level, Rate, RateContour, Speech};
+pub(crate) use spoken::national;
+pub use spoken::{
     Alternative, DigitDifference, DigitGroup, Introduction, Pacing, PhoneNumber, Piece, Span,
     Transcript, Word,
 };
+pub use voice::{PhraseEnding, PitchSummary};
 
 /// The report format's version; bumped only for a breaking change.
 pub const SCHEMA_VERSION: u32 = 1;

@@ -171,6 +171,42 @@ impl PhoneNumber {
         }
     }
 
+    /// The time span of the group holding digit `position`; the whole number when its groups
+    /// do not hold its digits one for one.
+    pub fn group_span(&self, position: usize) -> Span {
+        let held: usize = self.groups.iter().map(|g| g.digits.len()).sum();
+        if held != self.digits.len() {
+            return self.span();
+        }
+        let mut end = 0;
+        for g in &self.groups {
+            end += g.digits.len();
+            if position < end {
+                return Span {
+                    start_s: g.start_s,
+                    end_s: g.end_s,
+                };
+            }
+        }
+        self.span()
+    }
+
+    /// The spans of the digit groups holding the unclear digits, once each; the whole number
+    /// when none is marked.
+    pub fn unclear_spans(&self) -> Vec<Span> {
+        if self.unclear_digits.is_empty() {
+            return vec![self.span()];
+        }
+        let mut out: Vec<Span> = Vec::new();
+        for &i in &self.unclear_digits {
+            let s = self.group_span(i);
+            if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
     /// The confidence as reports print it and rules compare it: two decimals, rounded down, so
     /// that a figure under a target of ">= 0.80" is never printed as 0.80 and every report
     /// (text, notices, advice) shows the same figure.
