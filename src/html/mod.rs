@@ -23,7 +23,6 @@
 //! [`render_index`] makes the page of a batch: a table of every file's headline figures and
 //! verdict counts, linking to each file's page.
 
-use std::fmt::Write as _;
 use std::io::Cursor;
 
 use base64::Engine as _;
@@ -31,7 +30,11 @@ use maud::{html, Markup, PreEscaped, DOCTYPE};
 
 use crate::audio::Conditioned;
 use crate::report::{Advice, ErrorRecord, Report, Status, Verdict};
-use crate::text::clock;
+mod sections;
+mod timeline;
+
+use sections::{cards, counts, status, transcript, verdicts};
+use timeline::timeline;
 
 /// Where the page's `<audio>` element gets the recording from.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -91,23 +94,6 @@ const STYLE: &str = include_str!("report.css");
 /// Plays the recording from any element with a `data-t` (seconds), from any point of the
 /// timeline, and moves the playhead while it plays.
 const SCRIPT: &str = include_str!("player.js");
-
-// Vertical layout of the timeline, pixels.
-const LEFT: f64 = 64.0;
-const RIGHT: f64 = 24.0;
-const AXIS_Y: f64 = 18.0;
-const WAVE_TOP: f64 = 28.0;
-const WAVE_H: f64 = 80.0;
-const PITCH_TOP: f64 = 122.0;
-const PITCH_H: f64 = 150.0;
-const WORDS_TOP: f64 = 290.0;
-const WORD_ROWS: usize = 3;
-const WORD_ROW_H: f64 = 17.0;
-const SPANS_TOP: f64 = 352.0;
-const SPANS_H: f64 = 44.0;
-const HEIGHT: f64 = 404.0;
-/// Width of the time axis when the scale is left to fit, pixels.
-const FIT_WIDTH: f64 = 1060.0;
 
 /// Renders the page of one report. `audio` is the decoded recording the report was made from
 /// (see [`crate::audio::decode_path`]): it gives the waveform and the embedded player; without
@@ -304,377 +290,6 @@ fn numbers_cell(r: &Report) -> String {
         .join(", ")
 }
 
-fn counts(advice: &[Advice]) -> Markup {
-    let c = verdict_counts(advice);
-    html! {
-        p.counts #counts {
-            span.fail { (c[2]) " fail" } span.warn { (c[1]) " warn" } span.pass { (c[0]) " pass" }
-            span.not_applicable { (c[3]) " not applicable" }
-        }
-    }
-}
-
-/// What the verdicts stand on, first on the page, when it is not the whole analysis.
-fn status(r: &Report) -> Markup {
-    let why = r.status_reason.as_deref().unwrap_or("");
-    html! {
-        @match r.status {
-            Status::NoSpeech => p.status #status { b { "No speech found: nothing to judge." } " " (why) },
-            Status::NoTranscript => p.status #status {
-                b { "No transcript: the rules that need the words are not judged." } " " (why)
-            },
-            _ => {}
-        }
-    }
-}
-
-fn cards(r: &Report) -> Markup {
-    let p = &r.pitch.summary;
-    let number = r.phone_numbers.iter().find(|n| n.repeat_of.is_none());
-    html! {
-        div.cards #figures {
-            div.card { b { (fixed(speech_span(r), 1)) " s" } span { "speech, first to last sound" } }
-            @if r.rate.transcript_rate_sps.is_some() {
-                div.card { b { (fixed(r.rate.transcript_rate_sps, 2)) } span { "syllables/s over the speech, counted in the words heard" } }
-            } @else {
-                div.card { b { (fixed(r.rate.speech_rate_sps, 2)) } span { "syllables/s over the speech, counted as acoustic syllable nuclei" } }
-            }
-            div.card { b { (fixed(r.rate.articulation_rate_sps, 2)) } span { "syllables/s, pauses left out, counted as acoustic syllable nuclei" } }
-            @if r.rate.words_per_minute.is_some() {
-                div.card { b { (fixed(r.rate.words_per_minute, 0)) } span { "words/min" } }
-            }
-            div.card { b { (fixed(p.median_hz, 0)) " Hz" } span { "median pitch" } }
-            div.card { b { (fixed(p.range_st, 1)) " st" } span { "pitch range p10–p90" } }
-            div.card { b { (r.speech.pauses.len()) } span { "pauses" } }
-            @if let Some(n) = number {
-                div.card { b { (n.digits) } span { (format!("number, {:.1} digits/s", n.digits_per_second)) } }
-            }
-            @if let Some(i) = &r.introduction {
-                div.card { b { (i.name) } span { "name, said at " (clock(i.start_s)) } }
-            }
-        }
-    }
-}
-
-fn verdicts(advice: &[Advice], clickable: bool) -> Markup {
-    let mut order: Vec<&Advice> = advice.iter().collect();
-    order.sort_by_key(|a| match a.verdict {
-        Verdict::Fail => 0,
-        Verdict::Warn => 1,
-        Verdict::Pass => 2,
-        Verdict::NotApplicable => 3,
-    });
-    html! {
-        table #verdicts {
-            thead { tr {
-                th { "Verdict" } th { "Rule" } th { "Measured" } th { "Target" } th { "Advice" }
-                th { "Source" } th { "Listen" }
-            } }
-            tbody {
-                @for a in order {
-                    tr class=(format!("row-{}", verdict_class(a.verdict))) {
-                        td { span class=(format!("badge {}", verdict_class(a.verdict))) { (verdict_label(a.verdict)) } }
-                        td {
-                            code { (a.rule) }
-                            @if let Some(rule) = crate::rules::rule(&a.rule) { br; small { (rule.measures) } }
-                        }
-                        td.num {
-                            @if a.verdict != Verdict::NotApplicable {
-                                (a.measured.map_or_else(String::new, trim_number))
-                            }
-                        }
-                        td { (a.target) }
-                        td { (a.message) }
-                        td { small { (a.source) } }
-                        td {
-                            @for e in &a.evidence {
-                                @if clickable {
-                                    button.seek data-t=(secs(e.start_s)) { (clock(e.start_s)) "–" (clock(e.end_s)) }
-                                } @else {
-                                    span { (clock(e.start_s)) "–" (clock(e.end_s)) " " }
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-}
-
-fn transcript(r: &Report, clickable: bool) -> Markup {
-    html! {
-        div #transcript {
-            @match &r.transcript {
-                Some(t) if !t.words.is_empty() => {
-                    @for w in &t.words {
-                        @let class = if w.is_digit() || w.text.chars().any(|c| c.is_ascii_digit()) { "seek digit" } else { "seek" };
-                        @if clickable {
-                            span class=(class) data-t=(secs(w.start_s)) title=(clock(w.start_s)) { (w.text) }
-                        } @else {
-                            span class=(class) { (w.text) }
-                        }
-                        " "
-                    }
-                }
-                _ => { em { "No transcript (acoustic analysis only)." } }
-            }
-        }
-    }
-}
-
-/// The timeline: every track on one time axis.
-fn timeline(r: &Report, audio: Option<&Conditioned>, duration: f64, pps: Option<f64>) -> Markup {
-    let pps = match pps {
-        Some(p) if p.is_finite() => p.clamp(10.0, 400.0),
-        _ => (FIT_WIDTH / duration).clamp(50.0, 120.0),
-    };
-    let width = LEFT + duration * pps + RIGHT;
-    let x = |t: f64| LEFT + t.clamp(0.0, duration) * pps;
-    let tick = if duration <= 40.0 {
-        1.0
-    } else if duration <= 200.0 {
-        5.0
-    } else {
-        30.0
-    };
-    let ticks: Vec<f64> = (0..=(duration / tick) as usize)
-        .map(|i| i as f64 * tick)
-        .collect();
-    let pitch = PitchScale::new(r);
-    let words: Vec<(usize, &crate::report::Word)> = r
-        .transcript
-        .as_ref()
-        .map(|t| {
-            t.words
-                .iter()
-                .filter(|w| !w.text.trim().is_empty())
-                .enumerate()
-                .collect()
-        })
-        .unwrap_or_default();
-    html! {
-        svg #timeline xmlns="http://www.w3.org/2000/svg" width=(px(width)) height=(px(HEIGHT))
-            viewBox=(format!("0 0 {} {}", px(width), px(HEIGHT))) data-x0=(px(LEFT)) data-pps=(px(pps))
-            role="img" aria-label="Waveform, pitch, words and phone numbers on a time axis" {
-            // Pauses, shaded through every track.
-            g #pauses {
-                @for p in &r.speech.pauses {
-                    rect x=(px(x(p.start_s))) y=(px(WAVE_TOP)) width=(px((x(p.end_s) - x(p.start_s)).max(1.0)))
-                        height=(px(SPANS_TOP + SPANS_H - WAVE_TOP)) fill="#e9ecf1" {
-                        title { (format!("pause {:.2} s", p.end_s - p.start_s)) }
-                    }
-                }
-            }
-            // Time axis.
-            g #axis {
-                line x1=(px(LEFT)) x2=(px(x(duration))) y1=(px(AXIS_Y + 4.0)) y2=(px(AXIS_Y + 4.0)) stroke="#999" {}
-                @for t in &ticks {
-                    line x1=(px(x(*t))) x2=(px(x(*t))) y1=(px(AXIS_Y)) y2=(px(SPANS_TOP + SPANS_H)) stroke="#eef0f3" {}
-                    text.seek x=(px(x(*t) + 2.0)) y=(px(AXIS_Y)) data-t=(secs(*t)) { (tick_label(*t)) }
-                }
-            }
-            text.lane x="4" y=(px(WAVE_TOP + WAVE_H / 2.0 + 4.0)) { "sound" }
-            text.lane x="4" y=(px(PITCH_TOP + 12.0)) { "pitch" }
-            text.lane x="4" y=(px(WORDS_TOP + 12.0)) { "words" }
-            text.lane x="4" y=(px(SPANS_TOP + 26.0)) { "name &" }
-            text.lane x="4" y=(px(SPANS_TOP + 38.0)) { "number" }
-            // Waveform envelope.
-            @if let Some(a) = audio {
-                path #waveform d=(waveform_path(a, duration, pps)) fill="#5c6b80" stroke="none" {}
-            }
-            // Pitch: axis labels, the p10–p90 band, the median, the contour.
-            g #pitch {
-                @for hz in pitch.gridlines() {
-                    line x1=(px(LEFT)) x2=(px(x(duration))) y1=(px(pitch.y(hz))) y2=(px(pitch.y(hz))) stroke="#eef0f3" {}
-                    text x=(px(LEFT - 4.0)) y=(px(pitch.y(hz) + 4.0)) text-anchor="end" { (format!("{hz:.0}")) }
-                }
-                @if let (Some(lo), Some(hi)) = (r.pitch.summary.p10_hz, r.pitch.summary.p90_hz) {
-                    rect #pitch-range x=(px(LEFT)) width=(px(duration * pps)) y=(px(pitch.y(hi)))
-                        height=(px((pitch.y(lo) - pitch.y(hi)).max(1.0))) fill="#2e7d3226" {
-                        title { (format!("p10–p90: {lo:.0}–{hi:.0} Hz")) }
-                    }
-                }
-                @if let Some(m) = r.pitch.summary.median_hz {
-                    line #pitch-median x1=(px(LEFT)) x2=(px(x(duration))) y1=(px(pitch.y(m))) y2=(px(pitch.y(m)))
-                        stroke="#2e7d32" stroke-dasharray="6 4" stroke-width="1.2" {}
-                    text x=(px(LEFT + 4.0)) y=(px(pitch.y(m) - 4.0)) fill="#2e7d32" { (format!("median {m:.0} Hz")) }
-                }
-                path #pitch-contour d=(pitch.contour(r, &x)) fill="none" stroke="#c2185b" stroke-width="2"
-                    stroke-linejoin="round" stroke-linecap="round" {}
-            }
-            // Name and numbers.
-            (details_track(r, &x))
-            // Words, staggered over a few rows so that neighbours do not overlap.
-            g #words {
-                @for (i, w) in &words {
-                    @let class = if w.is_digit() || w.text.chars().any(|c| c.is_ascii_digit()) { "word digit" } else { "word" };
-                    text class=(class) x=(px(x(w.start_s))) y=(px(WORDS_TOP + 12.0 + (i % WORD_ROWS) as f64 * WORD_ROW_H))
-                        data-t=(secs(w.start_s)) { (w.text.trim()) }
-                }
-            }
-            line #playhead x1=(px(LEFT)) x2=(px(LEFT)) y1=(px(AXIS_Y)) y2=(px(SPANS_TOP + SPANS_H))
-                stroke="#d32f2f" stroke-width="1.5" visibility="hidden" {}
-        }
-    }
-}
-
-/// The name and the numbers on the timeline, each number with its digit groups.
-fn details_track(r: &Report, x: &impl Fn(f64) -> f64) -> Markup {
-    html! {
-    g #spans {
-        @if let Some(i) = &r.introduction {
-            rect.seek.name x=(px(x(i.start_s))) y=(px(SPANS_TOP)) width=(px((x(i.end_s) - x(i.start_s)).max(2.0)))
-                height=(px(SPANS_H)) fill="#6a1b9a2a" stroke="#6a1b9a" data-t=(secs(i.start_s)) {
-                title { (format!("name: {}", i.name)) }
-            }
-            text.name-label x=(px(x(i.start_s) + 3.0)) y=(px(SPANS_TOP + 12.0)) {
-                (i.name)
-                @if let Some(sps) = r.pacing.name_sps { (format!(" · {sps:.1} syll/s")) }
-            }
-        }
-        @for n in &r.phone_numbers {
-            g.number {
-                rect.seek x=(px(x(n.start_s))) y=(px(SPANS_TOP)) width=(px((x(n.end_s) - x(n.start_s)).max(2.0)))
-                    height=(px(SPANS_H)) fill="#0b5cad1f" stroke="#0b5cad" data-t=(secs(n.start_s)) {
-                    title { (format!("{} at {:.1} digits/s", n.digits, n.digits_per_second)) }
-                }
-                text.group-label x=(px(x(n.start_s) + 3.0)) y=(px(SPANS_TOP + 12.0)) {
-                    (format!("{} · {:.1} digits/s", n.text.trim(), n.digits_per_second))
-                }
-                @for g in &n.groups {
-                    rect.group x=(px(x(g.start_s))) y=(px(SPANS_TOP + 18.0)) width=(px((x(g.end_s) - x(g.start_s)).max(2.0)))
-                        height=(px(SPANS_H - 20.0)) fill="#0b5cad55" rx="3" {}
-                    text.group-label x=(px(x(g.start_s) + 2.0)) y=(px(SPANS_TOP + 34.0)) { (g.digits) }
-                }
-            }
-        }
-    }
-    }
-}
-
-/// The pitch track's vertical scale: semitones between two frequencies, so that equal musical
-/// intervals look equal at any pitch.
-struct PitchScale {
-    lo_hz: f64,
-    hi_hz: f64,
-}
-
-impl PitchScale {
-    fn new(r: &Report) -> Self {
-        let mut voiced: Vec<f64> = r
-            .pitch
-            .f0_hz
-            .iter()
-            .filter(|f| f.is_finite() && **f > 0.0)
-            .map(|&f| f64::from(f))
-            .collect();
-        voiced.sort_by(f64::total_cmp);
-        let q = |p: f64| {
-            voiced
-                .get(((voiced.len() as f64 - 1.0) * p).round() as usize)
-                .copied()
-        };
-        let (lo, hi) = match (q(0.01), q(0.99)) {
-            (Some(a), Some(b)) => (a / 1.15, b * 1.15),
-            _ => (75.0, 300.0),
-        };
-        let lo = lo.clamp(50.0, 250.0);
-        let hi = hi.clamp(lo * 1.5, 700.0);
-        PitchScale {
-            lo_hz: lo,
-            hi_hz: hi,
-        }
-    }
-
-    fn y(&self, hz: f64) -> f64 {
-        let hz = hz.clamp(self.lo_hz, self.hi_hz);
-        let f = (hz / self.lo_hz).ln() / (self.hi_hz / self.lo_hz).ln();
-        PITCH_TOP + PITCH_H * (1.0 - f)
-    }
-
-    fn gridlines(&self) -> Vec<f64> {
-        [
-            60.0, 80.0, 100.0, 125.0, 150.0, 200.0, 250.0, 300.0, 400.0, 500.0, 600.0,
-        ]
-        .into_iter()
-        .filter(|&hz| hz >= self.lo_hz && hz <= self.hi_hz)
-        .collect()
-    }
-
-    /// The contour as an SVG path: one stroke per voiced stretch.
-    fn contour(&self, r: &Report, x: &impl Fn(f64) -> f64) -> String {
-        let mut d = String::new();
-        let mut prev_voiced = false;
-        for (i, &f) in r.pitch.f0_hz.iter().enumerate() {
-            let voiced = f.is_finite() && f > 0.0;
-            if voiced {
-                let t = i as f64 * r.pitch.hop_s;
-                let cmd = if prev_voiced { 'L' } else { 'M' };
-                let _ = write!(d, "{cmd}{} {} ", px(x(t)), px(self.y(f64::from(f))));
-                if !prev_voiced {
-                    // A lone voiced frame still shows as a dot.
-                    let _ = write!(d, "l0.5 0 ");
-                }
-            }
-            prev_voiced = voiced;
-        }
-        d
-    }
-}
-
-/// The waveform's envelope: per pixel column the highest and lowest sample, normalised to the
-/// loudest peak so a quiet recording still shows its shape.
-fn waveform_path(a: &Conditioned, duration: f64, pps: f64) -> String {
-    let n = a.samples.len();
-    let columns = ((duration * pps).ceil() as usize).max(1);
-    let per = (n as f64 / (a.duration_s().max(1e-9) * pps)).max(1.0);
-    let peak = a
-        .samples
-        .iter()
-        .filter(|s| s.is_finite())
-        .fold(0.0f32, |m, s| m.max(s.abs()))
-        .max(1e-6);
-    let mid = WAVE_TOP + WAVE_H / 2.0;
-    let half = WAVE_H / 2.0;
-    let mut top = Vec::with_capacity(columns);
-    let mut bottom = Vec::with_capacity(columns);
-    for c in 0..columns {
-        let a0 = ((c as f64 * per) as usize).min(n);
-        let a1 = (((c + 1) as f64 * per) as usize).min(n);
-        if a0 >= a1 {
-            break;
-        }
-        let (mut lo, mut hi) = (0.0f32, 0.0f32);
-        for &s in &a.samples[a0..a1] {
-            if s.is_finite() {
-                lo = lo.min(s);
-                hi = hi.max(s);
-            }
-        }
-        let xc = LEFT + c as f64 + 0.5;
-        top.push((xc, mid - f64::from(hi / peak) * half - 0.5));
-        bottom.push((xc, mid - f64::from(lo / peak) * half + 0.5));
-    }
-    let mut d = String::new();
-    for (i, (x, y)) in top.iter().enumerate() {
-        let _ = write!(
-            d,
-            "{}{} {} ",
-            if i == 0 { 'M' } else { 'L' },
-            px(*x),
-            px(*y)
-        );
-    }
-    for (x, y) in bottom.iter().rev() {
-        let _ = write!(d, "L{} {} ", px(*x), px(*y));
-    }
-    if !d.is_empty() {
-        d.push('Z');
-    }
-    d
-}
-
 /// The analysed audio as a 16-bit mono WAV data URI, at the recording's own rate when that is
 /// half the analysis rate or less (a telephone recording's 8 kHz stays 8 kHz: half the page);
 /// `None` if it cannot be encoded.
@@ -712,40 +327,11 @@ fn wav_data_uri(a: &Conditioned, recorded_hz: u32) -> Option<String> {
     Some(uri)
 }
 
-/// A coordinate with one decimal: enough for the screen, short in the page.
-fn px(v: f64) -> String {
-    let r = (v * 10.0).round() / 10.0;
-    if r == r.trunc() {
-        format!("{r:.0}")
-    } else {
-        format!("{r:.1}")
-    }
-}
-
-/// Seconds for a `data-t` attribute.
-fn secs(t: f64) -> String {
-    format!("{:.2}", t.max(0.0))
-}
-
-/// `m:ss` for a time-axis tick (whole seconds).
-fn tick_label(t: f64) -> String {
-    let t = t.max(0.0).round() as u64;
-    format!("{}:{:02}", t / 60, t % 60)
-}
-
-fn trim_number(v: f64) -> String {
-    if v.abs() >= 100.0 {
-        format!("{v:.0}")
-    } else if v.abs() >= 10.0 {
-        format!("{v:.1}")
-    } else {
-        format!("{v:.2}")
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use super::timeline::{px, tick_label};
     use super::*;
+    use crate::text::clock;
 
     #[test]
     fn clock_and_coordinates() {
@@ -878,18 +464,5 @@ mod tests {
             ..HtmlOptions::default()
         };
         assert!(render(&report, Some(&audio), &linked).contains("src=\"long.wav\""));
-    }
-
-    #[test]
-    fn pitch_scale_is_monotonic_and_inside_its_track() {
-        let scale = PitchScale {
-            lo_hz: 80.0,
-            hi_hz: 320.0,
-        };
-        assert!((scale.y(80.0) - (PITCH_TOP + PITCH_H)).abs() < 1e-9);
-        assert!((scale.y(320.0) - PITCH_TOP).abs() < 1e-9);
-        // 160 Hz is one octave above 80 of the two-octave range: halfway up.
-        assert!((scale.y(160.0) - (PITCH_TOP + PITCH_H / 2.0)).abs() < 1e-9);
-        assert!(scale.y(1000.0) >= PITCH_TOP && scale.y(1.0) <= PITCH_TOP + PITCH_H);
     }
 }
