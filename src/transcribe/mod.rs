@@ -15,6 +15,10 @@ pub(crate) use reading::{DigitReading, ReadingWindow};
 #[cfg(feature = "transcribe")]
 mod digits;
 #[cfg(feature = "transcribe")]
+mod rereading;
+#[cfg(feature = "transcribe")]
+mod tokens;
+#[cfg(feature = "transcribe")]
 mod whisper;
 #[cfg(feature = "transcribe")]
 pub use whisper::*;

@@ -1,5 +1,4 @@
-//! whisper.cpp through whisper-rs: loading a model, transcribing with word timings, and the
-//! digit-only second reading of a number.
+//! whisper.cpp through whisper-rs: loading a model and transcribing with word timings.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -14,8 +13,8 @@ use crate::error::{Error, Result};
 use crate::model::check_ggml;
 use crate::report::{Piece, Transcript, Word};
 
-use super::digits::{self, DigitVocab};
-use super::{DigitReading, ReadingWindow};
+use super::rereading::DigitReader;
+use super::tokens::{repeats_itself, token_spans, without_annotations, RawToken};
 
 /// The environment variable naming the default model file.
 pub const MODEL_ENV: &str = "VOICEMAIL_COACH_MODEL";
@@ -86,31 +85,14 @@ impl Default for TranscribeOptions {
     }
 }
 
-/// The model loaded a second time for reading numbers again, with its digit tokens. Its own
-/// context has no DTW alignment: whisper.cpp's DTW pass reads out of bounds after a decode
-/// whose encoder context is fitted to a short window (seen as a crash one run in a few with
-/// `base`), and the digit reading needs no token times.
-struct DigitReader {
-    ctx: WhisperContext,
-    vocab: DigitVocab,
-}
-
-impl DigitReader {
-    fn load(path: &Path, options: &TranscribeOptions) -> Result<Option<Self>> {
-        let ctx = load_context(path, context_params(options))?;
-        let lang_id = whisper_rs::get_lang_id(&options.language).unwrap_or(0);
-        Ok(DigitVocab::new(&ctx, lang_id).map(|vocab| DigitReader { ctx, vocab }))
-    }
-}
-
 /// A loaded whisper model, shared across files and threads.
 pub struct Transcriber {
     ctx: WhisperContext,
     /// What reads a number again (`None` when switched off or the model lacks digit tokens).
-    digits: Option<DigitReader>,
+    pub(super) digits: Option<DigitReader>,
     name: String,
     path: PathBuf,
-    options: TranscribeOptions,
+    pub(super) options: TranscribeOptions,
     /// Set to stop transcriptions under way.
     abort: Option<Arc<AtomicBool>>,
 }
@@ -128,14 +110,17 @@ impl std::fmt::Debug for Transcriber {
 static LOG_HOOKS: Once = Once::new();
 
 /// whisper.cpp's context parameters for `options`: the GPU to use, where there is one.
-fn context_params(options: &TranscribeOptions) -> WhisperContextParameters<'static> {
+pub(super) fn context_params(options: &TranscribeOptions) -> WhisperContextParameters<'static> {
     let mut params = WhisperContextParameters::default();
     params.gpu_device(i32::try_from(options.gpu_device).unwrap_or(i32::MAX));
     params
 }
 
 /// The model at `path` loaded by whisper.cpp.
-fn load_context(path: &Path, params: WhisperContextParameters<'_>) -> Result<WhisperContext> {
+pub(super) fn load_context(
+    path: &Path,
+    params: WhisperContextParameters<'_>,
+) -> Result<WhisperContext> {
     WhisperContext::new_with_params(path, params).map_err(|e| Error::Model {
         path: path.to_path_buf(),
         reason: format!("whisper.cpp could not load it: {e}"),
@@ -232,7 +217,7 @@ impl Transcriber {
     /// argument as `Box<dyn FnMut>` but calls it back as the argument's own type, which is only
     /// the same thing when that type is itself a `Box<dyn FnMut() -> bool>`. A bare closure is
     /// read from the wrong memory, and the flag it reads can stop decoding at random.
-    fn abortable(&self, params: &mut FullParams<'_, '_>) {
+    pub(super) fn abortable(&self, params: &mut FullParams<'_, '_>) {
         if let Some(flag) = &self.abort {
             let flag = Arc::clone(flag);
             let poll: Box<dyn FnMut() -> bool> = Box::new(move || flag.load(Ordering::Relaxed));
@@ -407,336 +392,5 @@ impl Transcriber {
             text,
             words,
         }
-    }
-}
-
-/// The tokens without whisper's descriptions of sounds that are not speech: words in brackets
-/// or parentheses (`[BLANK_AUDIO]`, `(music)`, `[ Silence ]`, `(upbeat music)`), between
-/// asterisks (`*sigh*`), and music notes. They are not words the caller said. A bracket holding
-/// digits (an area code in parentheses) or one never closed is kept as it was.
-fn without_annotations(tokens: Vec<RawToken>) -> Vec<RawToken> {
-    let mut kept = Vec::with_capacity(tokens.len());
-    // Tokens of an open bracket or asterisk span, and what closes it.
-    let mut open: Vec<RawToken> = Vec::new();
-    let mut closer = ' ';
-    for tok in tokens {
-        if open.is_empty() {
-            if tok.piece.contains(['♪', '♫']) {
-                continue;
-            }
-            let Some(c) = tok.piece.trim_start().chars().next() else {
-                kept.push(tok);
-                continue;
-            };
-            closer = match c {
-                '[' => ']',
-                '(' => ')',
-                '*' => '*',
-                _ => {
-                    kept.push(tok);
-                    continue;
-                }
-            };
-            let closes_itself = tok.piece.trim_start()[1..].contains(closer);
-            open.push(tok);
-            if !closes_itself {
-                continue;
-            }
-        } else {
-            let closes = tok.piece.contains(closer);
-            open.push(tok);
-            if !closes {
-                continue;
-            }
-        }
-        // A closed span: dropped unless it holds digits.
-        if open
-            .iter()
-            .any(|t| t.piece.bytes().any(|b| b.is_ascii_digit()))
-        {
-            kept.append(&mut open);
-        }
-        open.clear();
-    }
-    kept.append(&mut open);
-    kept
-}
-
-/// Seconds of silence the encoder sees after a digit window: whisper reads the end of the
-/// speech better when it sees some silence after it, as in its 30 s training windows.
-const WINDOW_PAD_S: f64 = 2.0;
-
-impl Transcriber {
-    /// Reads the digits said in `window` of `samples` (16 kHz mono) with the decoder allowed
-    /// nothing but digits, separators and the end: the second reading of a callback number.
-    ///
-    /// The window should end just after the number's last digit; its `before` words (said in
-    /// it before the number) are given to the decoder as said, and its `maybe_digit` word (the
-    /// word just before the number, when it sounds like a digit) is weighed both as said and as
-    /// digits. `prior` scores a whole digit string (what numbers look like): its value is added
-    /// to the string's log-probability, and `None` marks a string that cannot stand as a
-    /// number (the search goes on past it). `also_score` is scored as well when the search did
-    /// not find it (the first reading). Returns the strings considered with their scores
-    /// (log-probability plus prior, `-inf` where the prior ruled the string out), best first;
-    /// empty when the window is empty or the model has no single-token digits. The window is
-    /// cut to whisper's 30 s.
-    pub(crate) fn read_digits(
-        &self,
-        samples: &[f32],
-        window: &ReadingWindow,
-        also_score: Option<&str>,
-        prior: &dyn Fn(&str) -> Option<f64>,
-    ) -> Result<Vec<(DigitReading, f64)>> {
-        let fail = |what: &str, e: whisper_rs::WhisperError| Error::Transcription {
-            reason: format!("{what}: {e}"),
-        };
-        let Some(DigitReader { ctx, vocab }) = &self.digits else {
-            return Ok(Vec::new());
-        };
-        let index = |t: f64| ((t.max(0.0) * 16_000.0) as usize).min(samples.len());
-        let (a, b) = (index(window.from_s), index(window.to_s));
-        let b = b.min(a + 30 * 16_000);
-        if b <= a {
-            return Ok(Vec::new());
-        }
-        let threads = self.threads();
-        let mut state = ctx
-            .create_state()
-            .map_err(|e| fail("creating a whisper state", e))?;
-        self.encode_window(&mut state, &samples[a..b])
-            .map_err(|e| fail("encoding a digit window", e))?;
-        let words = |text: &str| -> Result<Vec<whisper_rs::WhisperTokenId>> {
-            let text: String = text.chars().filter(|&c| c != '\0').collect();
-            if text.trim().is_empty() {
-                return Ok(Vec::new());
-            }
-            digits::tokenize(ctx, &format!(" {}", text.trim())).map_err(|e| fail("tokenizing", e))
-        };
-        let mut before = words(&window.before)?;
-        // The decoder's context is 448 tokens; a long prefix keeps its end.
-        before.drain(..before.len().saturating_sub(MAX_PREFIX_TOKENS));
-        let mut prompt = vocab.head().to_vec();
-        prompt.extend(before);
-        let maybe = words(&window.maybe_digit)?;
-        let roots = digits::roots(&mut state, vocab, prompt, &maybe, threads)
-            .map_err(|e| fail("reading digits", e))?;
-        let limits = digits::SearchLimits::default();
-        let mut found = digits::search(&mut state, vocab, &roots, threads, limits, prior)
-            .map_err(|e| fail("reading digits", e))?;
-        if let Some(first) = also_score.filter(|f| !found.iter().any(|r| r.0.digits == *f)) {
-            if let Some(r) = digits::score(&mut state, vocab, &roots, threads, first)
-                .map_err(|e| fail("scoring a reading", e))?
-            {
-                let s = r.log_prob + prior(first).unwrap_or(f64::NEG_INFINITY);
-                found.push((r, s));
-                found.sort_by(|x, y| y.1.total_cmp(&x.1));
-            }
-        }
-        Ok(found)
-    }
-
-    /// Encodes `window` with the encoder's context fitted to it (and [`WINDOW_PAD_S`] of silence
-    /// after it): a
-    /// quarter of the work of a full 30 s window for a number and the words before it. The
-    /// binding sets the context size only through a full transcription, so one is run with a
-    /// single token to decode.
-    fn encode_window(
-        &self,
-        state: &mut whisper_rs::WhisperState,
-        window: &[f32],
-    ) -> std::result::Result<(), whisper_rs::WhisperError> {
-        // Silence after the window, which also keeps it over whisper's 1 s minimum.
-        let pad = (WINDOW_PAD_S * 16_000.0) as usize;
-        let mut padded = Vec::with_capacity(window.len() + pad);
-        padded.extend_from_slice(window);
-        padded.resize(window.len() + pad, 0.0);
-        // 50 encoder positions per second, at most the model's 1500.
-        let audio_ctx = ((padded.len() as f64 / 16_000.0 * 50.0).ceil() as i32).min(1500);
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-        self.abortable(&mut params);
-        params.set_n_threads(self.threads() as i32);
-        params.set_language(Some(&self.options.language));
-        params.set_audio_ctx(audio_ctx);
-        params.set_no_timestamps(true);
-        params.set_single_segment(true);
-        params.set_max_tokens(1);
-        params.set_temperature_inc(0.0);
-        params.set_print_special(false);
-        params.set_print_progress(false);
-        params.set_print_realtime(false);
-        params.set_print_timestamps(false);
-        state.full(params, &padded)
-    }
-}
-
-/// The fewest words a back-to-back repeat must cover to be taken for a decoder loop: one word
-/// six times running, two words three times, three words three times, four or more twice.
-/// People repeat too, but less: "row, row, row, row your boat", "call me back, call me back",
-/// a number said twice running.
-const LOOP_MIN_WORDS: usize = 6;
-
-/// Whether the decoded text repeats itself back to back over [`LOOP_MIN_WORDS`] words or more
-/// (a phrase of under four words three times at least): the way whisper fails when it goes
-/// round a loop.
-fn repeats_itself(tokens: &[RawToken]) -> bool {
-    let text: String = tokens.iter().map(|t| t.piece.as_str()).collect();
-    let words: Vec<String> = text
-        .split(|c: char| !c.is_alphanumeric() && c != '\'')
-        .filter(|w| !w.is_empty())
-        .map(str::to_lowercase)
-        .collect();
-    (1..=words.len() / 2).any(|n| {
-        (0..=words.len() - 2 * n).any(|i| {
-            let gram = &words[i..i + n];
-            let times = words[i..]
-                .chunks_exact(n)
-                .take_while(|chunk| *chunk == gram)
-                .count();
-            let fewest = if n < 4 { 3 } else { 2 };
-            times >= fewest && n * times >= LOOP_MIN_WORDS
-        })
-    })
-}
-
-/// Most tokens of the words before a number given to the digit reading.
-const MAX_PREFIX_TOKENS: usize = 96;
-
-/// One decoded text token with whisper's times.
-struct RawToken {
-    piece: String,
-    t0: f64,
-    t1: f64,
-    /// The DTW alignment time: where the token's sound ends (within a few tens of
-    /// milliseconds on speech, where `t0`/`t1` can stray by seconds).
-    dtw: Option<f64>,
-    p: f32,
-}
-
-/// The longest a token is taken to last per digit or, for words, at least; seconds. When the
-/// alignment leaves a longer gap before a token, the gap is a pause and the token starts this
-/// long before its end.
-const MAX_TOKEN_S: f64 = 0.6;
-
-/// The longest `piece` is taken to last: [`MAX_TOKEN_S`] per digit ("70" is two spoken words),
-/// and for words 90 ms per letter, at least [`MAX_TOKEN_S`].
-fn max_token_s(piece: &str) -> f64 {
-    let digits = piece.bytes().filter(u8::is_ascii_digit).count();
-    let letters = piece.chars().filter(|c| c.is_alphabetic()).count();
-    (MAX_TOKEN_S * digits.max(1) as f64).max(0.09 * letters as f64)
-}
-
-/// Each token's `(start, end)`, seconds. With DTW alignment times (which mark where a token's
-/// sound ends) a token runs from the previous token's alignment time to its own, at most
-/// [`max_token_s`]. Punctuation has no sound of its own: the alignment often hands it the
-/// start of the next word's, so punctuation gets an empty span and the word after it starts
-/// where the word before it ended. Without alignment times whisper's `t0`/`t1` are used as
-/// they are. Times never go backwards.
-fn token_spans(tokens: &[RawToken]) -> Vec<(f64, f64)> {
-    if tokens.is_empty() || tokens.iter().any(|t| t.dtw.is_none()) {
-        return tokens.iter().map(|t| (t.t0, t.t1.max(t.t0))).collect();
-    }
-    let mut out = Vec::with_capacity(tokens.len());
-    let mut prev_end: Option<f64> = None;
-    for t in tokens {
-        let floor = prev_end.unwrap_or(0.0);
-        if !t.piece.chars().any(char::is_alphanumeric) {
-            out.push((floor, floor));
-            continue;
-        }
-        let end = t.dtw.unwrap_or(t.t1).max(floor);
-        let longest = max_token_s(&t.piece);
-        let start = match prev_end {
-            Some(p) => p.max(end - longest),
-            None if t.t0 < end => t.t0.max(end - longest),
-            None => (end - longest).max(0.0),
-        };
-        out.push((start, end));
-        prev_end = Some(end);
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn tok(piece: &str, t0: f64, t1: f64, dtw: Option<f64>) -> RawToken {
-        RawToken {
-            piece: piece.to_string(),
-            t0,
-            t1,
-            dtw,
-            p: 1.0,
-        }
-    }
-
-    #[test]
-    fn loops_are_told_from_repeats_people_make() {
-        let says = |text: &str| {
-            let tokens: Vec<RawToken> = text
-                .split_inclusive(' ')
-                .map(|w| tok(w, 0.0, 0.1, None))
-                .collect();
-            repeats_itself(&tokens)
-        };
-        assert!(says("Row, row, row, row, row, row, row. Think engine."));
-        assert!(says(
-            "Wait, operator, operator, operator, operator, operator, operator"
-        ));
-        assert!(says(
-            "Please do not overemphasize it. Please do not overemphasize it."
-        ));
-        assert!(says("thank you bye thank you bye thank you bye"));
-        assert!(!says("thank you bye thank you bye"));
-        assert!(!says("Row, row, row, row your boat."));
-        assert!(!says("Call me back, call me back at 850 936 7028."));
-        assert!(!says("It's 850 936 7028, 850 936 7028."));
-        assert!(!says(""));
-    }
-
-    #[test]
-    fn descriptions_of_sounds_are_not_words() {
-        let pieces = [
-            " Hi", " [", "BL", "ANK", "_", "AUDIO", "]", " it", "'s", " (", "music", ")", " Sam",
-            " *", "sigh", "*", " ♪", " at", " (", "850", ")", " 936", " bye", " (", "oh",
-        ];
-        let tokens = pieces.iter().map(|p| tok(p, 0.0, 0.1, None)).collect();
-        let kept: String = without_annotations(tokens)
-            .iter()
-            .map(|t| t.piece.as_str())
-            .collect();
-        assert_eq!(kept, " Hi it's Sam at (850) 936 bye (oh");
-    }
-
-    #[test]
-    fn alignment_times_end_tokens_and_start_the_next() {
-        let toks = [
-            tok(" call", 5.99, 5.99, Some(4.26)),
-            tok(" at", 6.04, 6.04, Some(4.52)),
-            tok(" 8", 6.06, 6.11, Some(4.94)),
-            tok(" 50", 6.11, 6.26, Some(6.16)),
-            tok("-", 6.3, 6.3, Some(7.0)),
-            tok("36", 6.3, 6.4, Some(7.1)),
-        ];
-        let spans = token_spans(&toks);
-        assert!((spans[1].0 - 4.26).abs() < 1e-9 && (spans[1].1 - 4.52).abs() < 1e-9);
-        assert!((spans[2].0 - 4.52).abs() < 1e-9 && (spans[2].1 - 4.94).abs() < 1e-9);
-        // A gap longer than a token is a pause: the token starts at most MAX_TOKEN_S per digit
-        // before its end.
-        assert!((spans[3].0 - (6.16 - 2.0 * MAX_TOKEN_S)).abs() < 1e-9);
-        // Punctuation is empty and the next token starts where the last word ended.
-        assert_eq!(spans[4], (6.16, 6.16));
-        assert!((spans[5].0 - 6.16).abs() < 1e-9 && (spans[5].1 - 7.1).abs() < 1e-9);
-        // The first token starts MAX_TOKEN_S before its end when whisper's t0 is no help.
-        assert!((spans[0].0 - (4.26 - MAX_TOKEN_S)).abs() < 1e-9);
-        let first = token_spans(&[tok(" John", 0.49, 3.06, Some(0.72))]);
-        assert_eq!(first, vec![(0.49, 0.72)]);
-    }
-
-    #[test]
-    fn without_alignment_times_whisper_times_are_kept() {
-        let toks = [tok(" a", 1.0, 1.2, None), tok(" b", 1.2, 1.1, Some(2.0))];
-        assert_eq!(token_spans(&toks), vec![(1.0, 1.2), (1.2, 1.2)]);
-        assert!(token_spans(&[]).is_empty());
     }
 }

@@ -1,0 +1,138 @@
+//! The number's second reading: the window around a callback number decoded again with the
+//! decoder allowed nothing but digits, separators and the end.
+
+use std::path::Path;
+
+use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
+
+use super::digits::{self, DigitVocab};
+use super::whisper::{context_params, load_context, TranscribeOptions, Transcriber};
+use super::{DigitReading, ReadingWindow};
+use crate::error::{Error, Result};
+
+/// Most tokens of the words before a number given to the digit reading.
+pub(super) const MAX_PREFIX_TOKENS: usize = 96;
+
+/// The model loaded a second time for reading numbers again, with its digit tokens. Its own
+/// context has no DTW alignment: whisper.cpp's DTW pass reads out of bounds after a decode
+/// whose encoder context is fitted to a short window (seen as a crash one run in a few with
+/// `base`), and the digit reading needs no token times.
+pub(super) struct DigitReader {
+    ctx: WhisperContext,
+    vocab: DigitVocab,
+}
+
+impl DigitReader {
+    pub(super) fn load(path: &Path, options: &TranscribeOptions) -> Result<Option<Self>> {
+        let ctx = load_context(path, context_params(options))?;
+        let lang_id = whisper_rs::get_lang_id(&options.language).unwrap_or(0);
+        Ok(DigitVocab::new(&ctx, lang_id).map(|vocab| DigitReader { ctx, vocab }))
+    }
+}
+
+/// Seconds of silence the encoder sees after a digit window: whisper reads the end of the
+/// speech better when it sees some silence after it, as in its 30 s training windows.
+pub(super) const WINDOW_PAD_S: f64 = 2.0;
+
+impl Transcriber {
+    /// Reads the digits said in `window` of `samples` (16 kHz mono) with the decoder allowed
+    /// nothing but digits, separators and the end: the second reading of a callback number.
+    ///
+    /// The window should end just after the number's last digit; its `before` words (said in
+    /// it before the number) are given to the decoder as said, and its `maybe_digit` word (the
+    /// word just before the number, when it sounds like a digit) is weighed both as said and as
+    /// digits. `prior` scores a whole digit string (what numbers look like): its value is added
+    /// to the string's log-probability, and `None` marks a string that cannot stand as a
+    /// number (the search goes on past it). `also_score` is scored as well when the search did
+    /// not find it (the first reading). Returns the strings considered with their scores
+    /// (log-probability plus prior, `-inf` where the prior ruled the string out), best first;
+    /// empty when the window is empty or the model has no single-token digits. The window is
+    /// cut to whisper's 30 s.
+    pub(crate) fn read_digits(
+        &self,
+        samples: &[f32],
+        window: &ReadingWindow,
+        also_score: Option<&str>,
+        prior: &dyn Fn(&str) -> Option<f64>,
+    ) -> Result<Vec<(DigitReading, f64)>> {
+        let fail = |what: &str, e: whisper_rs::WhisperError| Error::Transcription {
+            reason: format!("{what}: {e}"),
+        };
+        let Some(DigitReader { ctx, vocab }) = &self.digits else {
+            return Ok(Vec::new());
+        };
+        let index = |t: f64| ((t.max(0.0) * 16_000.0) as usize).min(samples.len());
+        let (a, b) = (index(window.from_s), index(window.to_s));
+        let b = b.min(a + 30 * 16_000);
+        if b <= a {
+            return Ok(Vec::new());
+        }
+        let threads = self.threads();
+        let mut state = ctx
+            .create_state()
+            .map_err(|e| fail("creating a whisper state", e))?;
+        self.encode_window(&mut state, &samples[a..b])
+            .map_err(|e| fail("encoding a digit window", e))?;
+        let words = |text: &str| -> Result<Vec<whisper_rs::WhisperTokenId>> {
+            let text: String = text.chars().filter(|&c| c != '\0').collect();
+            if text.trim().is_empty() {
+                return Ok(Vec::new());
+            }
+            digits::tokenize(ctx, &format!(" {}", text.trim())).map_err(|e| fail("tokenizing", e))
+        };
+        let mut before = words(&window.before)?;
+        // The decoder's context is 448 tokens; a long prefix keeps its end.
+        before.drain(..before.len().saturating_sub(MAX_PREFIX_TOKENS));
+        let mut prompt = vocab.head().to_vec();
+        prompt.extend(before);
+        let maybe = words(&window.maybe_digit)?;
+        let roots = digits::roots(&mut state, vocab, prompt, &maybe, threads)
+            .map_err(|e| fail("reading digits", e))?;
+        let limits = digits::SearchLimits::default();
+        let mut found = digits::search(&mut state, vocab, &roots, threads, limits, prior)
+            .map_err(|e| fail("reading digits", e))?;
+        if let Some(first) = also_score.filter(|f| !found.iter().any(|r| r.0.digits == *f)) {
+            if let Some(r) = digits::score(&mut state, vocab, &roots, threads, first)
+                .map_err(|e| fail("scoring a reading", e))?
+            {
+                let s = r.log_prob + prior(first).unwrap_or(f64::NEG_INFINITY);
+                found.push((r, s));
+                found.sort_by(|x, y| y.1.total_cmp(&x.1));
+            }
+        }
+        Ok(found)
+    }
+
+    /// Encodes `window` with the encoder's context fitted to it (and [`WINDOW_PAD_S`] of silence
+    /// after it): a
+    /// quarter of the work of a full 30 s window for a number and the words before it. The
+    /// binding sets the context size only through a full transcription, so one is run with a
+    /// single token to decode.
+    fn encode_window(
+        &self,
+        state: &mut whisper_rs::WhisperState,
+        window: &[f32],
+    ) -> std::result::Result<(), whisper_rs::WhisperError> {
+        // Silence after the window, which also keeps it over whisper's 1 s minimum.
+        let pad = (WINDOW_PAD_S * 16_000.0) as usize;
+        let mut padded = Vec::with_capacity(window.len() + pad);
+        padded.extend_from_slice(window);
+        padded.resize(window.len() + pad, 0.0);
+        // 50 encoder positions per second, at most the model's 1500.
+        let audio_ctx = ((padded.len() as f64 / 16_000.0 * 50.0).ceil() as i32).min(1500);
+        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
+        self.abortable(&mut params);
+        params.set_n_threads(self.threads() as i32);
+        params.set_language(Some(&self.options.language));
+        params.set_audio_ctx(audio_ctx);
+        params.set_no_timestamps(true);
+        params.set_single_segment(true);
+        params.set_max_tokens(1);
+        params.set_temperature_inc(0.0);
+        params.set_print_special(false);
+        params.set_print_progress(false);
+        params.set_print_realtime(false);
+        params.set_print_timestamps(false);
+        state.full(params, &padded)
+    }
+}
