@@ -4,7 +4,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::parse::{flatten, is_oh, lex, parse_spoken, unit, Element, Lex, Parser};
+use super::parse::{flatten, is_oh, lex, parse_spoken, unit, Element, Item, Lex, Parser};
 use super::reading::{bare, CUES};
 use super::{align, Edit, Reconciled};
 use crate::report::{Alternative, DigitGroup, Span, Word};
@@ -123,6 +123,77 @@ fn split_repeats(groups: &[DigitGroup]) -> Vec<std::ops::Range<usize>> {
     }
 }
 
+/// A run's digit groups, the items each spans, and the digits of its extension.
+struct Grouped {
+    groups: Vec<DigitGroup>,
+    group_items: Vec<(usize, usize)>,
+    extension: String,
+}
+
+/// Groups the digits of one run: a pause between two elements (`pauses`) starts a group, and so
+/// does punctuation or a numeral except between single digits; extension digits are kept apart.
+fn group_run(run: &[Element], items: &[Item], pauses: &[Span]) -> Grouped {
+    let mut groups: Vec<DigitGroup> = Vec::new();
+    let mut group_items: Vec<(usize, usize)> = Vec::new();
+    let mut extension = String::new();
+    let mut prev: Option<(&Element, f64, f64)> = None;
+    for e in run.iter().filter(|e| !e.digits.is_empty()) {
+        let (a, b) = (items[e.first].start_s, items[e.last].end_s);
+        if e.extension {
+            extension.push_str(&e.digits);
+            continue;
+        }
+        // A pause between the two elements' times splits a group; so does punctuation or a
+        // numeral, except between single digits, which commas separate whenever the
+        // speaker lingers ("8, 5, 0").
+        let new_group = match prev {
+            None => true,
+            Some((p, p_start, p_end)) => {
+                let paused = paused_between(pauses, (p_start, p_end), (a, b));
+                let single = e.digits.len() == 1 && p.digits.len() == 1;
+                let hard = e.break_before || e.numeral || p.numeral;
+                paused || (hard && !single)
+            }
+        };
+        prev = Some((e, a, b));
+        match groups.last_mut() {
+            Some(g) if !new_group => {
+                g.digits.push_str(&e.digits);
+                g.end_s = b;
+                if let Some(r) = group_items.last_mut() {
+                    r.1 = e.last;
+                }
+            }
+            _ => {
+                groups.push(DigitGroup {
+                    digits: e.digits.clone(),
+                    start_s: a,
+                    end_s: b,
+                });
+                group_items.push((e.first, e.last));
+            }
+        }
+    }
+    Grouped {
+        groups,
+        group_items,
+        extension,
+    }
+}
+
+/// Whether one of `pauses` lies between an element said over `prev` and the next said over
+/// `next` (start and end, seconds), give or take the alignment's 0.2 s.
+fn paused_between(pauses: &[Span], prev: (f64, f64), next: (f64, f64)) -> bool {
+    let ((p_start, p_end), (a, b)) = (prev, next);
+    pauses.iter().any(|q| {
+        q.end_s > q.start_s
+            && q.start_s < a + 0.2
+            && q.end_s > p_end - 0.2
+            && q.start_s > p_start
+            && q.end_s < b
+    })
+}
+
 /// Finds the callback numbers in timed words. `pauses` (sorted spans of silence, seconds) split
 /// digit groups where the speaker paused without the transcript showing it. Runs of fewer than
 /// `min_digits` digits ([`MIN_DIGITS`] for phone numbers: times, prices, street numbers are
@@ -136,53 +207,11 @@ pub fn find_numbers(words: &[Word], pauses: &[Span], min_digits: usize) -> Vec<H
         let plus = run.first().is_some_and(|e| {
             e.digits.is_empty() && matches!(&items[e.first].lex, Lex::Plus | Lex::Word(_))
         });
-        let mut groups: Vec<DigitGroup> = Vec::new();
-        let mut group_items: Vec<(usize, usize)> = Vec::new();
-        let mut extension = String::new();
-        let mut prev: Option<(&Element, f64, f64)> = None;
-        for e in run.iter().filter(|e| !e.digits.is_empty()) {
-            let (a, b) = (items[e.first].start_s, items[e.last].end_s);
-            if e.extension {
-                extension.push_str(&e.digits);
-                continue;
-            }
-            // A pause between the two elements' times splits a group; so does punctuation or a
-            // numeral, except between single digits, which commas separate whenever the
-            // speaker lingers ("8, 5, 0").
-            let new_group = match prev {
-                None => true,
-                Some((p, p_start, p_end)) => {
-                    let paused = pauses.iter().any(|q| {
-                        q.end_s > q.start_s
-                            && q.start_s < a + 0.2
-                            && q.end_s > p_end - 0.2
-                            && q.start_s > p_start
-                            && q.end_s < b
-                    });
-                    let single = e.digits.len() == 1 && p.digits.len() == 1;
-                    let hard = e.break_before || e.numeral || p.numeral;
-                    paused || (hard && !single)
-                }
-            };
-            prev = Some((e, a, b));
-            match groups.last_mut() {
-                Some(g) if !new_group => {
-                    g.digits.push_str(&e.digits);
-                    g.end_s = b;
-                    if let Some(r) = group_items.last_mut() {
-                        r.1 = e.last;
-                    }
-                }
-                _ => {
-                    groups.push(DigitGroup {
-                        digits: e.digits.clone(),
-                        start_s: a,
-                        end_s: b,
-                    });
-                    group_items.push((e.first, e.last));
-                }
-            }
-        }
+        let Grouped {
+            groups,
+            group_items,
+            extension,
+        } = group_run(&run, &items, pauses);
         let total: usize = groups.iter().map(|g| g.digits.len()).sum();
         if total < min_digits {
             continue;

@@ -373,115 +373,105 @@ impl Parser<'_> {
 
     /// Every run of spoken digits: elements with their breaks and extension marks.
     pub(super) fn runs(&self) -> Vec<Vec<Element>> {
-        let mut runs = Vec::new();
-        let mut cur: Vec<Element> = Vec::new();
-        let mut pending_break = false;
-        let mut extension = false;
+        let mut runs = Runs::default();
         let mut i = 0;
         while i < self.items.len() {
             let item = &self.items[i];
-            let in_run = !cur.is_empty();
-            if let Some(last) = cur.last() {
+            if let Some(last) = runs.current.last() {
                 if item.start_s - self.items[last.last].end_s > MAX_DIGIT_GAP_S {
-                    runs.push(std::mem::take(&mut cur));
-                    extension = false;
-                    pending_break = false;
+                    runs.close();
                 }
             }
-            let in_run = in_run && !cur.is_empty();
-            match &item.lex {
-                Lex::Break { soft } => {
-                    if !soft {
-                        pending_break = true;
-                    }
-                    i += 1;
-                    continue;
-                }
-                Lex::Plus => {
-                    if !in_run && self.starts_digits(i + 1) {
-                        cur.push(Element::plus_sign(i));
-                    }
-                    i += 1;
-                    continue;
-                }
-                Lex::Word(w)
-                    if in_run
-                        && matches!(w.as_str(), "extension" | "ext" | "x")
-                        && self.starts_digits(self.next_non_break(i + 1)) =>
-                {
-                    extension = true;
-                    pending_break = true;
-                    i += 1;
-                    continue;
-                }
-                Lex::Word(w) if !in_run && w == "plus" && self.starts_digits(i + 1) => {
-                    cur.push(Element::plus_sign(i));
-                    i += 1;
-                    continue;
-                }
-                Lex::Word(_)
-                    if in_run
-                        && cur
-                            .last()
-                            .is_some_and(|e| e.digits.len() == 1 && !e.extension) =>
-                {
-                    let chained = cur.iter().any(|e| e.misheard_oh);
-                    if let Some(last) = self.misheard_oh(i, chained) {
-                        cur.push(Element {
-                            digits: "0".to_string(),
-                            first: i,
-                            last,
-                            break_before: pending_break,
-                            extension,
-                            numeral: false,
-                            misheard_oh: true,
-                        });
-                        pending_break = false;
-                        i = last + 1;
-                        continue;
-                    }
-                }
-                _ => {}
-            }
-            match &item.lex {
-                Lex::Word(w) if in_run && w == "and" && self.starts_digits(i + 1) => {
-                    i += 1;
-                    continue;
-                }
-                Lex::Word(w) if !in_run && w == "area" && self.word(i + 1) == Some("code") => {
-                    i += 2;
-                    continue;
-                }
-                _ => {}
+            let in_run = !runs.current.is_empty();
+            if let Some(next) = self.marker(i, in_run, &mut runs) {
+                i = next;
+                continue;
             }
             match self.element(i, in_run) {
                 Some((digits, last)) => {
-                    cur.push(Element {
+                    runs.current.push(Element {
                         digits,
                         first: i,
                         last,
-                        break_before: pending_break && in_run,
-                        extension,
+                        break_before: runs.pending_break && in_run,
+                        extension: runs.extension,
                         numeral: matches!(item.lex, Lex::Num(_)),
                         misheard_oh: false,
                     });
-                    pending_break = false;
+                    runs.pending_break = false;
                     i = last + 1;
                 }
                 None => {
-                    if !cur.is_empty() {
-                        runs.push(std::mem::take(&mut cur));
-                    }
-                    extension = false;
-                    pending_break = false;
+                    runs.close();
                     i += 1;
                 }
             }
         }
-        if !cur.is_empty() {
-            runs.push(cur);
+        runs.close();
+        runs.done
+    }
+
+    /// Item `i` when it marks the digits rather than being one: a break, a plus sign, an
+    /// extension, an "oh" misheard as a word, "and" between digits, "area code" before them.
+    /// Returns the item to go on from; `None` when item `i` is none of these.
+    fn marker(&self, i: usize, in_run: bool, runs: &mut Runs) -> Option<usize> {
+        match &self.items[i].lex {
+            Lex::Break { soft } => {
+                if !soft {
+                    runs.pending_break = true;
+                }
+                return Some(i + 1);
+            }
+            Lex::Plus => {
+                if !in_run && self.starts_digits(i + 1) {
+                    runs.current.push(Element::plus_sign(i));
+                }
+                return Some(i + 1);
+            }
+            Lex::Word(w)
+                if in_run
+                    && matches!(w.as_str(), "extension" | "ext" | "x")
+                    && self.starts_digits(self.next_non_break(i + 1)) =>
+            {
+                runs.extension = true;
+                runs.pending_break = true;
+                return Some(i + 1);
+            }
+            Lex::Word(w) if !in_run && w == "plus" && self.starts_digits(i + 1) => {
+                runs.current.push(Element::plus_sign(i));
+                return Some(i + 1);
+            }
+            Lex::Word(_)
+                if in_run
+                    && runs
+                        .current
+                        .last()
+                        .is_some_and(|e| e.digits.len() == 1 && !e.extension) =>
+            {
+                let chained = runs.current.iter().any(|e| e.misheard_oh);
+                if let Some(last) = self.misheard_oh(i, chained) {
+                    runs.current.push(Element {
+                        digits: "0".to_string(),
+                        first: i,
+                        last,
+                        break_before: runs.pending_break,
+                        extension: runs.extension,
+                        numeral: false,
+                        misheard_oh: true,
+                    });
+                    runs.pending_break = false;
+                    return Some(last + 1);
+                }
+            }
+            _ => {}
         }
-        runs
+        match &self.items[i].lex {
+            Lex::Word(w) if in_run && w == "and" && self.starts_digits(i + 1) => Some(i + 1),
+            Lex::Word(w) if !in_run && w == "area" && self.word(i + 1) == Some("code") => {
+                Some(i + 2)
+            }
+            _ => None,
+        }
     }
 
     fn next_non_break(&self, mut i: usize) -> usize {
@@ -515,6 +505,30 @@ pub fn parse_spoken(text: &str) -> Option<String> {
         .map(|e| e.digits.as_str())
         .collect::<String>();
     (!digits.is_empty()).then_some(digits)
+}
+
+/// The runs of digits [`Parser::runs`] is building.
+#[derive(Default)]
+struct Runs {
+    /// Runs finished.
+    done: Vec<Vec<Element>>,
+    /// The run being read.
+    current: Vec<Element>,
+    /// A break was heard since the last element.
+    pending_break: bool,
+    /// The elements from here on are an extension.
+    extension: bool,
+}
+
+impl Runs {
+    /// Ends the current run (kept when it holds anything).
+    fn close(&mut self) {
+        if !self.current.is_empty() {
+            self.done.push(std::mem::take(&mut self.current));
+        }
+        self.extension = false;
+        self.pending_break = false;
+    }
 }
 
 #[cfg(test)]
