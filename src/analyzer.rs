@@ -14,7 +14,7 @@ use crate::report::{self, Report, Span};
 use crate::rules::{self, Rulebook};
 #[cfg(feature = "transcribe")]
 use crate::transcribe;
-use crate::{content, dsp, numbers, pacing};
+use crate::{content, dsp, numbers, pacing, vocab};
 
 /// Everything an [`Analyzer`] can be told. Each part documents its own defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -308,10 +308,10 @@ impl Analyzer {
             introduction.as_ref(),
             &phone_numbers,
         );
-        let syllables: usize = words.iter().map(|w| content::syllables(&w.text)).sum();
+        let syllables: usize = words.iter().map(|w| vocab::syllables(&w.text)).sum();
         a.rate.transcript_syllables = Some(syllables);
         if let Some(span) = a.seg.speech.span() {
-            let spoken: usize = words.iter().map(|w| content::spoken_words(&w.text)).sum();
+            let spoken: usize = words.iter().map(|w| vocab::spoken_words(&w.text)).sum();
             a.rate.words_per_minute = Some(spoken as f64 * 60.0 / span.duration_s());
             a.rate.transcript_rate_sps = Some(syllables as f64 / span.duration_s());
         }
@@ -377,7 +377,7 @@ impl Analyzer {
         let mut intro = content::find_introduction(words, ctx.caller_name.as_deref())?;
         let syllables: usize = words[intro.first_word..intro.first_word + intro.words]
             .iter()
-            .map(|w| content::syllables(&w.text))
+            .map(|w| vocab::syllables(&w.text))
             .sum();
         if let Some(start) = numbers::anchor_on_nuclei(
             intro.start_s,

@@ -16,10 +16,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::content::normalize;
 use crate::context::Context;
 use crate::report::{Advice, Report, Span, Status, Verdict};
 use crate::rules::{self, Rulebook};
+use crate::vocab::normalize;
 
 fn tokens(text: &str) -> Vec<String> {
     text.split_whitespace()

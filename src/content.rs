@@ -7,16 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::report::{Introduction, Span, Word};
-
-/// A word as matched: lower case, letters, digits and apostrophes only.
-pub fn normalize(text: &str) -> String {
-    text.chars()
-        .map(|c| if c == '’' { '\'' } else { c })
-        .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '.')
-        .collect::<String>()
-        .trim_matches('.')
-        .to_lowercase()
-}
+use crate::vocab::normalize;
 
 /// Words that end the sentence or clause they are in.
 fn ends_clause(text: &str) -> bool {
@@ -240,47 +231,6 @@ fn find_known_name(words: &[Word], name: &str) -> Option<Introduction> {
             || hits == pat.len())
         .then(|| Introduction::from_words("name".to_string(), words, i, pat.len()))
     })
-}
-
-/// How many words a transcribed word stands for when spoken: a numeral of three or more
-/// digits is said digit by digit (`"850-936-7028"` is ten words), anything else is one word
-/// (punctuation alone is none).
-pub fn spoken_words(text: &str) -> usize {
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    if digits >= 3 {
-        digits
-    } else {
-        usize::from(text.chars().any(char::is_alphanumeric))
-    }
-}
-
-/// Syllables in a written English word as spoken: the CMU Pronouncing Dictionary's first
-/// pronunciation (through `syllarust`, which falls back on spelling rules for words the
-/// dictionary lacks); numerals count as their digits said one by one, and a hyphenated or dotted
-/// word as its parts. The first call in a process loads the dictionary (about 20 ms).
-pub fn syllables(word: &str) -> usize {
-    word.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
-        .map(|part| {
-            let part = normalize(part);
-            let part = part.trim_matches('\'');
-            if part.chars().all(|c| c.is_ascii_digit()) {
-                digit_syllables(part)
-            } else if part.chars().any(|c| c.is_ascii_digit()) {
-                // "3rd", "90s": the number said, give or take its ending.
-                digit_syllables(&part.replace(|c: char| !c.is_ascii_digit(), ""))
-            } else {
-                syllarust::count_syllables(part)
-            }
-        })
-        .sum()
-}
-
-/// Digits said one by one: "seven" and "zero" have two syllables, the others one.
-fn digit_syllables(digits: &str) -> usize {
-    digits
-        .chars()
-        .map(|c| if c == '7' || c == '0' { 2 } else { 1 })
-        .sum()
 }
 
 /// The default list of stock phrases (`content.cliches`).
@@ -525,28 +475,5 @@ mod tests {
         assert!(names_a_time(&w, 0));
         let w = words("I'll call you back. Thanks so much, bye on Friday");
         assert!(!names_a_time(&w, 0));
-    }
-
-    #[test]
-    fn syllables_are_counted() {
-        for (w, n) in [
-            ("John,", 1),
-            ("minute", 2),
-            ("please", 1),
-            ("opportunity.", 5),
-            ("Technology", 4),
-            ("850", 4),
-            ("7028", 6),
-            ("the", 1),
-            ("table", 2),
-            ("radio", 3),
-            ("operator", 4),
-            ("follow-up", 3),
-            ("don't", 1),
-            ("3rd", 1),
-            ("--", 0),
-        ] {
-            assert_eq!(syllables(w), n, "{w}");
-        }
     }
 }

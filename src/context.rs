@@ -2,6 +2,10 @@
 
 use crate::error::{Error, Result};
 use crate::numbers;
+use crate::report::PhoneNumber;
+
+/// The fewest digits [`Context::min_digits`] may ask for: a run of two digits is any figure.
+const LOWEST_MIN_DIGITS: usize = 3;
 
 /// What the analysis should know about one recording beyond its audio: the number the caller
 /// meant to leave, their name, their usual pitch. Everything is optional; rules that need a
@@ -40,12 +44,15 @@ impl Context {
     }
 
     /// The callback number the caller meant to leave, in any usual notation
-    /// (`"+1 (850) 936-7028"`). Fails with [`Error::InvalidOptions`] unless it holds 7 to 15
-    /// digits and nothing but digits and separators.
+    /// (`"+1 (850) 936-7028"`). Fails with [`Error::InvalidOptions`] unless it holds
+    /// [`PhoneNumber::MIN_DIGITS`] to [`PhoneNumber::MAX_DIGITS`] (7 to 15) digits and nothing
+    /// but digits and separators.
     pub fn expect_number(mut self, number: &str) -> Result<Self> {
         let digits = numbers::normalize_expected(number).ok_or_else(|| {
             Error::InvalidOptions(format!(
-                "expected number {number:?}: give 7 to 15 digits (separators - . ( ) / + and spaces allowed)"
+                "expected number {number:?}: give {} to {} digits (separators - . ( ) / + and spaces allowed)",
+                PhoneNumber::MIN_DIGITS,
+                PhoneNumber::MAX_DIGITS
             ))
         })?;
         self.expected_number = Some(digits);
@@ -53,21 +60,22 @@ impl Context {
     }
 
     /// Reports runs of at least `n` spoken digits as numbers (see [`Context::min_digits`]).
-    /// Fails with [`Error::InvalidOptions`] outside 3 to 7.
+    /// Fails with [`Error::InvalidOptions`] outside 3 to [`PhoneNumber::MIN_DIGITS`] (7).
     pub fn min_digits(mut self, n: usize) -> Result<Self> {
-        if !(3..=numbers::MIN_DIGITS).contains(&n) {
+        if !(LOWEST_MIN_DIGITS..=PhoneNumber::MIN_DIGITS).contains(&n) {
             return Err(Error::InvalidOptions(format!(
-                "min_digits {n}: expected 3 to {}",
-                numbers::MIN_DIGITS
+                "min_digits {n}: expected {LOWEST_MIN_DIGITS} to {}",
+                PhoneNumber::MIN_DIGITS
             )));
         }
         self.min_digits = Some(n);
         Ok(self)
     }
 
-    /// The fewest digits a reported number has ([`Context::min_digits`], else 7).
+    /// The fewest digits a reported number has ([`Context::min_digits`], else
+    /// [`PhoneNumber::MIN_DIGITS`]).
     pub fn number_min_digits(&self) -> usize {
-        self.min_digits.unwrap_or(numbers::MIN_DIGITS)
+        self.min_digits.unwrap_or(PhoneNumber::MIN_DIGITS)
     }
 
     /// The caller's name.

@@ -130,6 +130,7 @@ pub mod report;
 pub mod rules;
 pub mod text;
 pub mod transcribe;
+mod vocab;
 
 /// Stages of the analysis for the crate's own benchmarks (`benches/`): not part of the API,
 /// and free to change in any release.

@@ -7,12 +7,10 @@
 //! no transcript but misses syllables that run together in fast speech, so it flatters a
 //! rushed number). The verdict uses the first; both are reported.
 
-use crate::content::syllables;
+use crate::prosody::MIN_PHONATION_S;
 use crate::report::Speech;
 use crate::report::{Introduction, Pacing, PhoneNumber, Span, Word};
-
-/// Least phonation a stretch needs before a rate is given for it, seconds.
-pub const MIN_PHONATION_S: f64 = 0.3;
+use crate::vocab::{digit_syllables, syllables};
 
 fn inside(t: f64, spans: &[Span]) -> bool {
     spans.iter().any(|s| t >= s.start_s && t < s.end_s)
@@ -62,9 +60,13 @@ fn word_syllables(words: &[Word], spans: &[Span], want_inside: bool) -> f64 {
 /// transcript writes both as `0`; the reading whose count is nearer the syllable nuclei heard
 /// in the number's span (`heard`) is taken (ties: the mean of the two).
 pub fn number_syllables(digits: &str, heard: usize) -> f64 {
-    let zeros = digits.bytes().filter(|&b| b == b'0').count() as f64;
-    let as_zero = syllables(digits) as f64;
-    let as_oh = as_zero - zeros;
+    let (as_oh, as_zero) = digits
+        .chars()
+        .filter(char::is_ascii_digit)
+        .map(digit_syllables)
+        .fold((0.0, 0.0), |(lo, hi), (l, h)| {
+            (lo + f64::from(l), hi + f64::from(h))
+        });
     let heard = heard as f64;
     let (d_oh, d_zero) = ((as_oh - heard).abs(), (as_zero - heard).abs());
     if d_oh < d_zero {

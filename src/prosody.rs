@@ -125,6 +125,11 @@ pub fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
     }
 }
 
+/// Least phonation (speaking time, pauses excluded) a stretch needs before a rate is given for
+/// it, seconds: about two syllables at a usual rate, so that a name said in half a second still
+/// has a rate, and a stretch of one syllable does not.
+pub const MIN_PHONATION_S: f64 = 0.3;
+
 /// Frame-level speech detection behind [`Speech`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct Segmentation {

@@ -19,7 +19,7 @@ use realfft::{RealFftPlanner, RealToComplex};
 use serde::{Deserialize, Serialize};
 
 use crate::pitch::PitchTrack;
-use crate::prosody::Segmentation;
+use crate::prosody::{Segmentation, MIN_PHONATION_S};
 use crate::report::{Rate, RateContour};
 
 /// Options for syllable-nucleus detection and rate contours.
@@ -325,13 +325,15 @@ impl SyllableDetector {
         } else {
             0
         };
+        let least = CONTOUR_MIN_PHONATION_SHARE * win;
         let sps = (0..n)
             .map(|i| {
+                let centre = i as f64 * hop;
                 articulation_rate_between(
                     nuclei_s,
                     seg,
-                    i as f64 * hop - win / 2.0,
-                    i as f64 * hop + win / 2.0,
+                    (centre - win / 2.0, centre + win / 2.0),
+                    least,
                 )
             })
             .collect();
@@ -343,16 +345,20 @@ impl SyllableDetector {
     }
 }
 
+/// Share of a rate-contour window that must be phonation before the window gets a rate: with the
+/// default 2 s window, 0.5 s. A window mostly of pause would give a rate from a syllable or two.
+const CONTOUR_MIN_PHONATION_SHARE: f64 = 0.25;
+
 /// Syllables per second of phonation between `a` and `b` seconds; `None` when that stretch holds
-/// under 0.5 s of phonation. Later analyses use it to compare, say, the caller's name with the rest.
-pub fn articulation_rate_between(
+/// under `least_s` of phonation (never less than [`MIN_PHONATION_S`]).
+fn articulation_rate_between(
     nuclei_s: &[f64],
     seg: &Segmentation,
-    a: f64,
-    b: f64,
+    (a, b): (f64, f64),
+    least_s: f64,
 ) -> Option<f64> {
     let phon = seg.speech.phonation_between(a, b);
-    if phon < 0.5 {
+    if phon < least_s.max(MIN_PHONATION_S) {
         return None;
     }
     let count = nuclei_s.iter().filter(|&&t| t >= a && t < b).count();

@@ -1,6 +1,6 @@
 //! The heard numbers as the report gives them, and compared with the number the caller meant.
 
-use super::{group_gaps, HeardNumber, MIN_DIGITS};
+use super::{group_gaps, HeardNumber};
 use crate::report::{national, DigitDifference, PhoneNumber};
 
 /// The report's phone numbers from the heard ones: digits per second over each number's span,
@@ -154,14 +154,16 @@ pub fn compare_digits(expected: &str, heard: &str) -> Vec<DigitDifference> {
 }
 
 /// The digits of an expected number given by a user (`"+1 (850) 936-7028"` -> `"18509367028"`);
-/// `None` when it holds fewer than [`MIN_DIGITS`] digits or anything but digits and the usual
+/// `None` when it holds fewer than [`PhoneNumber::MIN_DIGITS`] or more than
+/// [`PhoneNumber::MAX_DIGITS`] digits or anything but digits and the usual
 /// separators.
 pub fn normalize_expected(s: &str) -> Option<String> {
     let ok = s
         .chars()
         .all(|c| c.is_ascii_digit() || " -.()+/".contains(c));
     let digits: String = s.chars().filter(char::is_ascii_digit).collect();
-    (ok && digits.len() >= MIN_DIGITS && digits.len() <= 15).then_some(digits)
+    let length = PhoneNumber::MIN_DIGITS..=PhoneNumber::MAX_DIGITS;
+    (ok && length.contains(&digits.len())).then_some(digits)
 }
 
 #[cfg(test)]

@@ -4,10 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::parse::{flatten, is_oh, lex, parse_spoken, unit, Element, Item, Lex, Parser};
-use super::reading::{bare, CUES};
+use super::parse::{flatten, is_oh, lex, parse_spoken, Element, Item, Lex, Parser};
+use super::reading::CUES;
 use super::{align, Edit, Reconciled};
 use crate::report::{Alternative, DigitGroup, Span, Word};
+use crate::vocab::{bare, digit_value};
 
 /// A callback number found in timed words, before acoustic timing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -196,7 +197,7 @@ fn paused_between(pauses: &[Span], prev: (f64, f64), next: (f64, f64)) -> bool {
 
 /// Finds the callback numbers in timed words. `pauses` (sorted spans of silence, seconds) split
 /// digit groups where the speaker paused without the transcript showing it. Runs of fewer than
-/// `min_digits` digits ([`MIN_DIGITS`] for phone numbers: times, prices, street numbers are
+/// `min_digits` digits ([`PhoneNumber::MIN_DIGITS`](crate::report::PhoneNumber::MIN_DIGITS) for phone numbers: times, prices, street numbers are
 /// not) are left out.
 pub fn find_numbers(words: &[Word], pauses: &[Span], min_digits: usize) -> Vec<HeardNumber> {
     let flat = flatten(words);
@@ -296,7 +297,7 @@ fn digits_held(w: &Word) -> usize {
         .filter(|p| {
             let p = p.to_lowercase();
             p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty()
-                || unit(&p).is_some()
+                || digit_value(&p).is_some()
                 || is_oh(&p)
         })
         .count()
@@ -354,7 +355,7 @@ pub fn loose_runs(words: &[Word], heard: &[HeardNumber], min_digits: usize) -> V
         // digits the transcript lost ("My number is 1050" for "one oh five eight oh").
         if start
             .checked_sub(1)
-            .is_some_and(|p| CUES.contains(&bare(&words[p]).as_str()))
+            .is_some_and(|p| CUES.contains(&bare(&words[p].text).as_str()))
         {
             count = count.max(figures);
         }
@@ -364,7 +365,7 @@ pub fn loose_runs(words: &[Word], heard: &[HeardNumber], min_digits: usize) -> V
             match first.checked_sub(1).map(|p| &words[p]) {
                 Some(w)
                     if short(w)
-                        && !CUES.contains(&bare(w).as_str())
+                        && !CUES.contains(&bare(&w.text).as_str())
                         && words[first].start_s - w.end_s <= LOOSE_MAX_GAP_S =>
                 {
                     first -= 1
@@ -405,7 +406,8 @@ pub fn loose_runs(words: &[Word], heard: &[HeardNumber], min_digits: usize) -> V
 mod tests {
     use super::*;
     use crate::numbers::test_words as words;
-    use crate::numbers::MIN_DIGITS;
+    use crate::report::PhoneNumber;
+    const MIN_DIGITS: usize = PhoneNumber::MIN_DIGITS;
 
     #[test]
     fn a_numeral_word_is_split_into_groups_timed_by_its_tokens() {

@@ -30,9 +30,6 @@ pub use find::{find_numbers, loose_runs, nuclei_in, HeardNumber};
 pub use reading::{reading_window, reconcile, shape_prior, ReadingPrior, Reconciled};
 pub use timing::{anchor_on_nuclei, anchor_start, group_gaps, regroup_at_pauses, time_groups};
 
-/// Fewest digits a run needs to be reported as a phone number (a local 7-digit number).
-pub const MIN_DIGITS: usize = 7;
-
 /// Timed words for tests: `(text, start_s, end_s)`, each heard with probability 0.9.
 #[cfg(test)]
 fn test_words(spec: &[(&str, f64, f64)]) -> Vec<crate::report::Word> {

@@ -3,6 +3,7 @@
 //! with the items they span, their breaks and extension marks.
 
 use crate::report::Word;
+use crate::vocab::digit_value;
 
 /// Longest pause between two spoken digits that still counts as the same number, seconds.
 const MAX_DIGIT_GAP_S: f64 = 2.5;
@@ -128,22 +129,6 @@ pub(super) fn lex(flat: &Flat) -> Vec<Item> {
     items
 }
 
-pub(super) fn unit(w: &str) -> Option<u32> {
-    Some(match w {
-        "zero" => 0,
-        "one" => 1,
-        "two" => 2,
-        "three" => 3,
-        "four" => 4,
-        "five" => 5,
-        "six" => 6,
-        "seven" => 7,
-        "eight" => 8,
-        "nine" => 9,
-        _ => return None,
-    })
-}
-
 pub(super) fn teen(w: &str) -> Option<u32> {
     Some(match w {
         "ten" => 10,
@@ -241,7 +226,7 @@ impl Parser<'_> {
         match self.items.get(i).map(|x| &x.lex) {
             Some(Lex::Num(_)) => true,
             Some(Lex::Word(w)) => {
-                unit(w).is_some()
+                digit_value(w).is_some()
                     || teen(w).is_some()
                     || tens(w).is_some()
                     || is_oh(w)
@@ -255,7 +240,7 @@ impl Parser<'_> {
     fn single_digit_at(&self, i: usize) -> bool {
         match self.items.get(i).map(|x| &x.lex) {
             Some(Lex::Num(d)) => d.len() == 1,
-            Some(Lex::Word(w)) => unit(w).is_some() || is_oh(w),
+            Some(Lex::Word(w)) => digit_value(w).is_some() || is_oh(w),
             _ => false,
         }
     }
@@ -285,12 +270,12 @@ impl Parser<'_> {
         }
         if let Some(t) = tens(w) {
             let j = self.next(i);
-            if let Some(u) = self.word(j).and_then(unit).filter(|&u| u > 0) {
+            if let Some(u) = self.word(j).and_then(digit_value).filter(|&u| u > 0) {
                 return Some((t + u, 2, j));
             }
             return Some((t, 2, i));
         }
-        unit(w).map(|u| (u, 1, i))
+        digit_value(w).map(|u| (u, 1, i))
     }
 
     /// Parses one element at `i`; returns it and the index after it.
@@ -304,7 +289,7 @@ impl Parser<'_> {
                     let d = match &self.items.get(j)?.lex {
                         Lex::Num(d) if d.len() == 1 => d.clone(),
                         Lex::Word(x) if is_oh(x) => "0".to_string(),
-                        Lex::Word(x) => unit(x)?.to_string(),
+                        Lex::Word(x) => digit_value(x)?.to_string(),
                         _ => return None,
                     };
                     let n = if w == "double" { 2 } else { 3 };

@@ -10,8 +10,9 @@
 //! transcriber) could take for another.
 
 use super::{align, Edit};
-use crate::report::{Alternative, Word};
+use crate::report::{Alternative, PhoneNumber, Word};
 use crate::transcribe::{DigitReading, ReadingWindow};
+use crate::vocab::bare;
 
 /// What the two readings of a number settle on.
 #[derive(Debug, Clone, PartialEq)]
@@ -65,13 +66,14 @@ const CLEAR_DIGIT: f64 = 0.6;
 const RIVAL: f64 = 0.08;
 
 fn nanp(d: &[u8]) -> bool {
-    d.len() == 10 && d[0] >= b'2' && d[3] >= b'2'
+    d.len() == PhoneNumber::NANP_DIGITS && d[0] >= b'2' && d[3] >= b'2'
 }
 
 /// How plausible `digits` are as a callback number, as a log-probability to add (0 for a
 /// North American 10-digit number); `None` when they cannot be a whole number: fewer than
-/// `min_digits` digits, more than 13, or 11 digits starting with neither 1 nor 0. Below
-/// [`MIN_DIGITS`](super::MIN_DIGITS) (`min_digits` lowered to read shorter digit strings: zip
+/// `min_digits` digits, more than [`PhoneNumber::MAX_SAID_DIGITS`], or 11 digits starting with
+/// neither 1 nor 0. Below
+/// [`PhoneNumber::MIN_DIGITS`] (`min_digits` lowered to read shorter digit strings: zip
 /// codes, account numbers) every length from `min_digits` to 9 is as plausible as a North
 /// American number.
 pub fn shape_prior(digits: &str, min_digits: usize) -> Option<f64> {
@@ -79,14 +81,20 @@ pub fn shape_prior(digits: &str, min_digits: usize) -> Option<f64> {
     if !d.iter().all(u8::is_ascii_digit) || d.len() < min_digits.max(1) {
         return None;
     }
+    const LOCAL_DIGITS: usize = PhoneNumber::MIN_DIGITS;
+    const NANP_DIGITS: usize = PhoneNumber::NANP_DIGITS;
+    const PREFIXED: usize = NANP_DIGITS + 1;
+    const MAX_SAID: usize = PhoneNumber::MAX_SAID_DIGITS;
     match d.len() {
-        n if min_digits < super::MIN_DIGITS && n < 10 => Some(0.0),
-        10 if nanp(d) => Some(0.0),
-        10 => Some(NOT_NANP),
-        11 if d[0] == b'1' => Some(WITH_COUNTRY_ONE + if nanp(&d[1..]) { 0.0 } else { NOT_NANP }),
-        11 if d[0] == b'0' => Some(0.0),
-        7 if d[0] >= b'2' => Some(LOCAL),
-        12 | 13 => Some(INTERNATIONAL),
+        n if min_digits < LOCAL_DIGITS && n < NANP_DIGITS => Some(0.0),
+        NANP_DIGITS if nanp(d) => Some(0.0),
+        NANP_DIGITS => Some(NOT_NANP),
+        PREFIXED if d[0] == b'1' => {
+            Some(WITH_COUNTRY_ONE + if nanp(&d[1..]) { 0.0 } else { NOT_NANP })
+        }
+        PREFIXED if d[0] == b'0' => Some(0.0),
+        LOCAL_DIGITS if d[0] >= b'2' => Some(LOCAL),
+        n if n > PREFIXED && n <= MAX_SAID => Some(INTERNATIONAL),
         _ => None,
     }
 }
@@ -275,14 +283,6 @@ pub(super) const CUES: &[&str] = &[
     "was", "be", "back", "again", "it", "the", "and", "number's",
 ];
 
-pub(super) fn bare(w: &Word) -> String {
-    w.text
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .collect::<String>()
-        .to_lowercase()
-}
-
 /// The window of a number's second reading: from the words that start in the 3 s before the
 /// number's `start_s` (before its first word, `first_word`) to `end_s`, the last of those words
 /// set apart unless it leads into numbers ("at", "is", "number"...).
@@ -301,7 +301,7 @@ pub fn reading_window(
         .first()
         .map_or((start_s - 0.5).max(0.0), |w| w.start_s.min(start_s));
     let maybe_digit = match before.last() {
-        Some(w) if !CUES.contains(&bare(w).as_str()) && w.end_s > start_s - 1.0 => {
+        Some(w) if !CUES.contains(&bare(&w.text).as_str()) && w.end_s > start_s - 1.0 => {
             before.pop().map(|w| w.text.clone()).unwrap_or_default()
         }
         _ => String::new(),

@@ -3,6 +3,7 @@
 
 use super::HeardNumber;
 use crate::report::{DigitGroup, Span};
+use crate::vocab::digit_syllables;
 
 /// Moves each digit group's start and end onto the sound: a group starts where sound starts
 /// (the nearest sounding-run start within `reach_s` of the transcriber's time, else the nearest
@@ -208,10 +209,9 @@ pub fn regroup_at_pauses(number: &mut HeardNumber, pauses: &[Span], nuclei_s: &[
         let count = said.len() as f64;
         let syllables: f64 = said
             .iter()
-            .map(|&c| match c {
-                '7' => 2.0,
-                '0' => 1.5,
-                _ => 1.0,
+            .map(|&c| {
+                let (fewest, most) = digit_syllables(c);
+                0.5 * f64::from(fewest + most)
             })
             .sum();
         let fit = (heard[i] - count).abs().min((heard[i] - syllables).abs());

@@ -68,35 +68,7 @@ impl Word {
     /// Whether the word is a spoken digit: a numeral (`"7"`, `"7,"`) or a digit word
     /// (`"seven"`, `"zero"`, `"oh"`).
     pub fn is_digit(&self) -> bool {
-        let t: String = self
-            .text
-            .chars()
-            .filter(|c| c.is_alphanumeric())
-            .collect::<String>()
-            .to_lowercase();
-        matches!(
-            t.as_str(),
-            "0" | "1"
-                | "2"
-                | "3"
-                | "4"
-                | "5"
-                | "6"
-                | "7"
-                | "8"
-                | "9"
-                | "zero"
-                | "oh"
-                | "one"
-                | "two"
-                | "three"
-                | "four"
-                | "five"
-                | "six"
-                | "seven"
-                | "eight"
-                | "nine"
-        )
+        crate::vocab::is_spoken_digit(&self.text)
     }
 }
 
@@ -157,6 +129,17 @@ pub struct DigitGroup {
 }
 
 impl PhoneNumber {
+    /// Fewest digits a callback number has: a local number without its area code (555-1212).
+    /// Shorter runs of digits are times, prices and street numbers.
+    pub const MIN_DIGITS: usize = 7;
+    /// Digits of a North American number without its country code `1` (850-936-7028).
+    pub const NANP_DIGITS: usize = 10;
+    /// Most digits a number said in a message is read as: a country code and a national number
+    /// (12 or 13 digits); a longer run is two numbers, or figures that are not a phone number.
+    pub const MAX_SAID_DIGITS: usize = 13;
+    /// Most digits a number given as the one meant may have: E.164's limit for any country.
+    pub const MAX_DIGITS: usize = 15;
+
     /// The digits without a leading North American `1` when there are 11 of them: the number
     /// as a local directory or CRM holds it.
     pub fn national(&self) -> &str {
@@ -300,34 +283,9 @@ pub struct Pacing {
 
 /// `digits` without a leading North American `1` when it has 11 digits.
 pub(crate) fn national(digits: &str) -> &str {
-    if digits.len() == 11 && digits.starts_with('1') {
+    if digits.len() == PhoneNumber::NANP_DIGITS + 1 && digits.starts_with('1') {
         &digits[1..]
     } else {
         digits
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn w(text: &str) -> Word {
-        Word {
-            text: text.into(),
-            start_s: 0.0,
-            end_s: 0.2,
-            probability: 0.9,
-            pieces: Vec::new(),
-        }
-    }
-
-    #[test]
-    fn digits_are_recognised() {
-        for t in ["7", "7,", "0.", "Seven", "zero", "oh"] {
-            assert!(w(t).is_digit(), "{t}");
-        }
-        for t in ["seventy", "77", "call", "", "O'Neil"] {
-            assert!(!w(t).is_digit(), "{t}");
-        }
     }
 }

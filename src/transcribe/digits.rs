@@ -17,6 +17,7 @@
 use whisper_rs::{WhisperContext, WhisperError, WhisperState, WhisperTokenId};
 
 use super::DigitReading;
+use crate::vocab::DIGIT_WORDS;
 
 /// The tokens that stand for digits, separators and the start and end of a text, of one model.
 #[derive(Debug, Clone)]
@@ -32,10 +33,6 @@ pub(crate) struct DigitVocab {
     /// task (multilingual models), no-timestamps.
     head: Vec<WhisperTokenId>,
 }
-
-const WORDS: [&str; 10] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
-];
 
 /// The tokens of `text`. whisper_tokenize writes at most one token per byte, so room for one
 /// per byte is always enough.
@@ -71,7 +68,7 @@ impl DigitVocab {
     pub(crate) fn new(ctx: &WhisperContext, lang_id: i32) -> Option<Self> {
         let mut forms: [Vec<WhisperTokenId>; 10] = Default::default();
         for (d, f) in forms.iter_mut().enumerate() {
-            let word = WORDS[d];
+            let word = DIGIT_WORDS[d];
             let mut texts = vec![
                 format!(" {d}"),
                 format!("{d}"),

@@ -1,0 +1,137 @@
+//! The words of the messages as this crate reads them: how a word is normalised before it is
+//! compared, the digit words, and how many syllables a word or a digit takes said aloud. Every
+//! module that matches words, reads digits or counts syllables asks here, so that "how many
+//! syllables is 0" has one answer.
+
+/// A word as matched: lower case; letters, digits, apostrophes (`’` read as `'`) and inner dots
+/// only. `"Convenience."` is `"convenience"`, `"Don’t"` is `"don't"`, `"p.m."` is `"p.m"`.
+pub(crate) fn normalize(text: &str) -> String {
+    text.chars()
+        .map(|c| if c == '’' { '\'' } else { c })
+        .filter(|c| c.is_alphanumeric() || *c == '\'' || *c == '.')
+        .collect::<String>()
+        .trim_matches('.')
+        .to_lowercase()
+}
+
+/// A word's letters and digits only, lower case: [`normalize`] without apostrophes and dots,
+/// the form a word is compared with the digit words and cue words in (`"Seven,"` is `"seven"`).
+pub(crate) fn bare(text: &str) -> String {
+    normalize(text).replace(['\'', '.'], "")
+}
+
+/// The digit words, each at its digit's index.
+pub(crate) const DIGIT_WORDS: [&str; 10] = [
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
+];
+
+/// The digit a digit word (lower case, as [`bare`] gives it) stands for; "oh" is not one here,
+/// as it is a digit only among digits.
+pub(crate) fn digit_value(word: &str) -> Option<u32> {
+    DIGIT_WORDS
+        .iter()
+        .position(|&w| w == word)
+        .map(|d| d as u32)
+}
+
+/// Whether `text` is a spoken digit: a one-digit numeral (`"7"`, `"7,"`), a digit word
+/// (`"Seven"`) or `"oh"`.
+pub(crate) fn is_spoken_digit(text: &str) -> bool {
+    let w = bare(text);
+    let numeral = w.len() == 1 && w.bytes().all(|b| b.is_ascii_digit());
+    numeral || w == "oh" || digit_value(&w).is_some()
+}
+
+/// The fewest and most syllables digit `d` takes said as a word: "seven" two; `0` one as "oh"
+/// or two as "zero" (a transcript writes both as `0`); every other digit one. Counting the
+/// syllables of words takes the most; weighing a digit string against the syllable nuclei heard
+/// takes whichever the sound says, or their mean when it cannot tell.
+pub(crate) fn digit_syllables(d: char) -> (u32, u32) {
+    match d {
+        '7' => (2, 2),
+        '0' => (1, 2),
+        _ => (1, 1),
+    }
+}
+
+/// Syllables of digits said one by one, with every `0` said "zero" (the most).
+fn digit_string_syllables(digits: &str) -> usize {
+    digits
+        .chars()
+        .filter(char::is_ascii_digit)
+        .map(|d| digit_syllables(d).1 as usize)
+        .sum()
+}
+
+/// Syllables in a written English word as spoken: the CMU Pronouncing Dictionary's first
+/// pronunciation (through `syllarust`, which falls back on spelling rules for words the
+/// dictionary lacks); numerals count as their digits said one by one, and a hyphenated or dotted
+/// word as its parts. The first call in a process loads the dictionary (about 20 ms).
+pub(crate) fn syllables(word: &str) -> usize {
+    word.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
+        .map(|part| {
+            let part = normalize(part);
+            let part = part.trim_matches('\'');
+            if part.is_empty() || part.chars().any(|c| c.is_ascii_digit()) {
+                // "3rd", "90s": the number said, give or take its ending.
+                digit_string_syllables(part)
+            } else {
+                syllarust::count_syllables(part)
+            }
+        })
+        .sum()
+}
+
+/// How many words a transcribed word stands for when spoken: a numeral of three or more
+/// digits is said digit by digit (`"850-936-7028"` is ten words), anything else is one word
+/// (punctuation alone is none).
+pub(crate) fn spoken_words(text: &str) -> usize {
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    if digits >= 3 {
+        digits
+    } else {
+        usize::from(text.chars().any(char::is_alphanumeric))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_recognised() {
+        for t in ["7", "7,", "0.", "Seven", "zero", "oh"] {
+            assert!(is_spoken_digit(t), "{t}");
+        }
+        for t in ["seventy", "77", "call", "", "O'Neil"] {
+            assert!(!is_spoken_digit(t), "{t}");
+        }
+        assert_eq!(digit_value("nine"), Some(9));
+        assert_eq!(digit_value("oh"), None);
+        assert_eq!(bare("Seven,"), "seven");
+        assert_eq!(bare("O'Neil."), "oneil");
+    }
+
+    #[test]
+    fn syllables_are_counted() {
+        for (w, n) in [
+            ("John,", 1),
+            ("minute", 2),
+            ("please", 1),
+            ("opportunity.", 5),
+            ("Technology", 4),
+            ("850", 4),
+            ("7028", 6),
+            ("the", 1),
+            ("table", 2),
+            ("radio", 3),
+            ("operator", 4),
+            ("follow-up", 3),
+            ("don't", 1),
+            ("3rd", 1),
+            ("--", 0),
+        ] {
+            assert_eq!(syllables(w), n, "{w}");
+        }
+    }
+}
