@@ -245,6 +245,7 @@ impl Analyzer {
             },
             notices,
         };
+        set_status(&mut report, unheard);
         report.advice = rules::evaluate(&report, &self.options.rulebook, ctx);
         // A number the transcriber doubts although the caller said it clearly: say so plainly.
         let unverified = report
@@ -255,7 +256,11 @@ impl Analyzer {
         if let Some(doubt) = unverified {
             report.notices.push(doubt.to_string());
         }
-        judge_status(&mut report, unheard);
+        if report.status == report::Status::NoSpeech {
+            let why = report.status_reason.as_deref().unwrap_or("no speech");
+            let notice = format!("no speech found ({why}): nothing is judged");
+            report.notices.push(notice);
+        }
         report
     }
 
@@ -488,10 +493,10 @@ impl Analyzer {
 const NO_TRANSCRIBER: &str = "transcription is off (no whisper model loaded)";
 
 /// Sets the report's [`Status`](report::Status): no speech when the transcript holds no words,
-/// or when there is no transcript and no sound above the background (then nothing is judged:
-/// [`no_speech`]); no transcript, with `unheard` (why there is none), when there is sound but
+/// or when there is no transcript and no sound above the background (then no rule judges it:
+/// see [`rules::evaluate`]); no transcript, with `unheard` (why there is none), when there is sound but
 /// no words; ok otherwise.
-fn judge_status(report: &mut Report, unheard: Option<String>) {
+fn set_status(report: &mut Report, unheard: Option<String>) {
     use report::Status;
     let (status, reason) = match (&report.transcript, report.speech.start_s) {
         (Some(t), _) if t.words.is_empty() => (
@@ -510,23 +515,6 @@ fn judge_status(report: &mut Report, unheard: Option<String>) {
     };
     report.status = status;
     report.status_reason = reason;
-    if status == Status::NoSpeech {
-        no_speech(report);
-    }
-}
-
-/// A recording without speech (silence, noise, a tone, music): nothing the caller said can be
-/// judged, so every rule is not applicable rather than judged on the noise.
-fn no_speech(report: &mut Report) {
-    let why = report.status_reason.as_deref().unwrap_or("no speech");
-    report
-        .notices
-        .push(format!("no speech found ({why}): nothing is judged"));
-    for a in &mut report.advice {
-        a.verdict = report::Verdict::NotApplicable;
-        a.message = "No speech found in the recording: nothing to judge.".into();
-        a.evidence.clear();
-    }
 }
 
 /// Where numbers were found, for their second reading.

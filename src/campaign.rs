@@ -16,8 +16,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::context::Context;
-use crate::report::{Advice, Report, Span, Status, Verdict};
+use crate::context::{Context, PreviousMessage};
+use crate::report::{Advice, Report, Status, Verdict};
 use crate::rules::{self, Rulebook};
 use crate::vocab::normalize;
 
@@ -112,137 +112,73 @@ pub fn evaluate<R: AsRef<Report> + AsMut<Report>>(
     ctx: &Context,
 ) -> Campaign {
     let baseline = pitch_baseline(reports);
-    judge_baseline(reports, book, ctx, baseline);
-    let mut campaign = variation(reports, book);
-    campaign.pitch_baseline_hz = baseline;
-    campaign
+    let judge_baseline = campaign_baseline(reports, ctx, baseline);
+    let p = &book.rules.campaign_variation;
+    let mut pairs = Vec::new();
+    let mut worst = Verdict::NotApplicable;
+    let mut highest: Option<f64> = None;
+    for k in 0..reports.len() {
+        let mut facts = ctx.clone();
+        let mut ids = Vec::new();
+        if let Some(with_baseline) = judge_baseline.as_ref() {
+            if has_speech(reports[k].as_ref()) {
+                facts = with_baseline.clone();
+                ids.push("pitch.baseline");
+            }
+        }
+        if k > 0 {
+            let pair = pair(reports[k - 1].as_ref(), reports[k].as_ref());
+            worst = worst.max(rules::variation_verdict(p, pair.similarity));
+            if let Some(s) = pair.similarity {
+                highest = Some(highest.map_or(s, |h: f64| h.max(s)));
+            }
+            facts.previous_message = Some(PreviousMessage {
+                file: pair.previous.clone(),
+                similarity: pair.similarity,
+            });
+            ids.push("campaign.variation");
+            pairs.push(pair);
+        }
+        rules::rejudge(reports[k].as_mut(), &ids, book, &facts);
+    }
+    Campaign {
+        pairs,
+        variation: rules::variation_overall(p, worst, highest),
+        pitch_baseline_hz: baseline,
+    }
 }
 
-/// Judges `pitch.baseline` of each report against the campaign's baseline, when the caller
-/// gave none and two or more messages have a median pitch.
-fn judge_baseline<R: AsRef<Report> + AsMut<Report>>(
-    reports: &mut [R],
-    book: &Rulebook,
+/// The context to judge `pitch.baseline` with against the campaign's baseline: only when the
+/// caller gave none and two or more messages have a median pitch.
+fn campaign_baseline<R: AsRef<Report>>(
+    reports: &[R],
     ctx: &Context,
     baseline: Option<f64>,
-) {
+) -> Option<Context> {
     let measured = reports
         .iter()
         .map(AsRef::as_ref)
         .filter(|r| has_speech(r) && r.pitch.summary.median_hz.is_some())
         .count();
-    let (None, Some(hz), 2..) = (ctx.pitch_baseline_hz, baseline, measured) else {
-        return;
-    };
-    let Ok(ctx) = ctx.clone().pitch_baseline_hz(hz) else {
-        return;
-    };
-    for r in reports.iter_mut().filter(|r| has_speech(r.as_ref())) {
-        let r = r.as_mut();
-        if let Some(advice) = rules::advise("pitch.baseline", r, book, &ctx) {
-            replace_advice(r, advice);
-        }
+    match (ctx.pitch_baseline_hz, baseline, measured) {
+        (None, Some(hz), 2..) => ctx.clone().pitch_baseline_hz(hz).ok(),
+        _ => None,
     }
 }
 
-/// Puts `advice` in place of the report's entry for the same rule (or adds it).
-fn replace_advice(r: &mut Report, advice: Advice) {
-    match r.advice.iter_mut().find(|a| a.rule == advice.rule) {
-        Some(a) => *a = advice,
-        None => r.advice.push(advice),
-    }
-}
-
-/// `campaign.variation`, pair by pair and over the campaign.
-fn variation<R: AsRef<Report> + AsMut<Report>>(reports: &mut [R], book: &Rulebook) -> Campaign {
-    let max = book.rules.campaign_variation.max_similarity;
-    let target = format!("similarity to the previous message < {max:.2}");
-    let source = rules::rule("campaign.variation")
-        .map_or("", |r| r.source)
-        .to_string();
-    let mut pairs = Vec::new();
-    let mut worst = Verdict::NotApplicable;
-    let mut highest: Option<f64> = None;
-    for k in 1..reports.len() {
-        let (before, now) = (reports[k - 1].as_ref(), reports[k].as_ref());
-        // Only two messages whose words were heard can be compared.
-        let heard = |r: &Report| r.status == Status::Ok;
-        let sim = match (&before.transcript, &now.transcript) {
-            (Some(a), Some(b)) if heard(before) && heard(now) => {
-                Some(word_similarity(&a.text, &b.text))
-            }
-            _ => None,
-        };
-        let previous = before.file.clone();
-        pairs.push(Pair {
-            previous: previous.clone(),
-            file: now.file.clone(),
-            similarity: sim,
-        });
-        let (verdict, message) = match sim {
-            None => (
-                Verdict::NotApplicable,
-                "Needs the words of both messages (one has no speech or no transcript)."
-                    .to_string(),
-            ),
-            Some(s) if s < max => (
-                Verdict::Pass,
-                format!(
-                    "{:.0} % the same words as {}: a fresh message.",
-                    s * 100.0,
-                    previous
-                ),
-            ),
-            Some(s) => (
-                Verdict::Fail,
-                format!(
-                    "{:.0} % the same words as {}: leave a different message every time.",
-                    s * 100.0,
-                    previous
-                ),
-            ),
-        };
-        worst = worst.max(verdict);
-        if let Some(s) = sim {
-            highest = Some(highest.map_or(s, |h: f64| h.max(s)));
+/// How `now` compares with the message `before` it: only two messages whose words were heard
+/// can be compared.
+fn pair(before: &Report, now: &Report) -> Pair {
+    let heard = |r: &Report| r.status == Status::Ok;
+    let similarity = match (&before.transcript, &now.transcript) {
+        (Some(a), Some(b)) if heard(before) && heard(now) => {
+            Some(word_similarity(&a.text, &b.text))
         }
-        if book.rules.campaign_variation.enabled {
-            let r = reports[k].as_mut();
-            let evidence: Vec<Span> = r.speech.span().into_iter().collect();
-            let advice = Advice {
-                rule: "campaign.variation".into(),
-                verdict,
-                measured: sim,
-                target: target.clone(),
-                message,
-                source: source.clone(),
-                evidence,
-            };
-            replace_advice(r, advice);
-        }
-    }
-    let message = match (worst, highest) {
-        (Verdict::Fail, Some(h)) => format!(
-            "Successive messages share up to {:.0} % of their words: vary them.",
-            h * 100.0
-        ),
-        (Verdict::Pass, Some(h)) => format!(
-            "Each message differs from the one before (at most {:.0} % shared).",
-            h * 100.0
-        ),
-        _ => "Needs two or more transcribed messages.".to_string(),
+        _ => None,
     };
-    Campaign {
-        pairs,
-        variation: Advice {
-            rule: "campaign.variation".into(),
-            verdict: worst,
-            measured: highest,
-            target,
-            message,
-            source,
-            evidence: Vec::new(),
-        },
-        pitch_baseline_hz: None,
+    Pair {
+        previous: before.file.clone(),
+        file: now.file.clone(),
+        similarity,
     }
 }

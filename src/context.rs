@@ -35,6 +35,19 @@ pub struct Context {
     /// shorter digit strings (zip codes, account numbers), which are then weighed as digit
     /// strings of any length rather than as phone numbers.
     pub min_digits: Option<usize>,
+    /// The message left before this one to the same prospect, as a campaign compares them
+    /// (`campaign.variation`).
+    pub(crate) previous_message: Option<PreviousMessage>,
+}
+
+/// The message before this one in a campaign, and how many of its words this one repeats.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PreviousMessage {
+    /// Its file, as the campaign names it.
+    pub(crate) file: String,
+    /// Word-level similarity of the two messages, 0..=1; `None` unless the words of both were
+    /// heard.
+    pub(crate) similarity: Option<f64>,
 }
 
 impl Context {

@@ -36,7 +36,7 @@ use serde_json::Value;
 
 use crate::context::Context;
 use crate::error::{Error, Result};
-use crate::report::{Advice, Report};
+use crate::report::{Advice, Report, Status, Verdict};
 
 /// Declares a rule's parameters: a struct with `enabled` and one typed field per parameter
 /// (unknown names refused when read), its defaults, and the [`Param`] list (name, meaning,
@@ -92,6 +92,7 @@ pub(crate) use judged::Measured;
 pub use length::{LengthMax, LengthMin, OpeningDeadAir};
 pub use pace::{RateDetails, RateOverall};
 pub use voice::{PitchBaseline, PitchConfident, PitchWarm, SpeechLevel};
+pub(crate) use words::{variation_overall, variation_verdict};
 pub use words::{
     CampaignVariation, ContentCallbackPromise, ContentCliches, ContentFillers, ContentPitch,
     ContentReferral,
@@ -384,8 +385,9 @@ fn check_param(p: &Param, v: &Value) -> std::result::Result<(), String> {
 }
 
 /// Judges a report by every enabled rule, in [`RULES`] order. Rules that need words are
-/// `not_applicable` without a transcript; `campaign.variation` is `not_applicable` for a single
-/// recording ([`crate::campaign::evaluate`] judges it across recordings).
+/// `not_applicable` without a transcript, and every rule is `not_applicable` on a report whose
+/// [`status`](Report::status) is [`Status::NoSpeech`]; `campaign.variation` is `not_applicable`
+/// for a single recording ([`crate::campaign::evaluate`] judges it across recordings).
 pub fn evaluate(r: &Report, book: &Rulebook, ctx: &Context) -> Vec<Advice> {
     let measured = Measured::new(r, &book.rules);
     RULES
@@ -394,13 +396,39 @@ pub fn evaluate(r: &Report, book: &Rulebook, ctx: &Context) -> Vec<Advice> {
         .collect()
 }
 
-/// Judges a report by one rule; `None` when the rule is off (or unknown).
-pub(crate) fn advise(id: &str, r: &Report, book: &Rulebook, ctx: &Context) -> Option<Advice> {
-    judge(rule(id)?, &Measured::new(r, &book.rules), book, ctx)
+/// Judges a report again by the rules `ids` (with facts `ctx` has that the first judgement
+/// lacked, such as a campaign's), putting each verdict in place of the report's entry for the
+/// rule. The report is measured once for all of them; rules that are off are left as they were.
+pub(crate) fn rejudge(r: &mut Report, ids: &[&str], book: &Rulebook, ctx: &Context) {
+    if ids.is_empty() {
+        return;
+    }
+    let measured = Measured::new(r, &book.rules);
+    let fresh: Vec<Advice> = ids
+        .iter()
+        .filter_map(|id| judge(rule(id)?, &measured, book, ctx))
+        .collect();
+    for advice in fresh {
+        match r.advice.iter_mut().find(|a| a.rule == advice.rule) {
+            Some(a) => *a = advice,
+            None => r.advice.push(advice),
+        }
+    }
 }
 
+/// What every rule says of a recording without speech.
+const NO_SPEECH: &str = "No speech found in the recording: nothing to judge.";
+
+/// Judges a report by one rule; `None` when the rule is off. A recording without speech
+/// (silence, noise, a tone, music) is judged by no rule: nothing the caller said can be, so every
+/// rule is not applicable rather than judged on the noise.
 fn judge(rule: &Rule, m: &Measured, book: &Rulebook, ctx: &Context) -> Option<Advice> {
-    let j = (rule.judge)(&book.rules, m, ctx)?;
+    let mut j = (rule.judge)(&book.rules, m, ctx)?;
+    if m.r.status == Status::NoSpeech {
+        j.verdict = Verdict::NotApplicable;
+        j.message = NO_SPEECH.to_string();
+        j.evidence.clear();
+    }
     Some(Advice {
         rule: rule.id.to_string(),
         verdict: j.verdict,

@@ -4,7 +4,8 @@
 use super::judged::{grade_upper, na, quoted, spans, Judged, Measured, NO_WORDS};
 use super::{Rule, FRANCIS, ROBERTSON};
 use crate::content;
-use crate::report::Verdict;
+use crate::context::PreviousMessage;
+use crate::report::{Advice, Verdict};
 
 params! {
     /// `content.pitch`: no company or offer talk in the opening seconds.
@@ -294,16 +295,90 @@ pub(super) const VARIATION: Rule = Rule {
     source: ROBERTSON,
     params: CampaignVariation::PARAMS,
     ordered: &[],
-    judge: |rules, _, _| {
+    judge: |rules, m, ctx| {
         let p = &rules.campaign_variation;
-        p.enabled.then(|| {
-            na(
-                format!(
-                    "similarity to the previous message < {:.2}",
-                    p.max_similarity
-                ),
-                "Judged across several recordings to the same prospect (--campaign).",
-            )
-        })
+        p.enabled
+            .then(|| variation(p, m, ctx.previous_message.as_ref()))
     },
 };
+
+fn variation_target(p: &CampaignVariation) -> String {
+    format!(
+        "similarity to the previous message < {:.2}",
+        p.max_similarity
+    )
+}
+
+/// The verdict on a message that shares `similarity` of its words with the one before it.
+pub(crate) fn variation_verdict(p: &CampaignVariation, similarity: Option<f64>) -> Verdict {
+    match similarity {
+        None => Verdict::NotApplicable,
+        Some(s) if s < p.max_similarity => Verdict::Pass,
+        Some(_) => Verdict::Fail,
+    }
+}
+
+/// `campaign.variation` on one message: against the message before it when a campaign gives
+/// one, else not applicable (a single recording has nothing to differ from).
+fn variation(p: &CampaignVariation, m: &Measured, previous: Option<&PreviousMessage>) -> Judged {
+    let target = variation_target(p);
+    let Some(previous) = previous else {
+        return na(
+            target,
+            "Judged across several recordings to the same prospect (--campaign).",
+        );
+    };
+    let verdict = variation_verdict(p, previous.similarity);
+    let file = &previous.file;
+    let message = match (verdict, previous.similarity) {
+        (Verdict::Pass, Some(s)) => {
+            format!(
+                "{:.0} % the same words as {file}: a fresh message.",
+                s * 100.0
+            )
+        }
+        (_, Some(s)) => format!(
+            "{:.0} % the same words as {file}: leave a different message every time.",
+            s * 100.0
+        ),
+        (_, None) => {
+            "Needs the words of both messages (one has no speech or no transcript).".to_string()
+        }
+    };
+    Judged {
+        verdict,
+        measured: previous.similarity,
+        target,
+        message,
+        evidence: m.span.into_iter().collect(),
+    }
+}
+
+/// `campaign.variation` over a whole campaign: the worst of its messages' verdicts, with the
+/// most words any message shares with the one before it.
+pub(crate) fn variation_overall(
+    p: &CampaignVariation,
+    worst: Verdict,
+    highest: Option<f64>,
+) -> Advice {
+    let message = match (worst, highest) {
+        (Verdict::Fail, Some(h)) => format!(
+            "Successive messages share up to {:.0} % of their words: vary them.",
+            h * 100.0
+        ),
+        (Verdict::Pass, Some(h)) => format!(
+            "Each message differs from the one before (at most {:.0} % shared).",
+            h * 100.0
+        ),
+        _ => "Needs two or more transcribed messages.".to_string(),
+    };
+    Advice {
+        rule: VARIATION.id.into(),
+        verdict: worst,
+        measured: highest,
+        target: variation_target(p),
+        message,
+        source: VARIATION.source.into(),
+        evidence: Vec::new(),
+    }
+}
