@@ -76,9 +76,9 @@ fn benches(c: &mut Criterion) {
         .map(|(label, bytes)| {
             let audio =
                 decode(Cursor::new(bytes.as_slice()), &DecodeOptions::default()).expect("decodes");
-            let track = tracker.track(&audio.samples);
+            let track = tracker.track(audio.samples());
             let mut narrow = Vec::new();
-            decimator.process(&audio.samples, &mut narrow);
+            decimator.process(audio.samples(), &mut narrow);
             (*label, audio, track, narrow)
         })
         .collect();
@@ -86,7 +86,7 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("pitch");
     for (label, audio, _, _) in &decoded {
         g.bench_function(*label, |b| {
-            b.iter(|| tracker.track(black_box(&audio.samples)))
+            b.iter(|| tracker.track(black_box(audio.samples())))
         });
     }
     g.finish();

@@ -30,7 +30,7 @@ fn benches(c: &mut Criterion) {
     let mut g = c.benchmark_group("transcribe_30s");
     g.sample_size(10);
     g.bench_function("whisper_only", |b| {
-        b.iter(|| bare.transcribe(black_box(&audio.samples)))
+        b.iter(|| bare.transcribe(black_box(audio.samples())))
     });
     g.bench_function("analyzer_with_transcript", |b| {
         b.iter(|| analyzer.analyze_conditioned(black_box(&audio), "bench", &Default::default()))

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use crate::audio::{self, Conditioned, DecodeOptions};
 use crate::context::Context;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::pitch::{self, PitchOptions, PitchTrack, PitchTracker};
 use crate::prosody::{self, ProsodyOptions};
 use crate::rate::{RateOptions, SyllableDetector};
@@ -72,22 +72,14 @@ fn ms(since: Instant) -> f64 {
 }
 
 impl Analyzer {
-    /// Builds an analyzer; fails with [`Error::InvalidOptions`] when the options are unusable.
+    /// Builds an analyzer; fails with [`Error::InvalidOptions`](crate::Error::InvalidOptions)
+    /// naming the first option that is unusable, its value and what it may be.
     pub fn new(options: Options) -> Result<Self> {
         options.rulebook.check()?;
         let rate = NARROW_RATE_HZ;
-        let pitch = PitchTracker::new(rate, options.pitch.clone()).ok_or_else(|| {
-            Error::InvalidOptions(format!("pitch options unusable: {:?}", options.pitch))
-        })?;
-        let syllables = SyllableDetector::new(rate, options.rate.clone()).ok_or_else(|| {
-            Error::InvalidOptions(format!("rate options unusable: {:?}", options.rate))
-        })?;
-        if !(options.prosody.min_pause_s > 0.0 && options.prosody.silence_db > 0.0) {
-            return Err(Error::InvalidOptions(format!(
-                "prosody options unusable: {:?}",
-                options.prosody
-            )));
-        }
+        let pitch = PitchTracker::new(rate, options.pitch.clone())?;
+        let syllables = SyllableDetector::new(rate, options.rate.clone())?;
+        options.prosody.check()?;
         Ok(Analyzer {
             options,
             decimator: dsp::Decimator::new(2, 16),
@@ -109,8 +101,8 @@ impl Analyzer {
     /// Adds transcription with the default model
     /// ([`default_model_path`](transcribe::default_model_path), put in place by
     /// `scripts/fetch-model`) and default [`TranscribeOptions`](transcribe::TranscribeOptions):
-    /// the whole analysis. A missing or unreadable model is an [`Error::Model`] naming the path
-    /// and how to get one.
+    /// the whole analysis. A missing or unreadable model is an
+    /// [`Error::Model`](crate::Error::Model) naming the path and how to get one.
     #[cfg(feature = "transcribe")]
     pub fn with_default_model(self) -> Result<Self> {
         let options = transcribe::TranscribeOptions::default();
@@ -164,8 +156,10 @@ impl Analyzer {
 
     /// Analyses mono samples already in memory (from a telephony stack, a microphone, another
     /// decoder) at `sample_rate_hz`, 8 to 48 kHz; `name` goes into the report's `file`. Samples
-    /// are full scale at ±1.0. Fails with [`Error::UnsupportedSampleRate`] for a rate out of
-    /// range and [`Error::TooLong`] for more audio than [`DecodeOptions::max_duration_s`].
+    /// are full scale at ±1.0. Fails with
+    /// [`Error::UnsupportedSampleRate`](crate::Error::UnsupportedSampleRate) for a rate out of
+    /// range and [`Error::TooLong`](crate::Error::TooLong) for more audio than
+    /// [`DecodeOptions::max_duration_s`].
     ///
     /// ```
     /// # let analyzer = voicemail_coach::Analyzer::new(Default::default())?;
@@ -207,7 +201,7 @@ impl Analyzer {
         ctx: &Context,
     ) -> Report {
         let mut a = self.acoustic(audio);
-        let mut notices = audio.notices.clone();
+        let mut notices = audio.notices().to_vec();
         let (heard, transcribe_ms) = self.transcribe(audio);
         let (mut transcript, unheard) = match heard {
             Ok(t) => (Some(t), None),
@@ -225,7 +219,7 @@ impl Analyzer {
             file,
             status: report::Status::Ok,
             status_reason: None,
-            audio: audio.info.clone(),
+            audio: audio.info().clone(),
             pitch: pitch_report(&a.track, &a.seg),
             level: level(audio, &a.intensity, &a.seg),
             speech: a.seg.speech,
@@ -268,12 +262,12 @@ impl Analyzer {
     fn acoustic(&self, audio: &Conditioned) -> Acoustic {
         let t_pitch = Instant::now();
         let mut narrow = Vec::new();
-        self.decimator.process(&audio.samples, &mut narrow);
+        self.decimator.process(audio.samples(), &mut narrow);
         let track = self.pitch.track(&narrow);
         let pitch_ms = ms(t_pitch);
 
         let t_rate = Instant::now();
-        let intensity = prosody::intensity(&audio.samples, audio.rate_hz, track.hop_s);
+        let intensity = prosody::intensity(audio.samples(), audio.rate_hz(), track.hop_s);
         let seg = prosody::segment(&intensity, audio.duration_s(), &self.options.prosody);
         let nuclei = self.syllables.nuclei(&narrow, &track, &seg);
         let rate = self.syllables.summarize(nuclei, &seg);
@@ -408,7 +402,7 @@ impl Analyzer {
             return (Err(NO_TRANSCRIBER.into()), None);
         };
         let start = Instant::now();
-        let heard = t.transcribe(&audio.samples).map_err(|e| e.to_string());
+        let heard = t.transcribe(audio.samples()).map_err(|e| e.to_string());
         (heard, Some(ms(start)))
     }
 
@@ -455,7 +449,7 @@ impl Analyzer {
                 nuclei: Some(nuclei),
             };
             let score = |d: &str| prior.score(d);
-            match tr.read_digits(&audio.samples, &window, Some(&h.digits), &score) {
+            match tr.read_digits(audio.samples(), &window, Some(&h.digits), &score) {
                 Ok(readings) => {
                     if let Some(r) = numbers::reconcile(&prior, &readings) {
                         h.adopt(r);
@@ -583,8 +577,8 @@ fn level(
             (Some(s), Some(b)) => Some(s - b),
             _ => None,
         },
-        peak_dbfs: audio.clipping.peak_dbfs,
-        clipped_samples: audio.clipping.clipped_samples,
-        clipped_runs: audio.clipping.clipped_runs,
+        peak_dbfs: audio.clipping().peak_dbfs,
+        clipped_samples: audio.clipping().clipped_samples,
+        clipped_runs: audio.clipping().clipped_runs,
     }
 }

@@ -151,7 +151,8 @@ pub enum Error {
         /// What failed.
         reason: String,
     },
-    /// The options given to the analyzer are unusable.
+    /// The options given to the analyzer are unusable; the message names the option, its value
+    /// and what it may be.
     #[error("invalid options: {0}")]
     InvalidOptions(String),
     /// A rulebook (TOML or JSON) could not be read or names an unknown rule, parameter or a bad
@@ -163,6 +164,11 @@ pub enum Error {
         /// What is wrong, naming the rule and parameter.
         reason: String,
     },
+    /// A worker of a batch panicked (a defect of this crate, never of the input): the batch's
+    /// shared state could not be trusted afterwards. The ledger holds every result written
+    /// before it.
+    #[error("a batch worker panicked: the batch stopped (the ledger keeps what was written)")]
+    WorkerPanicked,
     /// The resampler refused the conversion (should not happen for accepted rates).
     #[error("{file}: resampling failed: {reason}")]
     Resample {
@@ -192,9 +198,27 @@ macro_rules! on_source {
             | Error::LedgerExists { .. }
             | Error::Transcription { .. }
             | Error::InvalidOptions(_)
+            | Error::WorkerPanicked
             | Error::Rulebook { .. } => $none,
         }
     };
+}
+
+/// `Ok` when `ok`, else [`Error::InvalidOptions`] naming the option `field` (as the options
+/// nest: `pitch.floor_hz`), its `value` and what it may be (`allowed`).
+pub(crate) fn require(
+    ok: bool,
+    field: &str,
+    value: impl std::fmt::Display,
+    allowed: impl std::fmt::Display,
+) -> Result<()> {
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::InvalidOptions(format!(
+            "`{field}` = {value}: expected {allowed}"
+        )))
+    }
 }
 
 impl Error {
@@ -215,6 +239,7 @@ impl Error {
             Error::LedgerExists { .. } => "ledger_exists",
             Error::Transcription { .. } => "transcription",
             Error::InvalidOptions(_) => "invalid_options",
+            Error::WorkerPanicked => "worker_panicked",
             Error::Rulebook { .. } => "rulebook",
             Error::Resample { .. } => "resample",
         }

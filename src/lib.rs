@@ -148,7 +148,7 @@ pub mod bench {
         track: &crate::PitchTrack,
         options: &crate::ProsodyOptions,
     ) -> crate::report::Rate {
-        let intensity = crate::prosody::intensity(&audio.samples, audio.rate_hz, track.hop_s);
+        let intensity = crate::prosody::intensity(audio.samples(), audio.rate_hz(), track.hop_s);
         let seg = crate::prosody::segment(&intensity, audio.duration_s(), options);
         let nuclei = detector.nuclei(narrow, track, &seg);
         detector.summarize(nuclei, &seg)

@@ -10,6 +10,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::dsp::quantile;
+use crate::error::require;
 use crate::report::{Span, Speech};
 
 /// Options for speech detection. Defaults follow de Jong & Wempe (2009).
@@ -27,6 +28,24 @@ pub struct ProsodyOptions {
     pub floor_dbfs: f64,
     /// Sounding runs shorter than this (clicks) are ignored, seconds. Default: `0.05`.
     pub min_sound_s: f64,
+}
+
+impl ProsodyOptions {
+    /// Checks each option against what it may be, naming the first that is not.
+    pub(crate) fn check(&self) -> crate::Result<()> {
+        require(
+            self.min_pause_s > 0.0,
+            "prosody.min_pause_s",
+            self.min_pause_s,
+            "> 0 s",
+        )?;
+        require(
+            self.silence_db > 0.0,
+            "prosody.silence_db",
+            self.silence_db,
+            "> 0 dB",
+        )
+    }
 }
 
 impl Default for ProsodyOptions {

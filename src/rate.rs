@@ -18,6 +18,7 @@ use std::sync::Arc;
 use realfft::{RealFftPlanner, RealToComplex};
 use serde::{Deserialize, Serialize};
 
+use crate::error::{require, Result};
 use crate::pitch::PitchTrack;
 use crate::prosody::{Segmentation, MIN_PHONATION_S};
 use crate::report::{Rate, RateContour};
@@ -95,20 +96,51 @@ impl std::fmt::Debug for SyllableDetector {
     }
 }
 
+/// Checks each option against what it may be at sample rate `fs`, naming the first that is not.
+fn check(o: &RateOptions, fs: f64) -> Result<()> {
+    require(
+        o.band_low_hz > 0.0,
+        "rate.band_low_hz",
+        o.band_low_hz,
+        "> 0 Hz",
+    )?;
+    require(
+        o.band_high_hz > o.band_low_hz && o.band_high_hz < fs / 2.0,
+        "rate.band_high_hz",
+        o.band_high_hz,
+        format_args!(
+            "above band_low_hz ({} Hz) and below {} Hz (half the rate)",
+            o.band_low_hz,
+            fs / 2.0
+        ),
+    )?;
+    require(o.min_gap_s >= 0.0, "rate.min_gap_s", o.min_gap_s, ">= 0 s")?;
+    require(
+        o.smoothing_s >= 0.0,
+        "rate.smoothing_s",
+        o.smoothing_s,
+        ">= 0 s",
+    )?;
+    require(
+        o.contour_window_s > 0.0,
+        "rate.contour_window_s",
+        o.contour_window_s,
+        "> 0 s",
+    )?;
+    require(
+        o.contour_hop_s > 0.0,
+        "rate.contour_hop_s",
+        o.contour_hop_s,
+        "> 0 s",
+    )
+}
+
 impl SyllableDetector {
-    /// A detector for audio at `rate_hz`. `None` when the band does not fit the rate.
-    pub fn new(rate_hz: u32, opts: RateOptions) -> Option<Self> {
+    /// A detector for audio at `rate_hz`; [`Error::InvalidOptions`](crate::Error::InvalidOptions)
+    /// naming the first option that is unusable (the band must fit under half the rate).
+    pub fn new(rate_hz: u32, opts: RateOptions) -> Result<Self> {
         let fs = f64::from(rate_hz);
-        if !(opts.band_low_hz > 0.0
-            && opts.band_high_hz > opts.band_low_hz
-            && opts.band_high_hz < fs / 2.0
-            && opts.min_gap_s >= 0.0
-            && opts.smoothing_s >= 0.0
-            && opts.contour_window_s > 0.0
-            && opts.contour_hop_s > 0.0)
-        {
-            return None;
-        }
+        check(&opts, fs)?;
         // 25 ms analysis window.
         let win = (0.025 * fs).round() as usize;
         let n = crate::dsp::fast_fft_len(win);
@@ -123,7 +155,7 @@ impl SyllableDetector {
                 (bin(lo), bin(hi).max(bin(lo) + 1))
             })
             .collect();
-        Some(SyllableDetector {
+        Ok(SyllableDetector {
             opts,
             rate_hz,
             fft,

@@ -37,10 +37,10 @@ fn snr_db(reference: &[f32], x: &[f32]) -> f64 {
 fn every_encoding_decodes_to_the_same_samples() {
     let opts = DecodeOptions::default();
     let reference = decode_path(fixture("pcm_s16.wav"), &opts).expect("reference decodes");
-    assert_eq!(reference.rate_hz, ANALYSIS_RATE_HZ);
-    assert_eq!(reference.info.encoding, Encoding::PcmS16);
+    assert_eq!(reference.rate_hz(), ANALYSIS_RATE_HZ);
+    assert_eq!(reference.info().encoding, Encoding::PcmS16);
     // 2.5 s at 8 kHz becomes exactly 40 000 samples at 16 kHz.
-    assert_eq!(reference.samples.len(), 40_000);
+    assert_eq!(reference.samples().len(), 40_000);
 
     // Minimum agreement per file, in dB. Lossless re-encodings of the 16-bit original must match
     // to float rounding; 8-bit PCM has ~48 dB of quantisation noise against full scale, which is
@@ -65,15 +65,15 @@ fn every_encoding_decodes_to_the_same_samples() {
     ];
     for &(name, encoding, rate, channels, min_snr) in cases {
         let d = decode_path(fixture(name), &opts).unwrap_or_else(|e| panic!("{name}: {e}"));
-        assert_eq!(d.info.encoding, encoding, "{name}");
-        assert_eq!(d.info.sample_rate_hz, rate, "{name}");
-        assert_eq!(d.info.channels, channels, "{name}");
+        assert_eq!(d.info().encoding, encoding, "{name}");
+        assert_eq!(d.info().sample_rate_hz, rate, "{name}");
+        assert_eq!(d.info().channels, channels, "{name}");
         assert!(
-            (d.info.duration_s - 2.5).abs() < 1e-3,
+            (d.info().duration_s - 2.5).abs() < 1e-3,
             "{name}: {}",
-            d.info.duration_s
+            d.info().duration_s
         );
-        let snr = snr_db(&reference.samples, &d.samples);
+        let snr = snr_db(reference.samples(), d.samples());
         assert!(snr >= min_snr, "{name}: {snr:.1} dB < {min_snr} dB");
     }
 }
@@ -113,8 +113,8 @@ fn resampling_keeps_both_edges_and_alignment() {
     {
         let d =
             decode(Cursor::new(wav_bytes(rate, &x)), &DecodeOptions::default()).expect("decodes");
-        assert_eq!(d.samples.len(), 16_000);
-        let energy = |a: usize, b: usize| d.samples[a..b].iter().map(|v| v * v).sum::<f32>();
+        assert_eq!(d.samples().len(), 16_000);
+        let energy = |a: usize, b: usize| d.samples()[a..b].iter().map(|v| v * v).sum::<f32>();
         // 5 ms = 80 samples at 16 kHz; allow the resampler's filter to spread by ~1 ms.
         let head = energy(0, 96);
         let tail = energy(16_000 - 96, 16_000);
@@ -136,7 +136,7 @@ fn clipping_is_counted_on_the_original_samples() {
     }
     x[3000] = 1.0; // a lone full-scale sample is not a clipped run
     let d = decode(Cursor::new(wav_bytes(8000, &x)), &DecodeOptions::default()).expect("decodes");
-    assert_eq!(d.clipping.clipped_samples, 11);
-    assert_eq!(d.clipping.clipped_runs, 1);
-    assert!(d.clipping.peak_dbfs.expect("peak") > -0.01);
+    assert_eq!(d.clipping().clipped_samples, 11);
+    assert_eq!(d.clipping().clipped_runs, 1);
+    assert!(d.clipping().peak_dbfs.expect("peak") > -0.01);
 }

@@ -97,19 +97,20 @@ fn every_format_decodes_to_the_recording() {
             }
         };
         let ratio = a.duration_s() / pcm.duration_s();
-        let (snr, lag) = aligned_snr_db(&pcm.samples, &a.samples);
+        let (snr, lag) = aligned_snr_db(pcm.samples(), a.samples());
         eprintln!(
             "{name}: {} in {}, {:.3} s ({:+.2} %), SNR {snr:.1} dB at lag {lag}, notices {:?}",
-            a.info.encoding,
-            a.info.container,
+            a.info().encoding,
+            a.info().container,
             a.duration_s(),
             100.0 * (ratio - 1.0),
-            a.notices
+            a.notices()
         );
-        if (a.info.encoding, a.info.container) != (encoding, container) {
+        if (a.info().encoding, a.info().container) != (encoding, container) {
             failures.push(format!(
                 "{name}: {:?} in {:?}",
-                a.info.encoding, a.info.container
+                a.info().encoding,
+                a.info().container
             ));
         }
         if (ratio - 1.0).abs() > 0.03 {

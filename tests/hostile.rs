@@ -550,8 +550,8 @@ fn each_hostile_input_has_its_outcome() {
         let result = timed_decode(bytes, &opts, name);
         let ok = match (&result, expect) {
             (Ok(a), Audio(truncated, phrase, seconds)) => {
-                a.info.truncated == truncated
-                    && (phrase.is_empty() || a.notices.iter().any(|n| n.contains(phrase)))
+                a.info().truncated == truncated
+                    && (phrase.is_empty() || a.notices().iter().any(|n| n.contains(phrase)))
                     && a.duration_s() >= seconds
             }
             (Err(e), Fails(kind)) => e.kind() == kind,
@@ -561,8 +561,8 @@ fn each_hostile_input_has_its_outcome() {
             Ok(a) => format!(
                 "{:.2} s, truncated {}, notices {:?}",
                 a.duration_s(),
-                a.info.truncated,
-                a.notices
+                a.info().truncated,
+                a.notices()
             ),
             Err(e) => format!("{}: {e}", e.kind()),
         };

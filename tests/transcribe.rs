@@ -204,7 +204,7 @@ fn spoken_digits_are_each_timed_near_their_onsets() {
             &Default::default(),
         )
         .expect("decodes");
-        let raw = bare.transcribe(&audio.samples).expect("transcript");
+        let raw = bare.transcribe(audio.samples()).expect("transcript");
         let raw_digits: Vec<_> = raw.words.iter().filter(|w| w.is_digit()).collect();
         for (k, &onset) in truth.iter().enumerate() {
             total += 1;

@@ -75,24 +75,56 @@ pub struct ClipStats {
 
 /// A decoded recording: mono `f32` samples at [`ANALYSIS_RATE_HZ`], in −1.0..=1.0 (float input
 /// beyond full scale is clipped to it, as playback would, and counted as clipping).
+///
+/// Only this module makes one ([`decode`], [`decode_path`], [`condition`]), so whatever takes a
+/// `Conditioned` can rely on its rate and range.
 #[derive(Debug, Clone)]
 pub struct Conditioned {
-    /// Mono samples at [`Conditioned::rate_hz`].
-    pub samples: Vec<f32>,
-    /// Always [`ANALYSIS_RATE_HZ`].
-    pub rate_hz: u32,
-    /// What the file header said.
-    pub info: AudioInfo,
-    /// Peak and clipping on the file's own samples.
-    pub clipping: ClipStats,
-    /// What the decoder had to work around (damaged packets skipped, a stream ending early).
-    pub notices: Vec<String>,
+    samples: Vec<f32>,
+    info: AudioInfo,
+    clipping: ClipStats,
+    notices: Vec<String>,
 }
 
 impl Conditioned {
+    /// Conditioned audio from samples a [`sink::Sink`] made (at [`ANALYSIS_RATE_HZ`]).
+    fn new(samples: Vec<f32>, info: AudioInfo, clipping: ClipStats, notices: Vec<String>) -> Self {
+        Conditioned {
+            samples,
+            info,
+            clipping,
+            notices,
+        }
+    }
+
+    /// Mono samples at [`ANALYSIS_RATE_HZ`].
+    pub fn samples(&self) -> &[f32] {
+        &self.samples
+    }
+
+    /// Their rate: always [`ANALYSIS_RATE_HZ`].
+    pub fn rate_hz(&self) -> u32 {
+        ANALYSIS_RATE_HZ
+    }
+
+    /// What the file header said.
+    pub fn info(&self) -> &AudioInfo {
+        &self.info
+    }
+
+    /// Peak and clipping on the file's own samples.
+    pub fn clipping(&self) -> &ClipStats {
+        &self.clipping
+    }
+
+    /// What the decoder had to work around (damaged packets skipped, a stream ending early).
+    pub fn notices(&self) -> &[String] {
+        &self.notices
+    }
+
     /// Length of the conditioned audio in seconds.
     pub fn duration_s(&self) -> f64 {
-        self.samples.len() as f64 / f64::from(self.rate_hz)
+        self.samples.len() as f64 / f64::from(ANALYSIS_RATE_HZ)
     }
 }
 
@@ -227,10 +259,9 @@ pub fn condition(samples: &[f32], rate_hz: u32, options: &DecodeOptions) -> Resu
     }
     let notices: Vec<String> = sink.non_finite_notice().into_iter().collect();
     let (samples, clipping) = sink.finish()?;
-    Ok(Conditioned {
+    Ok(Conditioned::new(
         samples,
-        rate_hz: ANALYSIS_RATE_HZ,
-        info: AudioInfo {
+        AudioInfo {
             sample_rate_hz: rate_hz,
             channels: 1,
             encoding: Encoding::Float32,
@@ -240,7 +271,7 @@ pub fn condition(samples: &[f32], rate_hz: u32, options: &DecodeOptions) -> Resu
         },
         clipping,
         notices,
-    })
+    ))
 }
 
 /// Bytes of a file's start looked at to recognise it: eight raw GSM frames.
@@ -386,10 +417,9 @@ fn conditioned(d: compressed::Decoded, container: Container) -> Result<Condition
         ));
     }
     let (samples, clipping) = d.sink.finish()?;
-    Ok(Conditioned {
+    Ok(Conditioned::new(
         samples,
-        rate_hz: ANALYSIS_RATE_HZ,
-        info: AudioInfo {
+        AudioInfo {
             sample_rate_hz: d.rate,
             channels: d.channels,
             encoding: d.encoding,
@@ -399,7 +429,7 @@ fn conditioned(d: compressed::Decoded, container: Container) -> Result<Condition
         },
         clipping,
         notices,
-    })
+    ))
 }
 
 /// ITU-T G.711 μ-law expansion to 16-bit linear.

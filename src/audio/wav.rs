@@ -12,7 +12,7 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 use super::sink::Sink;
 use super::{
     invalid, io_err, not_wav, read_full, truncated, AudioInfo, Conditioned, Container,
-    DecodeOptions, Encoding, ANALYSIS_RATE_HZ, MAX_RATE_HZ, MIN_RATE_HZ,
+    DecodeOptions, Encoding, MAX_RATE_HZ, MIN_RATE_HZ,
 };
 use crate::error::{Error, Result, Source};
 
@@ -404,10 +404,9 @@ fn decode_sampled<R: Read + Seek>(
         _ => decode_hound(reader, layout, encoding, &mut sink, &mut notices)?,
     }
     let (samples, clipping) = sink.finish()?;
-    Ok(Conditioned {
+    Ok(Conditioned::new(
         samples,
-        rate_hz: ANALYSIS_RATE_HZ,
-        info: AudioInfo {
+        AudioInfo {
             sample_rate_hz: layout.rate,
             channels: layout.channels,
             encoding,
@@ -417,7 +416,7 @@ fn decode_sampled<R: Read + Seek>(
         },
         clipping,
         notices,
-    })
+    ))
 }
 
 /// A plain 44-byte WAV header for the layout's samples and the data length to read: what hound

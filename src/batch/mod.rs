@@ -363,7 +363,7 @@ impl<'a> Batch<'a> {
             done: 0,
         });
         self.analyse(&todo, &stamps, &state, &mut summary);
-        let mut state = state.into_inner().map_err(|_| poisoned())?;
+        let mut state = state.into_inner().map_err(|_| Error::WorkerPanicked)?;
         if let Some(e) = state.write_error.take() {
             return Err(e);
         }
@@ -497,10 +497,6 @@ fn record(ledger: &mut Option<Ledger>, error: &mut Option<Error>, entry: &Entry)
             false
         }
     }
-}
-
-fn poisoned() -> Error {
-    Error::InvalidOptions("a batch worker panicked".into())
 }
 
 /// Analyses one input; a folder (one with no recordings, as [`expand`] leaves it) or a path

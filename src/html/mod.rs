@@ -295,11 +295,11 @@ fn numbers_cell(r: &Report) -> String {
 /// `None` if it cannot be encoded.
 fn wav_data_uri(a: &Conditioned, recorded_hz: u32) -> Option<String> {
     let mut narrow = Vec::new();
-    let (samples, rate) = if recorded_hz.saturating_mul(2) <= a.rate_hz {
-        crate::dsp::Decimator::new(2, 16).process(&a.samples, &mut narrow);
-        (narrow.as_slice(), a.rate_hz / 2)
+    let (samples, rate) = if recorded_hz.saturating_mul(2) <= a.rate_hz() {
+        crate::dsp::Decimator::new(2, 16).process(a.samples(), &mut narrow);
+        (narrow.as_slice(), a.rate_hz() / 2)
     } else {
-        (a.samples.as_slice(), a.rate_hz)
+        (a.samples(), a.rate_hz())
     };
     let spec = hound::WavSpec {
         channels: 1,

@@ -233,11 +233,11 @@ impl PitchScale {
 /// The waveform's envelope: per pixel column the highest and lowest sample, normalised to the
 /// loudest peak so a quiet recording still shows its shape.
 pub(super) fn waveform_path(a: &Conditioned, duration: f64, pps: f64) -> String {
-    let n = a.samples.len();
+    let n = a.samples().len();
     let columns = ((duration * pps).ceil() as usize).max(1);
     let per = (n as f64 / (a.duration_s().max(1e-9) * pps)).max(1.0);
     let peak = a
-        .samples
+        .samples()
         .iter()
         .filter(|s| s.is_finite())
         .fold(0.0f32, |m, s| m.max(s.abs()))
@@ -253,7 +253,7 @@ pub(super) fn waveform_path(a: &Conditioned, duration: f64, pps: f64) -> String 
             break;
         }
         let (mut lo, mut hi) = (0.0f32, 0.0f32);
-        for &s in &a.samples[a0..a1] {
+        for &s in &a.samples()[a0..a1] {
             if s.is_finite() {
                 lo = lo.min(s);
                 hi = hi.max(s);

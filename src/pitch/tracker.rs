@@ -8,6 +8,37 @@ use rustfft::{Fft, FftPlanner};
 
 use super::{PitchOptions, PitchTrack, MAX_CANDIDATES};
 use crate::dsp::{copy_frame, fast_fft_len, hann, Decimator};
+use crate::error::{require, Result};
+
+/// Checks each option against what it may be, naming the first that is not.
+fn check(o: &PitchOptions) -> Result<()> {
+    require(o.floor_hz > 0.0, "pitch.floor_hz", o.floor_hz, "> 0 Hz")?;
+    require(
+        o.ceiling_hz > o.floor_hz,
+        "pitch.ceiling_hz",
+        o.ceiling_hz,
+        format_args!("> floor_hz ({} Hz)", o.floor_hz),
+    )?;
+    require(o.hop_s > 0.0, "pitch.hop_s", o.hop_s, "> 0 s")?;
+    require(
+        (2..=MAX_CANDIDATES).contains(&o.max_candidates),
+        "pitch.max_candidates",
+        o.max_candidates,
+        format_args!("2 to {MAX_CANDIDATES}"),
+    )?;
+    require(
+        o.periods_per_window >= 1.5,
+        "pitch.periods_per_window",
+        o.periods_per_window,
+        ">= 1.5",
+    )?;
+    require(
+        o.loudness_span > 0.0 && o.loudness_span <= 1.0,
+        "pitch.loudness_span",
+        o.loudness_span,
+        "in (0, 1]",
+    )
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Candidate {
@@ -108,30 +139,29 @@ impl PitchTracker {
     ///
     /// Returns `None` when the options are unusable (floor not below ceiling, non-positive hop, or
     /// a ceiling above what the rate can carry).
-    pub fn new(input_rate: u32, opts: PitchOptions) -> Option<Self> {
-        if !(opts.floor_hz > 0.0
-            && opts.ceiling_hz > opts.floor_hz
-            && opts.hop_s > 0.0
-            && opts.max_candidates >= 2
-            && opts.max_candidates <= MAX_CANDIDATES
-            && opts.periods_per_window >= 1.5
-            && opts.loudness_span > 0.0
-            && opts.loudness_span <= 1.0
-            && input_rate > 0)
-        {
-            return None;
-        }
+    pub fn new(input_rate: u32, opts: PitchOptions) -> Result<Self> {
+        check(&opts)?;
+        require(input_rate > 0, "input rate", input_rate, "> 0 Hz")?;
         let factor = (input_rate / ANALYSIS_RATE).max(1) as usize;
         let rate = f64::from(input_rate) / factor as f64;
-        if opts.ceiling_hz * 4.0 > rate {
-            return None;
-        }
+        require(
+            opts.ceiling_hz * 4.0 <= rate,
+            "pitch.ceiling_hz",
+            opts.ceiling_hz,
+            format_args!(
+                "<= {} (a quarter of the {rate} Hz analysis rate)",
+                rate / 4.0
+            ),
+        )?;
         let win_len = (opts.periods_per_window / opts.floor_hz * rate).round() as usize;
         let min_lag = ((rate / opts.ceiling_hz).floor() as usize).max(2);
         let max_lag = (rate / opts.floor_hz).ceil() as usize;
-        if max_lag + 2 >= win_len {
-            return None;
-        }
+        require(
+            max_lag + 2 < win_len,
+            "pitch.periods_per_window",
+            opts.periods_per_window,
+            "a window longer than the longest period",
+        )?;
         let fft_len = fast_fft_len(win_len + max_lag + 2);
         // At least one sample: the options were checked to be in (0, 1].
         let span = ((opts.loudness_span * win_len as f64).round() as usize).max(1);
@@ -144,7 +174,7 @@ impl PitchTracker {
         let mut planner = FftPlanner::<f32>::new();
         let fft = planner.plan_fft_forward(fft_len);
         let ifft = planner.plan_fft_inverse(fft_len);
-        Some(PitchTracker {
+        Ok(PitchTracker {
             decimator: Decimator::new(factor, 16),
             opts,
             input_rate,
@@ -496,9 +526,9 @@ mod tests {
             max_candidates,
             ..PitchOptions::default()
         };
-        assert!(PitchTracker::new(16000, with(MAX_CANDIDATES)).is_some());
-        assert!(PitchTracker::new(16000, with(MAX_CANDIDATES + 1)).is_none());
-        assert!(PitchTracker::new(16000, with(1)).is_none());
+        assert!(PitchTracker::new(16000, with(MAX_CANDIDATES)).is_ok());
+        assert!(PitchTracker::new(16000, with(MAX_CANDIDATES + 1)).is_err());
+        assert!(PitchTracker::new(16000, with(1)).is_err());
     }
 
     #[test]
@@ -517,6 +547,22 @@ mod tests {
             ceiling_hz: 200.0,
             ..PitchOptions::default()
         };
-        assert!(PitchTracker::new(16000, o).is_none());
+        assert!(PitchTracker::new(16000, o).is_err());
+        let nan = PitchOptions {
+            hop_s: f64::NAN,
+            ..PitchOptions::default()
+        };
+        let e = PitchTracker::new(16000, nan).expect_err("NaN hop");
+        assert!(
+            e.to_string()
+                .contains("`pitch.hop_s` = NaN: expected > 0 s"),
+            "{e}"
+        );
+        let high = PitchOptions {
+            ceiling_hz: 2500.0,
+            ..PitchOptions::default()
+        };
+        let e = PitchTracker::new(8000, high).expect_err("ceiling above the rate");
+        assert!(e.to_string().contains("`pitch.ceiling_hz` = 2500"), "{e}");
     }
 }

@@ -6,7 +6,10 @@ use std::path::Path;
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
 
 use super::digits::{self, DigitVocab};
-use super::whisper::{context_params, load_context, TranscribeOptions, Transcriber};
+use super::whisper::{
+    context_params, load_context, positions_for, samples_in, seconds, TranscribeOptions,
+    Transcriber, WINDOW_S,
+};
 use super::{DigitReading, ReadingWindow};
 use crate::error::{Error, Result};
 
@@ -35,8 +38,9 @@ impl DigitReader {
 pub(super) const WINDOW_PAD_S: f64 = 2.0;
 
 impl Transcriber {
-    /// Reads the digits said in `window` of `samples` (16 kHz mono) with the decoder allowed
-    /// nothing but digits, separators and the end: the second reading of a callback number.
+    /// Reads the digits said in `window` of `samples` (mono, at
+    /// [`SAMPLE_RATE_HZ`](super::SAMPLE_RATE_HZ)) with the decoder allowed nothing but digits,
+    /// separators and the end: the second reading of a callback number.
     ///
     /// The window should end just after the number's last digit; its `before` words (said in
     /// it before the number) are given to the decoder as said, and its `maybe_digit` word (the
@@ -61,9 +65,9 @@ impl Transcriber {
         let Some(DigitReader { ctx, vocab }) = &self.digits else {
             return Ok(Vec::new());
         };
-        let index = |t: f64| ((t.max(0.0) * 16_000.0) as usize).min(samples.len());
+        let index = |t: f64| samples_in(t).min(samples.len());
         let (a, b) = (index(window.from_s), index(window.to_s));
-        let b = b.min(a + 30 * 16_000);
+        let b = b.min(a + samples_in(WINDOW_S));
         if b <= a {
             return Ok(Vec::new());
         }
@@ -114,12 +118,11 @@ impl Transcriber {
         window: &[f32],
     ) -> std::result::Result<(), whisper_rs::WhisperError> {
         // Silence after the window, which also keeps it over whisper's 1 s minimum.
-        let pad = (WINDOW_PAD_S * 16_000.0) as usize;
+        let pad = samples_in(WINDOW_PAD_S);
         let mut padded = Vec::with_capacity(window.len() + pad);
         padded.extend_from_slice(window);
         padded.resize(window.len() + pad, 0.0);
-        // 50 encoder positions per second, at most the model's 1500.
-        let audio_ctx = ((padded.len() as f64 / 16_000.0 * 50.0).ceil() as i32).min(1500);
+        let audio_ctx = positions_for(seconds(padded.len()));
         let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
         self.abortable(&mut params);
         params.set_n_threads(self.threads() as i32);

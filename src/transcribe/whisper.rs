@@ -16,6 +16,35 @@ use crate::report::{Piece, Transcript, Word};
 use super::rereading::DigitReader;
 use super::tokens::{repeats_itself, token_spans, without_annotations, RawToken};
 
+/// The rate of the samples a [`Transcriber`] takes, Hz: whisper's own, the crate's analysis rate
+/// ([`ANALYSIS_RATE_HZ`](crate::audio::ANALYSIS_RATE_HZ)), so that
+/// [`Conditioned::samples`](crate::Conditioned::samples) go in as they are.
+pub const SAMPLE_RATE_HZ: u32 = crate::audio::ANALYSIS_RATE_HZ;
+
+/// Whisper's window, seconds: the encoder hears at most this much at a time.
+pub(super) const WINDOW_S: f64 = 30.0;
+
+/// Encoder positions per second of audio: the window's 1500 positions over its 30 s.
+const POSITIONS_PER_S: f64 = 50.0;
+
+/// Encoder positions of a whole window.
+pub(super) const WINDOW_POSITIONS: i32 = 1500;
+
+/// Seconds of `n` samples at [`SAMPLE_RATE_HZ`].
+pub(super) fn seconds(n: usize) -> f64 {
+    n as f64 / f64::from(SAMPLE_RATE_HZ)
+}
+
+/// Samples in `t` seconds at [`SAMPLE_RATE_HZ`] (none before 0).
+pub(super) fn samples_in(t: f64) -> usize {
+    (t.max(0.0) * f64::from(SAMPLE_RATE_HZ)) as usize
+}
+
+/// Encoder positions covering `t` seconds, at most a whole window's.
+pub(super) fn positions_for(t: f64) -> i32 {
+    ((t * POSITIONS_PER_S).ceil() as i32).min(WINDOW_POSITIONS)
+}
+
 /// The environment variable naming the default model file.
 pub const MODEL_ENV: &str = "VOICEMAIL_COACH_MODEL";
 
@@ -258,10 +287,9 @@ impl Transcriber {
         params.set_language(Some(&self.options.language));
         params.set_token_timestamps(true);
         if fit {
-            // 50 encoder positions per second: FIT_MARGIN_S keeps the sound inside them.
-            let positions =
-                (((seconds + FIT_MARGIN_S) * 50.0).ceil() as i32).max(FIT_MIN_POSITIONS);
-            params.set_audio_ctx(positions.min(1500));
+            // FIT_MARGIN_S keeps the sound inside the positions encoded.
+            let positions = positions_for(seconds + FIT_MARGIN_S).max(FIT_MIN_POSITIONS);
+            params.set_audio_ctx(positions.min(WINDOW_POSITIONS));
             // One window holds the whole recording: decoding it once. Left to seek on, whisper
             // decodes the window again from its last timestamp and repeats the message.
             params.set_single_segment(true);
@@ -273,12 +301,13 @@ impl Transcriber {
         params
     }
 
-    /// Transcribes 16 kHz mono audio.
+    /// Transcribes mono audio at [`SAMPLE_RATE_HZ`] (the analysis rate: give it
+    /// [`Conditioned::samples`](crate::Conditioned::samples)).
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
         if samples.is_empty() {
             return Ok(self.transcript(Vec::new()));
         }
-        let fit = self.options.fit_context && samples.len() as f64 / 16_000.0 <= 30.0;
+        let fit = self.options.fit_context && seconds(samples.len()) <= WINDOW_S;
         let mut tokens = self.decode(samples, fit)?;
         if fit && repeats_itself(&tokens) {
             // A fitted window sometimes sends the decoder round a loop; whisper's whole window
@@ -297,7 +326,7 @@ impl Transcriber {
             .ctx
             .create_state()
             .map_err(|e| fail("creating a whisper state", e))?;
-        let duration = samples.len() as f64 / 16_000.0;
+        let duration = seconds(samples.len());
         state
             .full(self.params(duration, fit), samples)
             .map_err(|e| fail("transcribing", e))?;
