@@ -14,7 +14,7 @@ use crate::report::{self, Report, Span};
 use crate::rules::{self, Rulebook};
 #[cfg(feature = "transcribe")]
 use crate::transcribe;
-use crate::{content, dsp, numbers, pacing, vocab};
+use crate::{content, numbers, pacing, vocab};
 
 /// Everything an [`Analyzer`] can be told. Each part documents its own defaults.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -38,7 +38,6 @@ pub struct Options {
 pub struct Analyzer {
     options: Options,
     /// 16 kHz -> 8 kHz for pitch and syllable nuclei, which need the telephone band only.
-    decimator: dsp::Decimator,
     pitch: PitchTracker,
     syllables: SyllableDetector,
     #[cfg(feature = "transcribe")]
@@ -64,9 +63,6 @@ const LOOSE_MIN_CONFIDENCE: f64 = 0.6;
 #[cfg(feature = "transcribe")]
 const NUMBER_END_MARGIN_S: f64 = 0.15;
 
-/// Rate of the narrow-band copy that pitch and syllable nuclei are measured on, Hz.
-const NARROW_RATE_HZ: u32 = audio::ANALYSIS_RATE_HZ / 2;
-
 fn ms(since: Instant) -> f64 {
     since.elapsed().as_secs_f64() * 1000.0
 }
@@ -76,13 +72,12 @@ impl Analyzer {
     /// naming the first option that is unusable, its value and what it may be.
     pub fn new(options: Options) -> Result<Self> {
         options.rulebook.check()?;
-        let rate = NARROW_RATE_HZ;
+        let rate = audio::NARROW_RATE_HZ;
         let pitch = PitchTracker::new(rate, options.pitch.clone())?;
         let syllables = SyllableDetector::new(rate, options.rate.clone())?;
         options.prosody.check()?;
         Ok(Analyzer {
             options,
-            decimator: dsp::Decimator::new(2, 16),
             pitch,
             syllables,
             #[cfg(feature = "transcribe")]
@@ -261,16 +256,18 @@ impl Analyzer {
     /// Pitch, intensity, speech span and syllable rate.
     fn acoustic(&self, audio: &Conditioned) -> Acoustic {
         let t_pitch = Instant::now();
-        let mut narrow = Vec::new();
-        self.decimator.process(audio.samples(), &mut narrow);
+        let narrow = audio.narrow_band();
         let track = self.pitch.track(&narrow);
         let pitch_ms = ms(t_pitch);
 
         let t_rate = Instant::now();
-        let intensity = prosody::intensity(audio.samples(), audio.rate_hz(), track.hop_s);
-        let seg = prosody::segment(&intensity, audio.duration_s(), &self.options.prosody);
-        let nuclei = self.syllables.nuclei(&narrow, &track, &seg);
-        let rate = self.syllables.summarize(nuclei, &seg);
+        let (intensity, seg, rate) = syllable_stage(
+            &self.syllables,
+            audio,
+            &narrow,
+            &track,
+            &self.options.prosody,
+        );
         Acoustic {
             onsets: prosody::onsets(&intensity, &seg, &rate.nuclei_s),
             runs: prosody::sounding_runs(&seg, intensity.hop_s),
@@ -294,7 +291,7 @@ impl Analyzer {
         ctx: &Context,
         notices: &mut Vec<String>,
     ) -> Said {
-        let starts = prosody::sounding_starts(&a.seg, a.intensity.hop_s);
+        let starts: Vec<f64> = a.runs.iter().map(|r| r.start_s).collect();
         numbers::time_digits(words, &starts, &a.onsets, DIGIT_REACH_S);
         let t_numbers = Instant::now();
         let (heard, read_twice) = self.numbers(audio, a, words, ctx.number_min_digits(), notices);
@@ -509,6 +506,22 @@ fn set_status(report: &mut Report, unheard: Option<String>) {
     };
     report.status = status;
     report.status_reason = reason;
+}
+
+/// The syllable-rate stage: intensity, speech segmentation, syllable nuclei and rates, from the
+/// conditioned audio, its narrow-band copy and its pitch track.
+pub(crate) fn syllable_stage(
+    detector: &SyllableDetector,
+    audio: &Conditioned,
+    narrow: &[f32],
+    track: &PitchTrack,
+    options: &ProsodyOptions,
+) -> (prosody::Intensity, prosody::Segmentation, report::Rate) {
+    let intensity = prosody::intensity(audio.samples(), audio.rate_hz(), track.hop_s);
+    let seg = prosody::segment(&intensity, audio.duration_s(), options);
+    let nuclei = detector.nuclei(narrow, track, &seg);
+    let rate = detector.summarize(nuclei, &seg);
+    (intensity, seg, rate)
 }
 
 /// Where numbers were found, for their second reading.

@@ -46,6 +46,30 @@ pub fn hann(n: usize) -> Vec<f32> {
         .collect()
 }
 
+/// `values` smoothed with `kernel` (odd length, centred, positive weights): each output is the
+/// weighted mean of the values the kernel covers, fewer at the edges (0 where it covers none).
+pub fn smooth(values: &[f32], kernel: &[f32]) -> Vec<f32> {
+    let k = kernel.len() as isize / 2;
+    (0..values.len() as isize)
+        .map(|i| {
+            let mut acc = 0.0f32;
+            let mut weight = 0.0f32;
+            for (j, &w) in kernel.iter().enumerate() {
+                let idx = i + j as isize - k;
+                if idx >= 0 && (idx as usize) < values.len() {
+                    acc += w * values[idx as usize];
+                    weight += w;
+                }
+            }
+            if weight > 0.0 {
+                acc / weight
+            } else {
+                0.0
+            }
+        })
+        .collect()
+}
+
 /// Integer-factor decimation with a windowed-sinc low-pass in front, planned once.
 ///
 /// For a factor of 2 the filter is a half-band filter (cut-off at the output Nyquist frequency,

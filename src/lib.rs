@@ -148,10 +148,7 @@ pub mod bench {
         track: &crate::PitchTrack,
         options: &crate::ProsodyOptions,
     ) -> crate::report::Rate {
-        let intensity = crate::prosody::intensity(audio.samples(), audio.rate_hz(), track.hop_s);
-        let seg = crate::prosody::segment(&intensity, audio.duration_s(), options);
-        let nuclei = detector.nuclei(narrow, track, &seg);
-        detector.summarize(nuclei, &seg)
+        crate::analyzer::syllable_stage(detector, audio, narrow, track, options).2
     }
 }
 

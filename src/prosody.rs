@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dsp::quantile;
+use crate::dsp::{quantile, smooth};
 use crate::error::require;
 use crate::report::{Span, Speech};
 
@@ -112,19 +112,9 @@ pub fn block_energy(samples: &[f32], hop: usize, n_frames: usize) -> Vec<f32> {
 
 /// Smooths block energies with `kernel` (odd length, centred) and converts to dB.
 pub fn smooth_db(energy: &[f32], kernel: &[f32]) -> Vec<f32> {
-    let k = kernel.len() as isize / 2;
-    (0..energy.len() as isize)
-        .map(|i| {
-            let mut acc = 0.0f32;
-            let mut wsum = 0.0f32;
-            for (j, &w) in kernel.iter().enumerate() {
-                let idx = i + j as isize - k;
-                if idx >= 0 && (idx as usize) < energy.len() {
-                    acc += w * energy[idx as usize];
-                    wsum += w;
-                }
-            }
-            let ms = acc / wsum;
+    smooth(energy, kernel)
+        .into_iter()
+        .map(|ms| {
             if ms > 1e-20 {
                 10.0 * ms.log10()
             } else {
@@ -273,11 +263,9 @@ pub fn segment(intensity: &Intensity, duration_s: f64, opts: &ProsodyOptions) ->
 
 /// Where sound starts after silence: the start of each sounding run, seconds.
 pub fn sounding_starts(seg: &Segmentation, hop_s: f64) -> Vec<f64> {
-    seg.sounding
+    sounding_runs(seg, hop_s)
         .iter()
-        .enumerate()
-        .filter(|&(i, &s)| s && (i == 0 || !seg.sounding[i - 1]))
-        .map(|(i, _)| ((i as f64 - 0.5) * hop_s).max(0.0))
+        .map(|r| r.start_s)
         .collect()
 }
 

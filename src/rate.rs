@@ -216,27 +216,7 @@ impl SyllableDetector {
         }
         // Smooth in the dB domain, over `smoothing_s` whatever the hop.
         let taps = ((self.opts.smoothing_s / hop_s).round() as usize).max(1) | 1;
-        let kernel = crate::dsp::hann(taps);
-        let k = kernel.len() as isize / 2;
-        let wsum: f32 = kernel.iter().sum();
-        (0..raw.len() as isize)
-            .map(|i| {
-                let mut acc = 0.0;
-                let mut ws = 0.0;
-                for (j, &w) in kernel.iter().enumerate() {
-                    let idx = i + j as isize - k;
-                    if idx >= 0 && (idx as usize) < raw.len() {
-                        acc += w * raw[idx as usize];
-                        ws += w;
-                    }
-                }
-                if ws > 0.0 {
-                    acc / ws
-                } else {
-                    acc / wsum
-                }
-            })
-            .collect()
+        crate::dsp::smooth(&raw, &crate::dsp::hann(taps))
     }
 
     /// Finds syllable nuclei: prominent, loud-enough, voiced peaks of the vowel-band envelope.

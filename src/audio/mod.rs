@@ -42,6 +42,9 @@ mod wav;
 
 /// The rate every recording is converted to before analysis, in Hz.
 pub const ANALYSIS_RATE_HZ: u32 = 16_000;
+/// The rate of the narrow-band copy ([`Conditioned::narrow_band`]) that pitch and syllable
+/// nuclei are measured on, in Hz: the telephone band's 8 kHz.
+pub const NARROW_RATE_HZ: u32 = ANALYSIS_RATE_HZ / 2;
 /// Lowest file sample rate accepted, in Hz.
 pub const MIN_RATE_HZ: u32 = 8_000;
 /// Highest file sample rate accepted, in Hz.
@@ -72,6 +75,10 @@ pub struct ClipStats {
     /// waveform rather than a lone full-scale peak.
     pub clipped_runs: u64,
 }
+
+/// Half the length of the narrow-band copy's low-pass filter, taps: about 60 dB of stop band
+/// above 1.25 times its cut-off ([`Decimator`](crate::dsp::Decimator)).
+const NARROW_HALF_TAPS: usize = 16;
 
 /// A decoded recording: mono `f32` samples at [`ANALYSIS_RATE_HZ`], in −1.0..=1.0 (float input
 /// beyond full scale is clipped to it, as playback would, and counted as clipping).
@@ -120,6 +127,14 @@ impl Conditioned {
     /// What the decoder had to work around (damaged packets skipped, a stream ending early).
     pub fn notices(&self) -> &[String] {
         &self.notices
+    }
+
+    /// The samples at [`NARROW_RATE_HZ`]: low-passed under its Nyquist frequency and decimated.
+    pub fn narrow_band(&self) -> Vec<f32> {
+        let mut narrow = Vec::new();
+        let factor = (ANALYSIS_RATE_HZ / NARROW_RATE_HZ) as usize;
+        crate::dsp::Decimator::new(factor, NARROW_HALF_TAPS).process(&self.samples, &mut narrow);
+        narrow
     }
 
     /// Length of the conditioned audio in seconds.

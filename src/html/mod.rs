@@ -294,10 +294,10 @@ fn numbers_cell(r: &Report) -> String {
 /// half the analysis rate or less (a telephone recording's 8 kHz stays 8 kHz: half the page);
 /// `None` if it cannot be encoded.
 fn wav_data_uri(a: &Conditioned, recorded_hz: u32) -> Option<String> {
-    let mut narrow = Vec::new();
-    let (samples, rate) = if recorded_hz.saturating_mul(2) <= a.rate_hz() {
-        crate::dsp::Decimator::new(2, 16).process(a.samples(), &mut narrow);
-        (narrow.as_slice(), a.rate_hz() / 2)
+    let narrow;
+    let (samples, rate) = if recorded_hz <= crate::audio::NARROW_RATE_HZ {
+        narrow = a.narrow_band();
+        (narrow.as_slice(), crate::audio::NARROW_RATE_HZ)
     } else {
         (a.samples(), a.rate_hz())
     };
