@@ -7,9 +7,9 @@ use std::time::Instant;
 use crate::audio::{self, Conditioned, DecodeOptions};
 use crate::context::Context;
 use crate::error::Result;
+use crate::nuclei::{RateOptions, SyllableDetector};
 use crate::pitch::{self, PitchOptions, PitchTrack, PitchTracker};
 use crate::prosody::{self, ProsodyOptions};
-use crate::rate::{RateOptions, SyllableDetector};
 use crate::report::{self, Report, Span};
 use crate::rules::{self, Rulebook};
 #[cfg(feature = "transcribe")]

@@ -121,11 +121,11 @@ pub mod error;
 #[cfg(feature = "html")]
 pub mod html;
 pub mod model;
+mod nuclei;
 mod numbers;
 mod pacing;
 mod pitch;
 mod prosody;
-mod rate;
 pub mod report;
 pub mod rules;
 pub mod text;
@@ -137,7 +137,7 @@ mod vocab;
 #[doc(hidden)]
 pub mod bench {
     pub use crate::dsp::Decimator;
-    pub use crate::rate::SyllableDetector;
+    pub use crate::nuclei::SyllableDetector;
 
     /// Speech span, syllable nuclei and rates: the syllable-rate stage as the analyzer runs it,
     /// from the conditioned audio, its 8 kHz copy and its pitch track.
@@ -156,8 +156,8 @@ pub use analyzer::{Analyzer, Options};
 pub use audio::{Conditioned, DecodeOptions};
 pub use context::Context;
 pub use error::{Error, Result};
+pub use nuclei::RateOptions;
 pub use pitch::{PitchOptions, PitchTrack, PitchTracker};
 pub use prosody::ProsodyOptions;
-pub use rate::RateOptions;
 pub use report::{Encoding, ErrorRecord, Report, Status};
 pub use rules::Rulebook;

@@ -15,7 +15,7 @@ use symphonia::core::io::MediaSourceStream;
 use symphonia::core::meta::MetadataOptions;
 use symphonia::core::probe::Hint;
 
-use super::sink::Sink;
+use super::conditioning::Sink;
 use super::{Container, DecodeOptions, Encoding, MAX_RATE_HZ, MIN_RATE_HZ};
 use crate::error::{Error, Result, Source};
 

@@ -8,7 +8,7 @@
 //! reference C library, in this module's tests).
 
 use super::compressed::Decoded;
-use super::sink::Sink;
+use super::conditioning::Sink;
 use super::{DecodeOptions, Encoding};
 use crate::error::{Error, Result, Source};
 

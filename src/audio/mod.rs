@@ -35,9 +35,9 @@ pub use crate::report::{AudioInfo, Container, Encoding};
 
 #[cfg(feature = "formats")]
 mod compressed;
+mod conditioning;
 #[cfg(feature = "formats")]
 mod gsm;
-mod sink;
 mod wav;
 
 /// The rate every recording is converted to before analysis, in Hz.
@@ -94,7 +94,7 @@ pub struct Conditioned {
 }
 
 impl Conditioned {
-    /// Conditioned audio from samples a [`sink::Sink`] made (at [`ANALYSIS_RATE_HZ`]).
+    /// Conditioned audio from samples a [`conditioning::Sink`] made (at [`ANALYSIS_RATE_HZ`]).
     fn new(samples: Vec<f32>, info: AudioInfo, clipping: ClipStats, notices: Vec<String>) -> Self {
         Conditioned {
             samples,
@@ -268,7 +268,7 @@ pub fn condition(samples: &[f32], rate_hz: u32, options: &DecodeOptions) -> Resu
             limit,
         });
     }
-    let mut sink = sink::Sink::new(rate_hz, 1, samples.len() as u64)?;
+    let mut sink = conditioning::Sink::new(rate_hz, 1, samples.len() as u64)?;
     for &v in samples {
         sink.push(v)?;
     }

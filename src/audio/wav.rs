@@ -9,7 +9,7 @@
 
 use std::io::{Cursor, Read, Seek, SeekFrom};
 
-use super::sink::Sink;
+use super::conditioning::Sink;
 use super::{
     invalid, io_err, not_wav, read_full, truncated, AudioInfo, Conditioned, Container,
     DecodeOptions, Encoding, MAX_RATE_HZ, MIN_RATE_HZ,

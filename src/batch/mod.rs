@@ -27,11 +27,11 @@
 //! with their current size and modification time; a file changed since is analysed again and its
 //! new line replaces the old. Shard ledgers concatenate into one (`cat shard-*.jsonl`).
 
-#[cfg(feature = "html")]
-mod bundle;
+mod csv;
 mod inputs;
 mod ledger;
-mod table;
+#[cfg(feature = "html")]
+mod pages;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -41,7 +41,7 @@ use std::sync::{Arc, Mutex};
 use serde_json::Value;
 
 #[cfg(feature = "html")]
-pub use bundle::write_html;
+pub use pages::write_html;
 
 /// Built without the `html` feature: fails with [`Error::InvalidOptions`] saying so.
 #[cfg(not(feature = "html"))]
@@ -56,9 +56,9 @@ pub fn write_html(
         target.display()
     )))
 }
+pub use self::csv::{csv, CSV_HEADER};
 pub use inputs::{expand, read_list, Shard, Stamp};
 pub use ledger::read_ledger;
-pub use table::{csv, CSV_HEADER};
 
 use crate::analyzer::Analyzer;
 use crate::campaign::{self, Campaign};
