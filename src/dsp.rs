@@ -2,7 +2,7 @@
 //! an anti-aliasing decimator, percentiles.
 
 /// The smallest length ≥ `n` whose only prime factors are 2, 3 and 5 (fast for RustFFT).
-pub fn fast_fft_len(n: usize) -> usize {
+pub(crate) fn fast_fft_len(n: usize) -> usize {
     let mut m = n.max(1);
     loop {
         let mut k = m;
@@ -20,7 +20,7 @@ pub fn fast_fft_len(n: usize) -> usize {
 
 /// Copies `out.len()` samples of `signal` starting at `start` (which may be negative) into `out`,
 /// with zeros where the frame reaches outside the signal.
-pub fn copy_frame(signal: &[f32], start: isize, out: &mut [f32]) {
+pub(crate) fn copy_frame(signal: &[f32], start: isize, out: &mut [f32]) {
     let w = out.len();
     if start >= 0 && start as usize + w <= signal.len() {
         out.copy_from_slice(&signal[start as usize..start as usize + w]);
@@ -37,7 +37,7 @@ pub fn copy_frame(signal: &[f32], start: isize, out: &mut [f32]) {
 }
 
 /// A Hann window of `n` points (symmetric over the frame, zero just outside it).
-pub fn hann(n: usize) -> Vec<f32> {
+pub(crate) fn hann(n: usize) -> Vec<f32> {
     (0..n)
         .map(|i| {
             let x = (i as f64 + 0.5) / n as f64;
@@ -48,7 +48,7 @@ pub fn hann(n: usize) -> Vec<f32> {
 
 /// `values` smoothed with `kernel` (odd length, centred, positive weights): each output is the
 /// weighted mean of the values the kernel covers, fewer at the edges (0 where it covers none).
-pub fn smooth(values: &[f32], kernel: &[f32]) -> Vec<f32> {
+pub(crate) fn smooth(values: &[f32], kernel: &[f32]) -> Vec<f32> {
     let k = kernel.len() as isize / 2;
     (0..values.len() as isize)
         .map(|i| {
@@ -235,7 +235,7 @@ impl Decimator {
 
 /// Dot product written so that the compiler vectorises it.
 #[inline]
-pub fn dot(a: &[f32], b: &[f32]) -> f32 {
+pub(crate) fn dot(a: &[f32], b: &[f32]) -> f32 {
     let n = a.len().min(b.len());
     let (a, b) = (&a[..n], &b[..n]);
     let mut acc = [0.0f32; 8];
@@ -256,7 +256,7 @@ pub fn dot(a: &[f32], b: &[f32]) -> f32 {
 
 /// The `q`-quantile (0..=1) of `values` by linear interpolation; `None` when empty.
 /// Reorders `values`.
-pub fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
+pub(crate) fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
     if values.is_empty() {
         return None;
     }
@@ -269,7 +269,7 @@ pub fn quantile(values: &mut [f64], q: f64) -> Option<f64> {
 }
 
 /// Frequency ratio in semitones: `12 * log2(a / b)`.
-pub fn semitones(a: f64, b: f64) -> f64 {
+pub(crate) fn semitones(a: f64, b: f64) -> f64 {
     12.0 * (a / b).log2()
 }
 

@@ -109,6 +109,7 @@
 
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 
 mod analyzer;
 pub mod audio;

@@ -59,7 +59,7 @@ fn word_syllables(words: &[Word], spans: &[Span], want_inside: bool) -> f64 {
 /// The syllables in a spoken digit string. A `0` is "oh" (one syllable) or "zero" (two) and the
 /// transcript writes both as `0`; the reading whose count is nearer the syllable nuclei heard
 /// in the number's span (`heard`) is taken (ties: the mean of the two).
-pub fn number_syllables(digits: &str, heard: usize) -> f64 {
+pub(crate) fn number_syllables(digits: &str, heard: usize) -> f64 {
     let (as_oh, as_zero) = digits
         .chars()
         .filter(char::is_ascii_digit)
@@ -80,7 +80,7 @@ pub fn number_syllables(digits: &str, heard: usize) -> f64 {
 
 /// Measures the pacing of the details. Digits in the numbers count as said one by one (seven
 /// with two syllables, zero as [`number_syllables`] reads it); the name's syllables come from its words.
-pub fn measure(
+pub(crate) fn measure(
     speech: &Speech,
     words: &[Word],
     nuclei_s: &[f64],

@@ -61,7 +61,7 @@ impl Default for ProsodyOptions {
 
 /// An intensity contour: frame `i` centred at `i * hop_s`.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Intensity {
+pub(crate) struct Intensity {
     /// Seconds between frames.
     pub hop_s: f64,
     /// Level per frame, dBFS (−200 for digital silence).
@@ -87,7 +87,7 @@ fn kernel(hop_s: f64) -> Vec<f32> {
 
 /// Energy per block of `hop` samples, block `i` centred at sample `i * hop`: the mean square
 /// around the block's own mean, so that a DC offset does not read as sound.
-pub fn block_energy(samples: &[f32], hop: usize, n_frames: usize) -> Vec<f32> {
+pub(crate) fn block_energy(samples: &[f32], hop: usize, n_frames: usize) -> Vec<f32> {
     let half = hop / 2;
     (0..n_frames)
         .map(|i| {
@@ -111,7 +111,7 @@ pub fn block_energy(samples: &[f32], hop: usize, n_frames: usize) -> Vec<f32> {
 }
 
 /// Smooths block energies with `kernel` (odd length, centred) and converts to dB.
-pub fn smooth_db(energy: &[f32], kernel: &[f32]) -> Vec<f32> {
+pub(crate) fn smooth_db(energy: &[f32], kernel: &[f32]) -> Vec<f32> {
     smooth(energy, kernel)
         .into_iter()
         .map(|ms| {
@@ -125,7 +125,7 @@ pub fn smooth_db(energy: &[f32], kernel: &[f32]) -> Vec<f32> {
 }
 
 /// Computes the intensity contour of `samples` at `rate_hz`, one frame per `hop_s`.
-pub fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
+pub(crate) fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
     let hop = (hop_s * f64::from(rate_hz)).round().max(1.0) as usize;
     let n_frames = samples.len().div_ceil(hop);
     Intensity {
@@ -137,7 +137,7 @@ pub fn intensity(samples: &[f32], rate_hz: u32, hop_s: f64) -> Intensity {
 /// Least phonation (speaking time, pauses excluded) a stretch needs before a rate is given for
 /// it, seconds: about two syllables at a usual rate, so that a name said in half a second still
 /// has a rate, and a stretch of one syllable does not.
-pub const MIN_PHONATION_S: f64 = 0.3;
+pub(crate) const MIN_PHONATION_S: f64 = 0.3;
 
 /// Frame-level speech detection behind [`Speech`].
 #[derive(Debug, Clone, PartialEq)]
@@ -178,7 +178,11 @@ impl Segmentation {
 }
 
 /// Finds the speech span and pauses in an intensity contour.
-pub fn segment(intensity: &Intensity, duration_s: f64, opts: &ProsodyOptions) -> Segmentation {
+pub(crate) fn segment(
+    intensity: &Intensity,
+    duration_s: f64,
+    opts: &ProsodyOptions,
+) -> Segmentation {
     let hop = intensity.hop_s;
     let mut levels: Vec<f64> = intensity
         .db
@@ -262,7 +266,7 @@ pub fn segment(intensity: &Intensity, duration_s: f64, opts: &ProsodyOptions) ->
 }
 
 /// Where sound starts after silence: the start of each sounding run, seconds.
-pub fn sounding_starts(seg: &Segmentation, hop_s: f64) -> Vec<f64> {
+pub(crate) fn sounding_starts(seg: &Segmentation, hop_s: f64) -> Vec<f64> {
     sounding_runs(seg, hop_s)
         .iter()
         .map(|r| r.start_s)
@@ -270,7 +274,7 @@ pub fn sounding_starts(seg: &Segmentation, hop_s: f64) -> Vec<f64> {
 }
 
 /// The sounding runs: stretches of sound between silences, in order.
-pub fn sounding_runs(seg: &Segmentation, hop_s: f64) -> Vec<Span> {
+pub(crate) fn sounding_runs(seg: &Segmentation, hop_s: f64) -> Vec<Span> {
     let run = |a: usize, b: usize| Span {
         start_s: ((a as f64) - 0.5).max(0.0) * hop_s,
         end_s: (b as f64 - 0.5) * hop_s,
@@ -296,7 +300,7 @@ pub fn sounding_runs(seg: &Segmentation, hop_s: f64) -> Vec<Span> {
 /// Acoustic onsets, in seconds: where sound starts after silence (the start of each sounding run),
 /// and, between successive syllable nuclei with no silence between them, the intensity dip
 /// that separates them. Sorted, one per place.
-pub fn onsets(intensity: &Intensity, seg: &Segmentation, nuclei_s: &[f64]) -> Vec<f64> {
+pub(crate) fn onsets(intensity: &Intensity, seg: &Segmentation, nuclei_s: &[f64]) -> Vec<f64> {
     let hop = intensity.hop_s;
     let mut out = sounding_starts(seg, hop);
     let frame =
@@ -320,7 +324,7 @@ pub fn onsets(intensity: &Intensity, seg: &Segmentation, nuclei_s: &[f64]) -> Ve
 }
 
 /// Speech level from the sounding frames of `intensity`.
-pub fn speech_level(intensity: &Intensity, seg: &Segmentation) -> Option<f64> {
+pub(crate) fn speech_level(intensity: &Intensity, seg: &Segmentation) -> Option<f64> {
     let (sum, n) = intensity
         .db
         .iter()

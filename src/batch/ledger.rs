@@ -32,7 +32,7 @@ pub(crate) struct Resumed {
 
 impl Ledger {
     /// A new, empty ledger at `path` (an existing file is emptied).
-    pub fn create(path: &Path) -> Result<Self> {
+    pub(super) fn create(path: &Path) -> Result<Self> {
         let file = File::create(path).map_err(io_at(path))?;
         Ok(Ledger {
             path: path.to_path_buf(),
@@ -46,7 +46,7 @@ impl Ledger {
     /// are analysed again and their new line replaces the old); of two lines for one file the
     /// later counts. The file is rewritten without them before anything is appended, so every
     /// line stays whole. With `collect`, the entries of the inputs already done are returned.
-    pub fn resume(
+    pub(super) fn resume(
         path: &Path,
         inputs: &HashMap<String, Stamp>,
         collect: bool,
@@ -92,7 +92,7 @@ impl Ledger {
     }
 
     /// Appends one entry as one line, in one write.
-    pub fn append(&mut self, entry: &Entry) -> Result<()> {
+    pub(super) fn append(&mut self, entry: &Entry) -> Result<()> {
         let mut line = entry.to_json().to_string();
         line.push('\n');
         self.file

@@ -1,7 +1,7 @@
 //! The default phrase lists of the rules on words, each from the articles it cites.
 
 /// The default list of stock phrases (`content.cliches`).
-pub fn default_cliches() -> Vec<String> {
+pub(crate) fn default_cliches() -> Vec<String> {
     [
         "at your earliest convenience",
         "have a great day",
@@ -21,7 +21,7 @@ pub fn default_cliches() -> Vec<String> {
 }
 
 /// The default list of early-pitch phrases (`content.pitch`).
-pub fn default_pitch_phrases() -> Vec<String> {
+pub(crate) fn default_pitch_phrases() -> Vec<String> {
     [
         "national provider",
         "leading provider",
@@ -48,7 +48,7 @@ pub fn default_pitch_phrases() -> Vec<String> {
 }
 
 /// The default list of referral phrases (`content.referral`).
-pub fn default_referral_phrases() -> Vec<String> {
+pub(crate) fn default_referral_phrases() -> Vec<String> {
     [
         "asked that i call",
         "asked me to call",
@@ -69,7 +69,7 @@ pub fn default_referral_phrases() -> Vec<String> {
 }
 
 /// The default list of callback-promise phrases (`content.callback_promise`).
-pub fn default_promise_phrases() -> Vec<String> {
+pub(crate) fn default_promise_phrases() -> Vec<String> {
     [
         "i'll try you again",
         "i will try you again",
@@ -90,7 +90,7 @@ pub fn default_promise_phrases() -> Vec<String> {
 }
 
 /// The default list of fillers (`content.fillers`).
-pub fn default_fillers() -> Vec<String> {
+pub(crate) fn default_fillers() -> Vec<String> {
     ["um", "uh", "er", "erm", "ah", "uhm", "hmm", "mm"]
         .iter()
         .map(|s| s.to_string())

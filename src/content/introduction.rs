@@ -77,7 +77,7 @@ const NOT_NAMES: &[&str] = &[
 /// followed by one to three words that read as a name (capitalised by the transcriber, not a
 /// common function word), the first such in the message. When the caller's name is known
 /// (`known`), it is looked for instead, word by word with a tolerance for misheard spellings.
-pub fn find_introduction(words: &[Word], known: Option<&str>) -> Option<Introduction> {
+pub(crate) fn find_introduction(words: &[Word], known: Option<&str>) -> Option<Introduction> {
     if let Some(name) = known {
         if let Some(intro) = find_known_name(words, name) {
             return Some(intro);

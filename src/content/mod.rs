@@ -12,11 +12,11 @@ use crate::vocab::normalize;
 mod defaults;
 mod introduction;
 
-pub use defaults::{
+pub(crate) use defaults::{
     default_cliches, default_fillers, default_pitch_phrases, default_promise_phrases,
     default_referral_phrases,
 };
-pub use introduction::find_introduction;
+pub(crate) use introduction::find_introduction;
 
 /// Words that end the sentence or clause they are in.
 fn ends_clause(text: &str) -> bool {
@@ -25,7 +25,7 @@ fn ends_clause(text: &str) -> bool {
 
 /// A phrase found in the transcript.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PhraseMatch {
+pub(crate) struct PhraseMatch {
     /// The phrase as listed (the rulebook's wording).
     pub phrase: String,
     /// The words as transcribed.
@@ -38,7 +38,7 @@ pub struct PhraseMatch {
 
 impl PhraseMatch {
     /// Its time span.
-    pub fn span(&self) -> Span {
+    pub(crate) fn span(&self) -> Span {
         Span {
             start_s: self.start_s,
             end_s: self.end_s,
@@ -48,7 +48,7 @@ impl PhraseMatch {
 
 /// Every occurrence of each phrase (sequences of normalised words; `*` in a phrase matches any
 /// one word), in time order.
-pub fn find_phrases(words: &[Word], phrases: &[String]) -> Vec<PhraseMatch> {
+pub(crate) fn find_phrases(words: &[Word], phrases: &[String]) -> Vec<PhraseMatch> {
     let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
     let mut out = Vec::new();
     for phrase in phrases {
@@ -103,7 +103,7 @@ const WHEN_WORDS: &[&str] = &[
 
 /// Whether the words from `from` to the end of the sentence (at most 12 words) name a day or
 /// time ("on Tuesday at 10 a.m.").
-pub fn names_a_time(words: &[Word], from: usize) -> bool {
+pub(crate) fn names_a_time(words: &[Word], from: usize) -> bool {
     for w in words.iter().skip(from).take(12) {
         let n = normalize(&w.text);
         if WHEN_WORDS.contains(&n.as_str())

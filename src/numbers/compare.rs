@@ -7,7 +7,7 @@ use crate::report::{national, DigitDifference, PhoneNumber};
 /// gaps between groups, numbers said twice (`repeat_of`: the same digits, or the last seven of
 /// an earlier number's), and, when a number was expected, whether each matches and where it
 /// differs. A leading North American `1` is ignored when comparing.
-pub fn to_report(heard: Vec<HeardNumber>, expected: Option<&str>) -> Vec<PhoneNumber> {
+pub(crate) fn to_report(heard: Vec<HeardNumber>, expected: Option<&str>) -> Vec<PhoneNumber> {
     let mut out: Vec<PhoneNumber> = Vec::with_capacity(heard.len());
     for h in heard {
         let Some(span) = h.span() else { continue };
@@ -98,7 +98,7 @@ pub(crate) fn align(a: &[u8], b: &[u8]) -> Vec<Edit> {
 /// Whether `heard` may still be `expected` to a listener: one of its alternative readings is, or
 /// every digit where it differs is a digit marked unclear (said so that it may be heard either
 /// way). False when it equals `expected`.
-pub fn may_be(expected: &str, heard: &PhoneNumber) -> bool {
+pub(crate) fn may_be(expected: &str, heard: &PhoneNumber) -> bool {
     let meant = national(expected);
     if heard
         .alternatives
@@ -119,7 +119,7 @@ pub fn may_be(expected: &str, heard: &PhoneNumber) -> bool {
 
 /// Aligns the heard digits with the expected ones (fewest edits) and lists the differences. A
 /// leading North American `1` on either side is ignored.
-pub fn compare_digits(expected: &str, heard: &str) -> Vec<DigitDifference> {
+pub(super) fn compare_digits(expected: &str, heard: &str) -> Vec<DigitDifference> {
     let (e, h) = (national(expected).as_bytes(), national(heard).as_bytes());
     let mut at = 0; // the expected position the next edit stands before
     let mut out = Vec::new();
@@ -157,7 +157,7 @@ pub fn compare_digits(expected: &str, heard: &str) -> Vec<DigitDifference> {
 /// `None` when it holds fewer than [`PhoneNumber::MIN_DIGITS`] or more than
 /// [`PhoneNumber::MAX_DIGITS`] digits or anything but digits and the usual
 /// separators.
-pub fn normalize_expected(s: &str) -> Option<String> {
+pub(crate) fn normalize_expected(s: &str) -> Option<String> {
     let ok = s
         .chars()
         .all(|c| c.is_ascii_digit() || " -.()+/".contains(c));

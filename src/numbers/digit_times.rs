@@ -21,7 +21,12 @@ fn start_bounds(words: &[Word], k: usize) -> (f64, f64) {
 /// sounding-run starts (`run_starts`, sorted seconds) as it has digits, each digit said on its own,
 /// takes those starts in order. Then [`snap_digit_starts`] moves the others onto acoustic `onsets`.
 /// Returns how many words moved.
-pub fn time_digits(words: &mut [Word], run_starts: &[f64], onsets: &[f64], reach_s: f64) -> usize {
+pub(crate) fn time_digits(
+    words: &mut [Word],
+    run_starts: &[f64],
+    onsets: &[f64],
+    reach_s: f64,
+) -> usize {
     let mut moved = 0;
     let mut settled = vec![false; words.len()];
     let mut i = 0;
@@ -88,7 +93,7 @@ pub fn time_digits(words: &mut [Word], run_starts: &[f64], onsets: &[f64], reach
 /// seconds): the digits, in order, take distinct onsets so that the total distance to the
 /// transcriber's own start times is least; an onset more than `reach_s` away is never taken, and a
 /// digit with none in reach keeps its time. Returns how many words moved.
-pub fn snap_digit_starts(words: &mut [Word], onsets: &[f64], reach_s: f64) -> usize {
+pub(super) fn snap_digit_starts(words: &mut [Word], onsets: &[f64], reach_s: f64) -> usize {
     let digits: Vec<usize> = (0..words.len()).filter(|&i| words[i].is_digit()).collect();
     if digits.is_empty() || onsets.is_empty() {
         return 0;

@@ -12,7 +12,7 @@ use crate::vocab::{bare, digit_value};
 
 /// A callback number found in timed words, before acoustic timing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-pub struct HeardNumber {
+pub(crate) struct HeardNumber {
     /// Digits only (country code included when said).
     pub digits: String,
     /// The transcript text it was read from.
@@ -41,7 +41,7 @@ pub struct HeardNumber {
 impl HeardNumber {
     /// Takes what the two readings settled on: its digits (shared among the groups as the
     /// digits they replace were), confidence, unclear digits and alternatives.
-    pub fn adopt(&mut self, r: Reconciled) {
+    pub(crate) fn adopt(&mut self, r: Reconciled) {
         if r.digits != self.digits {
             let old: Vec<usize> = self
                 .groups
@@ -74,7 +74,7 @@ impl HeardNumber {
     }
 
     /// From the first group's start to the last group's end, seconds.
-    pub fn span(&self) -> Option<Span> {
+    pub(crate) fn span(&self) -> Option<Span> {
         Some(Span {
             start_s: self.groups.first()?.start_s,
             end_s: self.groups.last()?.end_s,
@@ -199,7 +199,7 @@ fn paused_between(pauses: &[Span], prev: (f64, f64), next: (f64, f64)) -> bool {
 /// digit groups where the speaker paused without the transcript showing it. Runs of fewer than
 /// `min_digits` digits ([`PhoneNumber::MIN_DIGITS`](crate::report::PhoneNumber::MIN_DIGITS) for phone numbers: times, prices, street numbers are
 /// not) are left out.
-pub fn find_numbers(words: &[Word], pauses: &[Span], min_digits: usize) -> Vec<HeardNumber> {
+pub(crate) fn find_numbers(words: &[Word], pauses: &[Span], min_digits: usize) -> Vec<HeardNumber> {
     let flat = flatten(words);
     let items = lex(&flat);
     let runs = Parser { items: &items }.runs();
@@ -268,7 +268,7 @@ pub fn find_numbers(words: &[Word], pauses: &[Span], min_digits: usize) -> Vec<H
 const NUCLEUS_REACH_S: f64 = 0.1;
 
 /// The syllable nuclei (`nuclei_s`, seconds) heard in a number's span.
-pub fn nuclei_in(span: Span, nuclei_s: &[f64]) -> usize {
+pub(crate) fn nuclei_in(span: Span, nuclei_s: &[f64]) -> usize {
     nuclei_s
         .iter()
         .filter(|&&t| t >= span.start_s - NUCLEUS_REACH_S && t <= span.end_s + NUCLEUS_REACH_S)
@@ -320,7 +320,11 @@ fn figures_held(w: &Word) -> usize {
 /// one, zero": a number of which the transcriber made words). Each comes as a number to be
 /// read again, one group from its first to its last word, with the digits the transcript has
 /// and no confidence; stretches that overlap `heard` numbers are left out.
-pub fn loose_runs(words: &[Word], heard: &[HeardNumber], min_digits: usize) -> Vec<HeardNumber> {
+pub(crate) fn loose_runs(
+    words: &[Word],
+    heard: &[HeardNumber],
+    min_digits: usize,
+) -> Vec<HeardNumber> {
     let least = LOOSE_MIN_DIGITS.min(min_digits.saturating_sub(1)).max(2);
     let short = |w: &Word| {
         let letters = w.text.chars().filter(|c| c.is_alphabetic()).count();

@@ -24,11 +24,13 @@ mod parse;
 mod reading;
 mod timing;
 pub(crate) use compare::{align, Edit};
-pub use compare::{may_be, normalize_expected, to_report};
-pub use digit_times::time_digits;
-pub use find::{find_numbers, loose_runs, nuclei_in, HeardNumber};
-pub use reading::{reading_window, reconcile, shape_prior, ReadingPrior, Reconciled};
-pub use timing::{anchor_on_nuclei, anchor_start, group_gaps, regroup_at_pauses, time_groups};
+pub(crate) use compare::{may_be, normalize_expected, to_report};
+pub(crate) use digit_times::time_digits;
+pub(crate) use find::{find_numbers, loose_runs, nuclei_in, HeardNumber};
+pub(crate) use reading::{reading_window, reconcile, shape_prior, ReadingPrior, Reconciled};
+pub(crate) use timing::{
+    anchor_on_nuclei, anchor_start, group_gaps, regroup_at_pauses, time_groups,
+};
 
 /// Timed words for tests: `(text, start_s, end_s)`, each heard with probability 0.9.
 #[cfg(test)]

@@ -469,7 +469,7 @@ impl Parser<'_> {
 
 /// The digits of a spoken or written number, or `None` when the text holds none. Everything
 /// that is not part of the number is ignored; several runs are joined.
-pub fn parse_spoken(text: &str) -> Option<String> {
+pub(super) fn parse_spoken(text: &str) -> Option<String> {
     let words: Vec<Word> = text
         .split_whitespace()
         .enumerate()

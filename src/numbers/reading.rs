@@ -16,7 +16,7 @@ use crate::vocab::bare;
 
 /// What the two readings of a number settle on.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Reconciled {
+pub(crate) struct Reconciled {
     /// The likeliest digits.
     pub digits: String,
     /// How likely they are to be exactly right, 0 to 1.
@@ -76,7 +76,7 @@ fn nanp(d: &[u8]) -> bool {
 /// [`PhoneNumber::MIN_DIGITS`] (`min_digits` lowered to read shorter digit strings: zip
 /// codes, account numbers) every length from `min_digits` to 9 is as plausible as a North
 /// American number.
-pub fn shape_prior(digits: &str, min_digits: usize) -> Option<f64> {
+pub(crate) fn shape_prior(digits: &str, min_digits: usize) -> Option<f64> {
     let d = digits.as_bytes();
     if !d.iter().all(u8::is_ascii_digit) || d.len() < min_digits.max(1) {
         return None;
@@ -104,7 +104,7 @@ pub fn shape_prior(digits: &str, min_digits: usize) -> Option<f64> {
 /// transcript heard as many), and whether the sound holds that many digits (a reading with more
 /// digits than syllable nuclei in the number's span, past [`SOUND_SLACK`], invents them).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct ReadingPrior<'a> {
+pub(crate) struct ReadingPrior<'a> {
     /// The transcript's reading of the number.
     pub first: &'a str,
     /// The fewest digits a number has ([`Context::min_digits`](crate::Context::min_digits)).
@@ -115,7 +115,7 @@ pub struct ReadingPrior<'a> {
 
 impl ReadingPrior<'_> {
     /// The log-probability to add to `digits`; `None` when they cannot stand as the number.
-    pub fn score(&self, digits: &str) -> Option<f64> {
+    pub(crate) fn score(&self, digits: &str) -> Option<f64> {
         let shape = match shape_prior(digits, self.min_digits) {
             Some(p) => p,
             None if matches!(digits.len(), 8 | 9)
@@ -188,7 +188,10 @@ fn differing_positions(best: &str, other: &str) -> Vec<usize> {
 /// when a rival string with a real share (the transcript's included) differs there; the
 /// transcript's reading is listed among the alternatives whenever it differs. `None` when no
 /// candidate has a finite score.
-pub fn reconcile(prior: &ReadingPrior, candidates: &[(DigitReading, f64)]) -> Option<Reconciled> {
+pub(crate) fn reconcile(
+    prior: &ReadingPrior,
+    candidates: &[(DigitReading, f64)],
+) -> Option<Reconciled> {
     let first = prior.first;
     // The transcript's reading is weighed as heard twice unless it has two digits or more beyond
     // the digit-only reading's best: a free transcription adds a tail ("1-4" after the number)
@@ -287,7 +290,7 @@ pub(super) const CUES: &[&str] = &[
 /// number's `start_s` (before its first word, `first_word`) to `end_s`, the last of those words
 /// set apart unless it leads into numbers ("at", "is", "number"...).
 /// With no words there, the window starts half a second before the number.
-pub fn reading_window(
+pub(crate) fn reading_window(
     words: &[Word],
     first_word: usize,
     start_s: f64,

@@ -12,7 +12,7 @@ use crate::vocab::digit_syllables;
 /// runs on into the silence after it; the sound does not. `runs` are the sounding runs
 /// `(start_s, end_s)`, sorted; `onsets` sorted seconds. Group order is kept: no group starts
 /// before the previous one ends.
-pub fn time_groups(number: &mut HeardNumber, runs: &[Span], onsets: &[f64], reach_s: f64) {
+pub(crate) fn time_groups(number: &mut HeardNumber, runs: &[Span], onsets: &[f64], reach_s: f64) {
     let mut floor = f64::NEG_INFINITY;
     let n = number.groups.len();
     for k in 0..n {
@@ -54,7 +54,7 @@ pub fn time_groups(number: &mut HeardNumber, runs: &[Span], onsets: &[f64], reac
 
 /// How far before the transcriber's start of a number its first digit may be found by
 /// [`anchor_start`], seconds; the alignment of the word before a number often runs on into it.
-pub const ANCHOR_BEFORE_S: f64 = 0.5;
+pub(super) const ANCHOR_BEFORE_S: f64 = 0.5;
 
 /// The shortest silence before a sounding run that counts as a pause before a number rather
 /// than the closure of a stop consonant, seconds.
@@ -69,7 +69,7 @@ const MIN_PAUSE_BEFORE_S: f64 = 0.15;
 /// before, or more than one digit's time after, the transcriber's start, when the number
 /// starts on a sounding run (`runs`) after a pause, or when the span holds too few nuclei. Returns
 /// whether the start moved.
-pub fn anchor_start(
+pub(crate) fn anchor_start(
     number: &mut HeardNumber,
     runs: &[Span],
     nuclei_s: &[f64],
@@ -101,7 +101,7 @@ pub fn anchor_start(
 /// syllable nuclei back from its end; `None` when the transcriber's `start` should stand (see
 /// [`anchor_start`] for the conditions; the count may land at most `max_back_s` before
 /// `start`).
-pub fn anchor_on_nuclei(
+pub(crate) fn anchor_on_nuclei(
     start: f64,
     end: f64,
     count: usize,
@@ -149,7 +149,11 @@ const UNSHOWN_SPLIT_COST: f64 = 1.5;
 /// The groups then run from pause to pause. A number with no pause inside is one group: the
 /// transcript's dashes and spaces are not pauses ("8 509-367028" for a number said in one
 /// breath). Returns whether the groups changed.
-pub fn regroup_at_pauses(number: &mut HeardNumber, pauses: &[Span], nuclei_s: &[f64]) -> bool {
+pub(crate) fn regroup_at_pauses(
+    number: &mut HeardNumber,
+    pauses: &[Span],
+    nuclei_s: &[f64],
+) -> bool {
     let Some(span) = number.span() else {
         return false;
     };
@@ -280,7 +284,7 @@ fn cheapest_cuts(
 }
 
 /// The silences between successive groups, seconds (never negative).
-pub fn group_gaps(groups: &[DigitGroup]) -> Vec<f64> {
+pub(crate) fn group_gaps(groups: &[DigitGroup]) -> Vec<f64> {
     groups
         .windows(2)
         .map(|p| (p[1].start_s - p[0].end_s).max(0.0))

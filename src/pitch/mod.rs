@@ -31,7 +31,7 @@ pub use tracker::PitchTracker;
 
 /// The most candidates per frame [`PitchOptions::max_candidates`] may ask for: the path search
 /// keeps each frame's choice in a byte.
-pub const MAX_CANDIDATES: usize = u8::MAX as usize + 1;
+pub(crate) const MAX_CANDIDATES: usize = u8::MAX as usize + 1;
 
 /// Pitch-tracking options. The method is Praat's "To Pitch (ac)"; the defaults differ from
 /// Praat's where real speech with laryngograph truth asked for it (see the module docs).
@@ -114,7 +114,7 @@ impl PitchTrack {
 }
 
 /// Summarises the voiced frames of `track` between frames `span.0` and `span.1` (exclusive).
-pub fn summarize(track: &PitchTrack, span: Option<(usize, usize)>) -> PitchSummary {
+pub(crate) fn summarize(track: &PitchTrack, span: Option<(usize, usize)>) -> PitchSummary {
     let Some((a, b)) = span else {
         return PitchSummary::default();
     };
@@ -156,7 +156,7 @@ pub fn summarize(track: &PitchTrack, span: Option<(usize, usize)>) -> PitchSumma
 }
 
 /// Terminal contours for each phrase.
-pub fn phrase_endings(track: &PitchTrack, phrases: &[Span]) -> Vec<PhraseEnding> {
+pub(crate) fn phrase_endings(track: &PitchTrack, phrases: &[Span]) -> Vec<PhraseEnding> {
     let tail = (0.15 / track.hop_s).round().max(1.0) as usize;
     let body = (0.30 / track.hop_s).round().max(1.0) as usize;
     phrases

@@ -4,7 +4,7 @@
 
 /// Where a number's second reading listens, and what was said before the number there.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ReadingWindow {
+pub(crate) struct ReadingWindow {
     /// Start of the window, seconds: the first word of `before`, or half a second before the
     /// number.
     pub from_s: f64,
@@ -20,7 +20,7 @@ pub struct ReadingWindow {
 
 /// A digit string as a digit-only reading heard it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct DigitReading {
+pub(crate) struct DigitReading {
     /// The digits.
     pub digits: String,
     /// For each digit, the probability of each of the ten digits at that place, given the
