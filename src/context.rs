@@ -4,6 +4,9 @@ use crate::error::{Error, Result};
 use crate::numbers;
 use crate::report::PhoneNumber;
 
+/// Pitch a caller's baseline may be, Hz: the range of human voices, with room to spare.
+const VOICE_RANGE_HZ: std::ops::RangeInclusive<f64> = 40.0..=1000.0;
+
 /// The fewest digits [`Context::min_digits`] may ask for: a run of two digits is any figure.
 const LOWEST_MIN_DIGITS: usize = 3;
 
@@ -63,7 +66,8 @@ impl Context {
     pub fn expect_number(mut self, number: &str) -> Result<Self> {
         let digits = numbers::normalize_expected(number).ok_or_else(|| {
             Error::InvalidOptions(format!(
-                "expected number {number:?}: give {} to {} digits (separators - . ( ) / + and spaces allowed)",
+                "expected number {number:?}: give {} to {} digits \
+                 (separators - . ( ) / + and spaces allowed)",
                 PhoneNumber::MIN_DIGITS,
                 PhoneNumber::MAX_DIGITS
             ))
@@ -99,13 +103,15 @@ impl Context {
     }
 
     /// The caller's usual median pitch in Hz (e.g. from [`campaign::pitch_baseline`](crate::campaign::pitch_baseline) over
-    /// earlier recordings). Fails with [`Error::InvalidOptions`] outside 40–1000 Hz.
+    /// earlier recordings). Fails with [`Error::InvalidOptions`] outside 40–1000 Hz (the range
+    /// of human voices, with room to spare).
     pub fn pitch_baseline_hz(mut self, hz: f64) -> Result<Self> {
-        if !(40.0..=1000.0).contains(&hz) {
-            return Err(Error::InvalidOptions(format!(
-                "pitch baseline {hz} Hz: expected 40 to 1000 Hz"
-            )));
-        }
+        crate::error::require(
+            VOICE_RANGE_HZ.contains(&hz),
+            "pitch_baseline_hz",
+            hz,
+            format_args!("{} to {} Hz", VOICE_RANGE_HZ.start(), VOICE_RANGE_HZ.end()),
+        )?;
         self.pitch_baseline_hz = Some(hz);
         Ok(self)
     }

@@ -36,6 +36,13 @@ pub(crate) fn copy_frame(signal: &[f32], start: isize, out: &mut [f32]) {
     }
 }
 
+/// The level given to digital silence, dB: a frame with no energy has no logarithm.
+pub(crate) const SILENT_DB: f32 = -200.0;
+
+/// The quantile of a recording's frame levels taken as its loud end: the loudest 1 % are
+/// clicks and plosive peaks rather than the voice's own level.
+pub(crate) const LOUD_QUANTILE: f64 = 0.99;
+
 /// A Hann window of `n` points (symmetric over the frame, zero just outside it).
 pub(crate) fn hann(n: usize) -> Vec<f32> {
     (0..n)

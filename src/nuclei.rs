@@ -18,6 +18,7 @@ use std::sync::Arc;
 use realfft::{RealFftPlanner, RealToComplex};
 use serde::{Deserialize, Serialize};
 
+use crate::dsp::{LOUD_QUANTILE, SILENT_DB};
 use crate::error::{require, Result};
 use crate::pitch::PitchTrack;
 use crate::prosody::{Segmentation, MIN_PHONATION_S};
@@ -96,6 +97,17 @@ impl std::fmt::Debug for SyllableDetector {
     }
 }
 
+/// The envelope's analysis window, seconds: a few pitch periods, short beside a syllable.
+const WINDOW_S: f64 = 0.025;
+
+/// How far above [`SILENT_DB`] a smoothed envelope frame still counts as silent, dB: smoothing
+/// spreads a silent frame into its neighbours by less than this.
+const SILENCE_SPREAD_DB: f64 = 10.0;
+
+/// The quantile of the sounding frames' periodicity taken as the recording's typical one: the
+/// vowels, not the most periodic frame.
+const TYPICAL_QUANTILE: f64 = 0.9;
+
 /// Checks each option against what it may be at sample rate `fs`, naming the first that is not.
 fn check(o: &RateOptions, fs: f64) -> Result<()> {
     require(
@@ -141,8 +153,7 @@ impl SyllableDetector {
     pub fn new(rate_hz: u32, opts: RateOptions) -> Result<Self> {
         let fs = f64::from(rate_hz);
         check(&opts, fs)?;
-        // 25 ms analysis window.
-        let win = (0.025 * fs).round() as usize;
+        let win = (WINDOW_S * fs).round() as usize;
         let n = crate::dsp::fast_fft_len(win);
         let fft = RealFftPlanner::<f32>::new().plan_fft_forward(n);
         let bands = opts.bands.max(1);
@@ -193,7 +204,7 @@ impl SyllableDetector {
                 .process_with_scratch(&mut frame, &mut spec, &mut scratch)
                 .is_err()
             {
-                raw.push(-200.0);
+                raw.push(SILENT_DB);
                 continue;
             }
             for (l, &(a, b)) in levels.iter_mut().zip(&self.band_bins) {
@@ -237,9 +248,9 @@ impl SyllableDetector {
         let mut levels: Vec<f64> = env
             .iter()
             .map(|&d| f64::from(d))
-            .filter(|&d| d > -190.0)
+            .filter(|&d| d > f64::from(SILENT_DB) + SILENCE_SPREAD_DB)
             .collect();
-        let Some(loud) = crate::dsp::quantile(&mut levels, 0.99) else {
+        let Some(loud) = crate::dsp::quantile(&mut levels, LOUD_QUANTILE) else {
             return Vec::new();
         };
         let threshold = (loud - self.opts.silence_db) as f32;
@@ -307,7 +318,7 @@ impl SyllableDetector {
             .filter(|(_, &s)| s)
             .map(|(&p, _)| f64::from(p))
             .collect();
-        let typical = crate::dsp::quantile(&mut sounding, 0.9).unwrap_or(1.0);
+        let typical = crate::dsp::quantile(&mut sounding, TYPICAL_QUANTILE).unwrap_or(1.0);
         (self.opts.min_periodicity * typical) as f32
     }
 

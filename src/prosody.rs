@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::dsp::{quantile, smooth};
+use crate::dsp::{quantile, smooth, LOUD_QUANTILE, SILENT_DB};
 use crate::error::require;
 use crate::report::{Span, Speech};
 
@@ -68,7 +68,6 @@ pub(crate) struct Intensity {
     pub db: Vec<f32>,
 }
 
-const SILENT_DB: f32 = -200.0;
 /// Span of the Hann window smoothing the intensity contour, seconds.
 const SMOOTHING_S: f64 = 0.06;
 
@@ -177,6 +176,10 @@ impl Segmentation {
     }
 }
 
+/// The quantile of a recording's frame levels taken as its background: a voicemail is rarely
+/// more than nine tenths speech.
+const BACKGROUND_QUANTILE: f64 = 0.10;
+
 /// Finds the speech span and pauses in an intensity contour.
 pub(crate) fn segment(
     intensity: &Intensity,
@@ -190,8 +193,8 @@ pub(crate) fn segment(
         .map(|&d| f64::from(d))
         .filter(|&d| d > f64::from(SILENT_DB))
         .collect();
-    let loud = quantile(&mut levels, 0.99);
-    let floor = quantile(&mut levels, 0.10);
+    let loud = quantile(&mut levels, LOUD_QUANTILE);
+    let floor = quantile(&mut levels, BACKGROUND_QUANTILE);
     let threshold = loud.map_or(opts.floor_dbfs, |l| {
         (l - opts.silence_db).max(opts.floor_dbfs)
     });

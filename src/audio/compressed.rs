@@ -188,6 +188,10 @@ fn too_long(frames: u64, rate: u32, options: &DecodeOptions) -> Error {
     }
 }
 
+/// Most audio frames a byte of a compressed stream is taken to hold when the output buffer is
+/// sized: 48 kHz at 8 kbit/s (1 kB/s). A header's claim is not trusted with more memory.
+const MAX_FRAMES_PER_BYTE: u64 = 48;
+
 /// Decodes every packet of the stream's first audio track into a sink.
 pub(super) fn decode(
     bytes: Vec<u8>,
@@ -196,7 +200,7 @@ pub(super) fn decode(
 ) -> Result<Decoded> {
     // What the output buffer is sized for: the frames the header claims, but no more than the
     // bytes could hold at 8 kbit/s and 48 kHz (a header's claim is not trusted with memory).
-    let frames_cap = bytes.len() as u64 * 48;
+    let frames_cap = bytes.len() as u64 * MAX_FRAMES_PER_BYTE;
     let bytes = checked(bytes, container)?;
     let mut format = open(bytes, container)?;
     let track = format

@@ -415,6 +415,11 @@ fn decode_wav_codec<R: Read + Seek>(
 
 /// Finishes a codec's output; a stream that gives well under the length its header claims (cut
 /// short, or with damaged stretches skipped) is marked truncated.
+/// Share of the frames a header claims that a stream must hold not to be called cut short:
+/// encoders' frame counts run a few percent over what a stream holds (padding, priming).
+#[cfg(feature = "formats")]
+const CLAIM_KEPT: f64 = 0.97;
+
 #[cfg(feature = "formats")]
 fn conditioned(d: compressed::Decoded, container: Container) -> Result<Conditioned> {
     let duration_s = d.sink.duration_s();
@@ -422,7 +427,7 @@ fn conditioned(d: compressed::Decoded, container: Container) -> Result<Condition
     let read = d.sink.frames();
     let truncated = d
         .claimed_frames
-        .is_some_and(|claimed| (read as f64) < 0.97 * claimed as f64);
+        .is_some_and(|claimed| (read as f64) < CLAIM_KEPT * claimed as f64);
     if let (true, Some(claimed)) = (truncated, d.claimed_frames) {
         let rate = f64::from(d.rate);
         notices.push(format!(

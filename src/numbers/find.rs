@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use super::parse::{flatten, is_oh, lex, parse_spoken, Element, Item, Lex, Parser};
 use super::reading::CUES;
 use super::{align, Edit, Reconciled};
-use crate::report::{Alternative, DigitGroup, Span, Word};
+use crate::report::{Alternative, DigitGroup, PhoneNumber, Span, Word};
 use crate::vocab::{bare, digit_value};
 
 /// A callback number found in timed words, before acoustic timing.
@@ -82,9 +82,12 @@ impl HeardNumber {
     }
 }
 
-/// Whether `n` digits make a plausible phone number on their own.
+/// Whether `n` digits make a plausible phone number on their own: a local number, a North
+/// American one, or one with its country code `1` or trunk `0`.
 fn plausible_len(n: usize) -> bool {
-    matches!(n, 7 | 10 | 11)
+    n == PhoneNumber::MIN_DIGITS
+        || n == PhoneNumber::NANP_DIGITS
+        || n == PhoneNumber::NANP_DIGITS + 1
 }
 
 /// Splits a run's groups into consecutive numbers of plausible lengths when the whole run is not
@@ -182,14 +185,18 @@ fn group_run(run: &[Element], items: &[Item], pauses: &[Span]) -> Grouped {
     }
 }
 
+/// How far a word's aligned start or end may stray into the pause next to it, seconds: word
+/// times from the alignment run a frame or two into silence.
+const ALIGNMENT_SLACK_S: f64 = 0.2;
+
 /// Whether one of `pauses` lies between an element said over `prev` and the next said over
-/// `next` (start and end, seconds), give or take the alignment's 0.2 s.
+/// `next` (start and end, seconds), give or take [`ALIGNMENT_SLACK_S`].
 fn paused_between(pauses: &[Span], prev: (f64, f64), next: (f64, f64)) -> bool {
     let ((p_start, p_end), (a, b)) = (prev, next);
     pauses.iter().any(|q| {
         q.end_s > q.start_s
-            && q.start_s < a + 0.2
-            && q.end_s > p_end - 0.2
+            && q.start_s < a + ALIGNMENT_SLACK_S
+            && q.end_s > p_end - ALIGNMENT_SLACK_S
             && q.start_s > p_start
             && q.end_s < b
     })
@@ -197,8 +204,8 @@ fn paused_between(pauses: &[Span], prev: (f64, f64), next: (f64, f64)) -> bool {
 
 /// Finds the callback numbers in timed words. `pauses` (sorted spans of silence, seconds) split
 /// digit groups where the speaker paused without the transcript showing it. Runs of fewer than
-/// `min_digits` digits ([`PhoneNumber::MIN_DIGITS`](crate::report::PhoneNumber::MIN_DIGITS) for phone numbers: times, prices, street numbers are
-/// not) are left out.
+/// `min_digits` digits ([`PhoneNumber::MIN_DIGITS`] for phone numbers: times, prices, street
+/// numbers are not) are left out.
 pub(crate) fn find_numbers(words: &[Word], pauses: &[Span], min_digits: usize) -> Vec<HeardNumber> {
     let flat = flatten(words);
     let items = lex(&flat);

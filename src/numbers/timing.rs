@@ -5,12 +5,20 @@ use super::HeardNumber;
 use crate::report::{DigitGroup, Span};
 use crate::vocab::digit_syllables;
 
+/// How far before a group's aligned end its run is looked for, seconds: two intensity frames,
+/// so that an end aligned just past the run's own end still finds it.
+const END_PROBE_S: f64 = 0.02;
+
+/// How far past the next group's start a run may end and still end this group, seconds: the
+/// intensity contour's smoothing blurs a run's end by about this much.
+const CEILING_SLACK_S: f64 = 0.05;
+
 /// Moves each digit group's start and end onto the sound: a group starts where sound starts
 /// (the nearest sounding-run start within `reach_s` of the transcriber's time, else the nearest
 /// acoustic onset) and ends where its sounding run ends when silence follows within `reach_s`.
 /// Whisper's token times stray by a few hundred milliseconds and a number's last token often
-/// runs on into the silence after it; the sound does not. `runs` are the sounding runs
-/// `(start_s, end_s)`, sorted; `onsets` sorted seconds. Group order is kept: no group starts
+/// runs on into the silence after it; the sound does not. `runs` are the sounding runs,
+/// sorted; `onsets` sorted seconds. Group order is kept: no group starts
 /// before the previous one ends.
 pub(crate) fn time_groups(number: &mut HeardNumber, runs: &[Span], onsets: &[f64], reach_s: f64) {
     let mut floor = f64::NEG_INFINITY;
@@ -31,7 +39,7 @@ pub(crate) fn time_groups(number: &mut HeardNumber, runs: &[Span], onsets: &[f64
             .unwrap_or(s_w.max(floor));
         // The run the group's end falls in (or the last one before it, when the transcriber's
         // end lies in the silence after).
-        let probe = e_w - 0.02;
+        let probe = e_w - END_PROBE_S;
         let run = runs
             .iter()
             .rev()
@@ -39,7 +47,7 @@ pub(crate) fn time_groups(number: &mut HeardNumber, runs: &[Span], onsets: &[f64
             .copied();
         let end = match run {
             Some(Span { end_s: re, .. })
-                if re > start && re <= e_w + reach_s && re <= ceiling + 0.05 =>
+                if re > start && re <= e_w + reach_s && re <= ceiling + CEILING_SLACK_S =>
             {
                 re
             }

@@ -279,7 +279,7 @@ impl Default for SearchLimits {
     fn default() -> Self {
         SearchLimits {
             beam: 3,
-            max_digits: 13,
+            max_digits: crate::report::PhoneNumber::MAX_SAID_DIGITS,
         }
     }
 }

@@ -19,12 +19,16 @@ pub(super) struct RawToken {
 pub(super) const MAX_TOKEN_S: f64 = 0.6;
 
 /// The longest `piece` is taken to last: [`MAX_TOKEN_S`] per digit ("70" is two spoken words),
-/// and for words 90 ms per letter, at least [`MAX_TOKEN_S`].
+/// and for words [`MAX_LETTER_S`] per letter, at least [`MAX_TOKEN_S`].
 pub(super) fn max_token_s(piece: &str) -> f64 {
     let digits = piece.bytes().filter(u8::is_ascii_digit).count();
     let letters = piece.chars().filter(|c| c.is_alphabetic()).count();
-    (MAX_TOKEN_S * digits.max(1) as f64).max(0.09 * letters as f64)
+    (MAX_TOKEN_S * digits.max(1) as f64).max(MAX_LETTER_S * letters as f64)
 }
+
+/// The longest a letter of a word is taken to last, seconds: a long word said slowly
+/// ("opportunity", eleven letters, about a second).
+const MAX_LETTER_S: f64 = 0.09;
 
 /// Each token's `(start, end)`, seconds. With DTW alignment times (which mark where a token's
 /// sound ends) a token runs from the previous token's alignment time to its own, at most

@@ -156,10 +156,19 @@ pub(super) fn load_context(
     })
 }
 
+/// Vocabulary size of whisper's English-only models (the multilingual ones have 51865 tokens).
+const ENGLISH_VOCABULARY: i32 = 51864;
+
+/// Widest beam whisper.cpp decodes with.
+const MAX_BEAM: usize = 16;
+
+/// Whisper's timestamp unit, seconds: token times count 10 ms steps.
+const TIMESTAMP_S: f64 = 0.01;
+
 /// The alignment-head preset for a model, from its vocabulary (English-only models have 51864
 /// tokens) and decoder depth; `None` for sizes without a preset.
 fn dtw_preset(h: &crate::model::Hparams) -> Option<DtwModelPreset> {
-    let english = h.n_vocab == 51864;
+    let english = h.n_vocab == ENGLISH_VOCABULARY;
     Some(match (h.n_text_layer, h.n_text_state, english) {
         (4, 384, true) => DtwModelPreset::TinyEn,
         (4, 384, false) => DtwModelPreset::Tiny,
@@ -275,7 +284,7 @@ impl Transcriber {
     fn params(&self, seconds: f64, fit: bool) -> FullParams<'_, '_> {
         let strategy = if self.options.beam_size > 1 {
             SamplingStrategy::BeamSearch {
-                beam_size: self.options.beam_size.min(16) as i32,
+                beam_size: self.options.beam_size.min(MAX_BEAM) as i32,
                 patience: -1.0,
             }
         } else {
@@ -347,7 +356,7 @@ impl Transcriber {
                     .map_err(|e| fail("reading a token", e))?
                     .into_owned();
                 let data = token.token_data();
-                let clamp = |t: i64| (t as f64 * 0.01).clamp(0.0, duration);
+                let clamp = |t: i64| (t as f64 * TIMESTAMP_S).clamp(0.0, duration);
                 tokens.push(RawToken {
                     piece,
                     t0: clamp(data.t0),
