@@ -90,7 +90,7 @@ pub enum Container {
     Flac,
     /// Raw GSM 06.10 frames (Asterisk's `.gsm`).
     Gsm,
-    /// Samples handed over in memory ([`condition`](crate::audio::condition)), no file at all.
+    /// Samples handed over in memory (`audio::condition`), no file at all.
     Samples,
 }
 

@@ -99,7 +99,7 @@ pub struct Rate {
 }
 
 /// Articulation rate in sliding windows: value `i` covers the window centred at
-/// `i * hop_s`; `None` where under a quarter of the window is phonation.
+/// `i * hop_s`; `None` where under a quarter of the window (0.5 s by default) is phonation.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct RateContour {
     /// Seconds between window centres.
