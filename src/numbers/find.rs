@@ -302,7 +302,7 @@ fn digits_held(w: &Word) -> usize {
     w.text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|p| {
-            let p = p.to_lowercase();
+            let p = bare(p);
             p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty()
                 || digit_value(&p).is_some()
                 || is_oh(&p)
