@@ -175,16 +175,7 @@ mod tests {
     use super::*;
 
     fn words(text: &str) -> Vec<Word> {
-        text.split_whitespace()
-            .enumerate()
-            .map(|(k, t)| Word {
-                text: t.into(),
-                start_s: k as f64 * 0.4,
-                end_s: k as f64 * 0.4 + 0.3,
-                probability: 0.9,
-                pieces: Vec::new(),
-            })
-            .collect()
+        Word::evenly(text, 0.4, 0.3, 0.9)
     }
 
     #[test]

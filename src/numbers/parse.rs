@@ -470,17 +470,7 @@ impl Parser<'_> {
 /// The digits of a spoken or written number, or `None` when the text holds none. Everything
 /// that is not part of the number is ignored; several runs are joined.
 pub(super) fn parse_spoken(text: &str) -> Option<String> {
-    let words: Vec<Word> = text
-        .split_whitespace()
-        .enumerate()
-        .map(|(k, t)| Word {
-            text: t.to_string(),
-            start_s: k as f64 * 0.3,
-            end_s: k as f64 * 0.3 + 0.25,
-            probability: 1.0,
-            pieces: Vec::new(),
-        })
-        .collect();
+    let words = Word::evenly(text, 0.3, 0.25, 1.0);
     let flat = flatten(&words);
     let items = lex(&flat);
     let runs = Parser { items: &items }.runs();

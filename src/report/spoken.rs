@@ -65,6 +65,21 @@ pub struct Piece {
 }
 
 impl Word {
+    /// The words of `text`, said one after another `step_s` apart, each lasting `length_s` and
+    /// heard with `probability`: words without a transcriber's times (a number typed in, tests).
+    pub(crate) fn evenly(text: &str, step_s: f64, length_s: f64, probability: f64) -> Vec<Word> {
+        text.split_whitespace()
+            .enumerate()
+            .map(|(k, t)| Word {
+                text: t.to_string(),
+                start_s: k as f64 * step_s,
+                end_s: k as f64 * step_s + length_s,
+                probability,
+                pieces: Vec::new(),
+            })
+            .collect()
+    }
+
     /// Whether the word is a spoken digit: a numeral (`"7"`, `"7,"`) or a digit word
     /// (`"seven"`, `"zero"`, `"oh"`).
     pub fn is_digit(&self) -> bool {
