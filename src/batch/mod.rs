@@ -89,7 +89,8 @@ pub enum Outcome {
 }
 
 impl Entry {
-    fn new(file: String, input: Stamp, result: Result<Report>) -> Self {
+    /// The entry of one input analysed outside a batch: its report, or the error as a record.
+    pub fn new(file: String, input: Stamp, result: Result<Report>) -> Self {
         let outcome = match result {
             Ok(r) => Outcome::Report(Box::new(r)),
             Err(e) => Outcome::Failed(ErrorRecord::new(file.clone(), &e)),
