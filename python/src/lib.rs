@@ -245,11 +245,11 @@ fn mono<T: Copy>(a: ArrayViewD<'_, T>, to_f32: impl Fn(T) -> f32) -> PyResult<Ve
 }
 
 /// Analyses `paths` as the library's batch does (`jobs` at once, a ledger at `out` resumed or
-/// started afresh), calling `on_entry` with each report or error record (JSON text) as it
+/// started afresh, only the inputs of `shard` "K/N" when given), calling `on_entry` with each report or error record (JSON text) as it
 /// finishes. Returns the run's summary as JSON text. `cancel` is polled between files: set it
 /// (`stop()`) to end the run early.
 #[pyfunction]
-#[pyo3(signature = (analyzer, paths, *, jobs, out=None, resume=false, overwrite=false, on_entry, cancel))]
+#[pyo3(signature = (analyzer, paths, *, jobs, out=None, resume=false, overwrite=false, shard=None, on_entry, cancel))]
 #[allow(clippy::too_many_arguments)]
 fn run_batch(
     py: Python<'_>,
@@ -259,12 +259,17 @@ fn run_batch(
     out: Option<PathBuf>,
     resume: bool,
     overwrite: bool,
+    shard: Option<&str>,
     on_entry: Py<PyAny>,
     cancel: &Stop,
 ) -> PyResult<String> {
     if jobs == 0 {
         return Err(PyValueError::new_err("jobs: give 1 or more"));
     }
+    let shard = shard
+        .map(|s| s.parse::<batch::Shard>())
+        .transpose()
+        .map_err(|e| PyValueError::new_err(format!("shard: {e}")))?;
     let inputs = batch::expand(&paths).map_err(to_py)?;
     let flag = cancel.flag.clone();
     let summary = py.detach(|| {
@@ -281,6 +286,9 @@ fn run_batch(
             });
         if let Some(path) = out {
             run = run.ledger(path, resume);
+        }
+        if let Some(shard) = shard {
+            run = run.shard(shard);
         }
         run.run(&inputs)
     });

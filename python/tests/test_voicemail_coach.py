@@ -235,6 +235,18 @@ def test_a_batch_resumed_after_an_interruption_gives_one_row_per_file(tmp_path: 
     assert all(r["status"] == "no_transcript" for r in rows)
 
 
+def test_shards_split_the_inputs_without_overlap() -> None:
+    folder = str(ROOT / "fixtures" / "voicemail")
+    halves = [
+        {r["file"] for r in vc.analyze_batch([folder], shard=f"{k}/2", transcribe=False, progress=False)}
+        for k in range(2)
+    ]
+    assert not halves[0] & halves[1]
+    assert len(halves[0] | halves[1]) == len(VOICEMAILS)
+    with pytest.raises(ValueError, match="shard"):
+        list(vc.analyze_batch([folder], shard="2 of 3", transcribe=False, progress=False))
+
+
 def test_rows_are_the_binarys_csv(tmp_path: pathlib.Path) -> None:
     files = [str(p) for p in VOICEMAILS[:2]] + [str(BAD / "not_wav.wav")]
     reports = list(vc.analyze_batch(files, jobs=1, transcribe=False, progress=False))

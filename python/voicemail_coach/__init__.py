@@ -214,6 +214,7 @@ def analyze_batch(
     out: Optional[PathArg] = None,
     resume: bool = False,
     overwrite: bool = False,
+    shard: Optional[str] = None,
     progress: bool = True,
     transcribe: bool = True,
     model: Optional[PathArg] = None,
@@ -226,6 +227,8 @@ def analyze_batch(
     jobs × threads never exceeds the cores. ``out``: a ledger (JSON lines) the results are
     appended to; with ``resume`` the files it already holds are skipped (not yielded), and
     ``overwrite`` starts it afresh (a ledger holding results is never emptied unasked).
+    ``shard``: ``"K/N"``, only the inputs of shard K of N (0-based; machines sharing a folder
+    each take one, as the binary's ``--shard``).
     ``progress``: a line per file on standard error. Closing the generator early stops the run
     after the files under way.
     """
@@ -266,6 +269,7 @@ def analyze_batch(
                 out=_optional_path(out, "out"),
                 resume=bool(resume),
                 overwrite=bool(overwrite),
+                shard=_optional(shard, str, "shard"),
                 on_entry=on_entry,
                 cancel=stop,
             )

@@ -60,6 +60,7 @@ def run_batch(
     out: Optional[str] = None,
     resume: bool = False,
     overwrite: bool = False,
+    shard: Optional[str] = None,
     on_entry: Callable[[str], None],
     cancel: Stop,
 ) -> str: ...
