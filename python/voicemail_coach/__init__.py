@@ -300,15 +300,20 @@ def analyze_batch(
         worker.join()
 
 
-def to_rows(reports: Iterable[Report]) -> List[Dict[str, str]]:
-    """The rows of the binary's CSV (``--csv``), one per report or error record, as dicts of
-    column to text: ``pandas.DataFrame(vc.to_rows(reports))`` is the table."""
+def _report_lines(reports: Iterable[Report]) -> List[str]:
+    """Report dicts as the JSON text the native half reads, or a TypeError naming the item."""
     lines = []
     for i, r in enumerate(reports):
         if not isinstance(r, dict):
             raise TypeError(f"reports[{i}]: expected a report dict, not {type(r).__name__}")
         lines.append(json.dumps(r))
-    text = _native.csv_of(lines)
+    return lines
+
+
+def to_rows(reports: Iterable[Report]) -> List[Dict[str, str]]:
+    """The rows of the binary's CSV (``--csv``), one per report or error record, as dicts of
+    column to text: ``pandas.DataFrame(vc.to_rows(reports))`` is the table."""
+    text = _native.csv_of(_report_lines(reports))
     return [dict(row) for row in csv.DictReader(io.StringIO(text))]
 
 
@@ -316,11 +321,7 @@ def campaign(reports: Sequence[Report], *, rulebook: Optional[PathArg] = None) -
     """Judges messages to one prospect, oldest first: ``{"campaign": ..., "reports": [...]}``,
     the campaign's verdict (``campaign.variation``, the pitch baseline) and the reports
     re-judged against one another, as the binary's ``--campaign`` does."""
-    lines = []
-    for i, r in enumerate(reports):
-        if not isinstance(r, dict):
-            raise TypeError(f"reports[{i}]: expected a report dict, not {type(r).__name__}")
-        lines.append(json.dumps(r))
+    lines = _report_lines(reports)
     return dict(json.loads(_native.campaign_of(lines, rulebook=_optional_path(rulebook, "rulebook"))))
 
 
