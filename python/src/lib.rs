@@ -346,15 +346,20 @@ fn csv_of(entries: Vec<String>) -> PyResult<String> {
     Ok(batch::csv(&parsed))
 }
 
+/// The rulebook at `path`, or the default one.
+fn book_at(path: Option<PathBuf>) -> PyResult<Rulebook> {
+    path.map_or_else(
+        || Ok(Rulebook::default()),
+        |p| Rulebook::from_path(p).map_err(to_py),
+    )
+}
+
 /// Judges messages to one prospect (reports as JSON text, oldest first) as a campaign. Returns
 /// `{"campaign": ..., "reports": [...]}` as JSON text, the reports re-judged.
 #[pyfunction]
 #[pyo3(signature = (reports, *, rulebook=None))]
 fn campaign_of(reports: Vec<String>, rulebook: Option<PathBuf>) -> PyResult<String> {
-    let book = match rulebook {
-        Some(path) => Rulebook::from_path(path).map_err(to_py)?,
-        None => Rulebook::default(),
-    };
+    let book = book_at(rulebook)?;
     let mut parsed: Vec<report::Report> = reports
         .iter()
         .enumerate()
@@ -374,10 +379,7 @@ fn campaign_of(reports: Vec<String>, rulebook: Option<PathBuf>) -> PyResult<Stri
 #[pyfunction]
 #[pyo3(signature = (path=None))]
 fn rulebook_of(path: Option<PathBuf>) -> PyResult<String> {
-    let book = match path {
-        Some(path) => Rulebook::from_path(path).map_err(to_py)?,
-        None => Rulebook::default(),
-    };
+    let book = book_at(path)?;
     serde_json::to_string(&book).map_err(|e| VoicemailCoachError::new_err(e.to_string()))
 }
 
