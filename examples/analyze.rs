@@ -100,6 +100,10 @@ struct Args {
     /// about 3x faster, but numbers are heard less well (see README).
     #[arg(long)]
     fit_context: bool,
+    /// Transcribe each recording in a whisper window of its own; by default short recordings
+    /// (up to 20 s) share windows, several times faster (see README).
+    #[arg(long)]
+    no_pack: bool,
     /// Refuse recordings longer than this many seconds.
     #[arg(long, default_value_t = 1800.0)]
     max_duration: f64,
@@ -216,6 +220,7 @@ fn run(
         .context(ctx)
         .jobs(jobs)
         .campaign(args.campaign)
+        .pack(!args.no_pack)
         .collect(args.csv.is_some() || args.html.is_some())
         .cancel_on(stop.clone())
         .on_progress(|p| {

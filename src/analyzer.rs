@@ -123,11 +123,42 @@ impl Analyzer {
     /// [`analyze_path`](Self::analyze_path) with facts about the recording (expected number,
     /// caller's name, pitch baseline).
     pub fn analyze_path_with(&self, path: impl AsRef<Path>, ctx: &Context) -> Result<Report> {
-        let path = path.as_ref();
+        let d = self.decode_path(path.as_ref())?;
+        Ok(self.finish(&d.audio, d.file, d.decode_ms, ctx))
+    }
+
+    /// Decodes the recording at `path`, for [`finish_group`](Self::finish_group).
+    pub(crate) fn decode_path(&self, path: &Path) -> Result<Decoded> {
         let t0 = Instant::now();
         let audio = audio::decode_path(path, &self.options.decode)?;
-        let decode_ms = ms(t0);
-        Ok(self.finish(&audio, path.display().to_string(), decode_ms, t0, ctx))
+        Ok(Decoded {
+            audio,
+            file: path.display().to_string(),
+            decode_ms: ms(t0),
+        })
+    }
+
+    /// Whether recordings of these lengths (seconds) are transcribed together, sharing whisper
+    /// windows (see [`Transcriber::transcribe_many`](transcribe::Transcriber::transcribe_many)).
+    pub(crate) fn packs(&self, lengths_s: &[f64]) -> bool {
+        #[cfg(feature = "transcribe")]
+        if self.transcriber.is_some() {
+            return transcribe::fit_in_one_window(lengths_s);
+        }
+        let _ = lengths_s;
+        false
+    }
+
+    /// Analyses recordings decoded by [`decode_path`](Self::decode_path), transcribing those
+    /// that [`packs`](Self::packs) together. Each report's `timings_ms.transcribe` is its share
+    /// of the whole, by length.
+    pub(crate) fn finish_group(&self, group: &[Decoded], ctx: &Context) -> Vec<Report> {
+        let heard = self.transcribe_group(group);
+        group
+            .iter()
+            .zip(heard)
+            .map(|(d, heard)| self.finish_heard(&d.audio, d.file.clone(), d.decode_ms, ctx, heard))
+            .collect()
     }
 
     /// Decodes and analyses a recording from a stream; `name` goes into the report's `file`.
@@ -145,8 +176,7 @@ impl Analyzer {
         let t0 = Instant::now();
         let audio = audio::decode(reader, &self.options.decode)
             .map_err(|e| e.with_file(Path::new(name)))?;
-        let decode_ms = ms(t0);
-        Ok(self.finish(&audio, name.to_string(), decode_ms, t0, ctx))
+        Ok(self.finish(&audio, name.to_string(), ms(t0), ctx))
     }
 
     /// Analyses mono samples already in memory (from a telephony stack, a microphone, another
@@ -177,27 +207,31 @@ impl Analyzer {
         let t0 = Instant::now();
         let audio = audio::condition(samples, sample_rate_hz, &self.options.decode)
             .map_err(|e| e.with_file(Path::new(name)))?;
-        let decode_ms = ms(t0);
-        Ok(self.finish(&audio, name.to_string(), decode_ms, t0, ctx))
+        Ok(self.finish(&audio, name.to_string(), ms(t0), ctx))
     }
 
     /// Analyses audio already decoded by [`audio::decode`].
     pub fn analyze_conditioned(&self, audio: &Conditioned, name: &str, ctx: &Context) -> Report {
-        let t0 = Instant::now();
-        self.finish(audio, name.to_string(), 0.0, t0, ctx)
+        self.finish(audio, name.to_string(), 0.0, ctx)
     }
 
-    fn finish(
+    fn finish(&self, audio: &Conditioned, file: String, decode_ms: f64, ctx: &Context) -> Report {
+        let heard = self.transcribe(audio);
+        self.finish_heard(audio, file, decode_ms, ctx, heard)
+    }
+
+    /// The report of `audio`, transcribed as `heard`.
+    fn finish_heard(
         &self,
         audio: &Conditioned,
         file: String,
         decode_ms: f64,
-        t0: Instant,
         ctx: &Context,
+        (heard, transcribe_ms): Heard,
     ) -> Report {
+        let t0 = Instant::now();
         let mut a = self.acoustic(audio);
         let mut notices = audio.notices().to_vec();
-        let (heard, transcribe_ms) = self.transcribe(audio);
         let (mut transcript, unheard) = match heard {
             Ok(t) => (Some(t), None),
             Err(why) => {
@@ -230,7 +264,7 @@ impl Analyzer {
                 rate: a.rate_ms,
                 transcribe: transcribe_ms,
                 numbers: said.numbers_ms,
-                total: ms(t0),
+                total: decode_ms + transcribe_ms.unwrap_or(0.0) + ms(t0),
             },
             notices,
         };
@@ -391,16 +425,32 @@ impl Analyzer {
 
     /// The transcript, with the time it took; the reason when there is none.
     #[cfg(feature = "transcribe")]
-    fn transcribe(
-        &self,
-        audio: &Conditioned,
-    ) -> (std::result::Result<report::Transcript, String>, Option<f64>) {
+    fn transcribe(&self, audio: &Conditioned) -> Heard {
         let Some(t) = &self.transcriber else {
             return (Err(NO_TRANSCRIBER.into()), None);
         };
         let start = Instant::now();
         let heard = t.transcribe(audio.samples()).map_err(|e| e.to_string());
         (heard, Some(ms(start)))
+    }
+
+    /// The transcripts of a group, packed; each with its share of the time, by length.
+    #[cfg(feature = "transcribe")]
+    fn transcribe_group(&self, group: &[Decoded]) -> Vec<Heard> {
+        let Some(t) = self.transcriber.as_ref().filter(|_| group.len() > 1) else {
+            return group.iter().map(|d| self.transcribe(&d.audio)).collect();
+        };
+        let start = Instant::now();
+        let clips: Vec<&[f32]> = group.iter().map(|d| d.audio.samples()).collect();
+        let heard = t.transcribe_many(&clips);
+        let whole = ms(start);
+        let length: f64 = group.iter().map(|d| d.audio.duration_s()).sum();
+        let share = |d: &Decoded| whole * d.audio.duration_s() / length.max(f64::MIN_POSITIVE);
+        heard
+            .into_iter()
+            .zip(group)
+            .map(|(h, d)| (h.map_err(|e| e.to_string()), Some(share(d))))
+            .collect()
     }
 
     /// Reads each heard number a second time, with the transcriber allowed only digits, and
@@ -470,10 +520,12 @@ impl Analyzer {
     }
 
     #[cfg(not(feature = "transcribe"))]
-    fn transcribe(
-        &self,
-        _audio: &Conditioned,
-    ) -> (std::result::Result<report::Transcript, String>, Option<f64>) {
+    fn transcribe_group(&self, group: &[Decoded]) -> Vec<Heard> {
+        group.iter().map(|d| self.transcribe(&d.audio)).collect()
+    }
+
+    #[cfg(not(feature = "transcribe"))]
+    fn transcribe(&self, _audio: &Conditioned) -> Heard {
         let why = "transcription is off: this build has no `transcribe` feature";
         (Err(why.into()), None)
     }
@@ -523,6 +575,17 @@ pub(crate) fn syllable_stage(
     let rate = detector.summarize(nuclei, &seg);
     (intensity, seg, rate)
 }
+
+/// A recording decoded, waiting for the rest of its analysis.
+pub(crate) struct Decoded {
+    pub(crate) audio: Conditioned,
+    /// The report's `file`.
+    pub(crate) file: String,
+    decode_ms: f64,
+}
+
+/// A transcript (or why there is none) and the time it took, ms.
+type Heard = (std::result::Result<report::Transcript, String>, Option<f64>);
 
 /// Where numbers were found, for their second reading.
 #[derive(Clone, Copy)]

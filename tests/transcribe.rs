@@ -356,3 +356,44 @@ fn a_fitted_context_transcribes_each_prompt_once() {
         assert_eq!(text, truth, "{name}");
     }
 }
+
+#[test]
+fn packed_recordings_hear_only_their_own_words() {
+    // Three short prompts (transcripts from asterisk-core-sounds-en) share one whisper window:
+    // each transcript must be its own recording's words, timed from its own start.
+    let t = Transcriber::new(model(), TranscribeOptions::default()).expect("model loads");
+    let cases = [
+        (
+            "agent-alreadyon.wav",
+            "that agent is already logged on please enter your agent number followed by the pound key",
+        ),
+        ("conf-muted.wav", "you are now muted"),
+        (
+            "privacy-prompt.wav",
+            "please enter your phone number starting with the area code",
+        ),
+    ];
+    let decode = voicemail_coach::audio::decode_path;
+    let audio: Vec<_> = cases
+        .iter()
+        .map(|(name, _)| decode(speech(name), &Default::default()).expect("decoded"))
+        .collect();
+    let lengths: Vec<f64> = audio.iter().map(|a| a.duration_s()).collect();
+    assert!(voicemail_coach::transcribe::fit_in_one_window(&lengths));
+    let clips: Vec<&[f32]> = audio.iter().map(|a| a.samples()).collect();
+    let heard = t.transcribe_many(&clips);
+    for (((name, truth), heard), length) in cases.iter().zip(heard).zip(&lengths) {
+        let heard = heard.expect("transcribed");
+        assert_eq!(normalise(&heard.text), *truth, "{name}");
+        assert_eq!(
+            heard.packed_with, 2,
+            "{name} was heard in the shared window"
+        );
+        for w in &heard.words {
+            assert!(
+                w.start_s >= 0.0 && w.start_s <= w.end_s && w.end_s <= *length,
+                "{name}: {w:?} outside its own {length} s"
+            );
+        }
+    }
+}

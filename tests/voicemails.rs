@@ -492,3 +492,41 @@ fn real_callers_digit_strings_are_read_as_said() {
     assert!(total >= 10, "only {total} zip codes found");
     assert!(exact * 6 >= total * 5, "{exact} of {total} exact");
 }
+
+#[test]
+fn two_messages_that_say_different_numbers_each_keep_their_own() {
+    // Two 10 s messages fit one whisper window, so a batch packs them. A message whose words
+    // hold digits is transcribed again alone: its report is the one it gets alone, and neither
+    // hears the other's number or name.
+    let names = ["local-7", "short-8"];
+    let paths: Vec<PathBuf> = names
+        .iter()
+        .map(|n| PathBuf::from(fixture(&format!("numbers/{n}.wav"))))
+        .collect();
+    let summary = voicemail_coach::batch::Batch::new(analyzer())
+        .collect(true)
+        .run(&paths)
+        .expect("batch");
+    let said = [
+        ("5552198", "Whitfield", "Romero"),
+        ("44123345", "Romero", "Whitfield"),
+    ];
+    for ((entry, path), (digits, own, other)) in summary.entries.iter().zip(&paths).zip(said) {
+        let packed = entry.report().expect("analysed");
+        let heard: Vec<&str> = packed
+            .phone_numbers
+            .iter()
+            .map(|n| n.digits.as_str())
+            .collect();
+        assert_eq!(heard, [digits], "{}", entry.file);
+        let text = &packed.transcript.as_ref().expect("transcript").text;
+        assert!(
+            text.contains(own) && !text.contains(other),
+            "{}: {text}",
+            entry.file
+        );
+        let alone = analyzer().analyze_path(path).expect("analysed alone");
+        assert_eq!(packed.transcript, alone.transcript, "{}", entry.file);
+        assert_eq!(packed.phone_numbers, alone.phone_numbers, "{}", entry.file);
+    }
+}

@@ -36,7 +36,7 @@ mod pages;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{mpsc, Arc, Mutex};
 
 use serde_json::Value;
 
@@ -60,7 +60,7 @@ pub use self::csv::{csv, CSV_HEADER};
 pub use inputs::{expand, read_list, Shard, Stamp};
 pub use ledger::read_ledger;
 
-use crate::analyzer::Analyzer;
+use crate::analyzer::{Analyzer, Decoded};
 use crate::campaign::{self, Campaign};
 use crate::context::Context;
 use crate::error::{Error, Result, Source};
@@ -213,6 +213,7 @@ pub struct Batch<'a> {
     shard: Option<Shard>,
     campaign: bool,
     collect: bool,
+    pack: bool,
     cancel: Arc<AtomicBool>,
     on_entry: Option<EntryFn<'a>>,
     on_progress: Option<ProgressFn<'a>>,
@@ -246,6 +247,7 @@ impl<'a> Batch<'a> {
             shard: None,
             campaign: false,
             collect: false,
+            pack: true,
             cancel: Arc::new(AtomicBool::new(false)),
             on_entry: None,
             on_progress: None,
@@ -292,6 +294,17 @@ impl<'a> Batch<'a> {
     /// across them before any entry is handed out or recorded.
     pub fn campaign(mut self, on: bool) -> Self {
         self.campaign = on;
+        self
+    }
+
+    /// Transcribes short recordings together, several to one whisper window (see
+    /// [`Transcriber::transcribe_many`](crate::transcribe::Transcriber::transcribe_many)): the
+    /// encoder runs once for them all, several times faster on short messages. Each report
+    /// still holds only its own recording's words, but its transcript can differ slightly from
+    /// the one the recording gets alone, as the decoder has heard its neighbours. Off, each
+    /// recording is transcribed as [`Analyzer::analyze_path`] does. Default: on.
+    pub fn pack(mut self, on: bool) -> Self {
+        self.pack = on;
         self
     }
 
@@ -384,6 +397,8 @@ impl<'a> Batch<'a> {
     }
 
     /// Analyses `todo` on `jobs` threads; hands out (and records) entries unless in a campaign.
+    /// One thread decodes the inputs in order and deals them out in groups (see
+    /// [`pack`](Batch::pack)); the jobs analyse the groups.
     fn analyse(
         &mut self,
         todo: &[&PathBuf],
@@ -391,65 +406,65 @@ impl<'a> Batch<'a> {
         state: &Mutex<State>,
         summary: &mut Summary,
     ) {
-        let next = AtomicUsize::new(0);
-        let failed = AtomicUsize::new(0);
-        let (no_speech, no_transcript) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let counts = Counts::default();
         let total = todo.len();
         let (analyzer, context, cancel) = (self.analyzer, &self.context, &self.cancel);
-        let (campaign, keep) = (self.campaign, self.collect || self.campaign);
+        let (campaign, keep, pack) = (self.campaign, self.collect || self.campaign, self.pack);
         let callbacks = Mutex::new((&mut self.on_entry, &mut self.on_progress));
+        let emit = |entry: Entry| {
+            counts.count(&entry);
+            let Ok(mut st) = state.lock() else { return };
+            let Ok(mut cb) = callbacks.lock() else { return };
+            st.done += 1;
+            if let Some(f) = cb.1.as_mut() {
+                f(Progress {
+                    done: st.done,
+                    total,
+                });
+            }
+            if !campaign {
+                let st = &mut *st;
+                if !record(&mut st.ledger, &mut st.write_error, &entry) {
+                    cancel.store(true, Ordering::SeqCst);
+                }
+                if let Some(f) = cb.0.as_mut() {
+                    f(&entry);
+                }
+            }
+            if keep {
+                st.entries.push(entry);
+            }
+        };
+        // Room for a group per job waiting: the decoding keeps ahead of the jobs, no further.
+        let (tx, rx) = mpsc::sync_channel::<Group>(self.jobs);
+        let rx = Arc::new(Mutex::new(rx));
         std::thread::scope(|scope| {
+            scope.spawn(move || deal(analyzer, todo, pack, cancel, &tx));
             for _ in 0..self.jobs.min(total) {
-                scope.spawn(|| loop {
+                // The last job to end drops the receiver, which ends the dealing.
+                let rx = Arc::clone(&rx);
+                let emit = &emit;
+                scope.spawn(move || loop {
                     if cancel.load(Ordering::SeqCst) {
                         return;
                     }
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(path) = todo.get(i) else { return };
-                    let file = path.display().to_string();
-                    let stamp = stamps.get(&file).copied().unwrap_or_default();
-                    let result = analyze_input(analyzer, path, context);
-                    if cancel.load(Ordering::SeqCst) {
-                        return;
-                    }
-                    let entry = Entry::new(file, stamp, result);
-                    let counter = match entry.report().map(|r| r.status) {
-                        None => Some(&failed),
-                        Some(Status::NoSpeech) => Some(&no_speech),
-                        Some(Status::NoTranscript) => Some(&no_transcript),
-                        Some(_) => None,
-                    };
-                    if let Some(c) = counter {
-                        c.fetch_add(1, Ordering::SeqCst);
-                    }
-                    let Ok(mut st) = state.lock() else { return };
-                    let Ok(mut cb) = callbacks.lock() else { return };
-                    st.done += 1;
-                    if let Some(f) = cb.1.as_mut() {
-                        f(Progress {
-                            done: st.done,
-                            total,
-                        });
-                    }
-                    if !campaign {
-                        let st = &mut *st;
-                        if !record(&mut st.ledger, &mut st.write_error, &entry) {
-                            cancel.store(true, Ordering::SeqCst);
+                    let next = rx.lock().ok().and_then(|r| r.recv().ok());
+                    let Some(group) = next else { return };
+                    for (file, result) in analyze_group(analyzer, group, context) {
+                        if cancel.load(Ordering::SeqCst) {
+                            return;
                         }
-                        if let Some(f) = cb.0.as_mut() {
-                            f(&entry);
-                        }
-                    }
-                    if keep {
-                        st.entries.push(entry);
+                        let stamp = stamps.get(&file).copied().unwrap_or_default();
+                        emit(Entry::new(file, stamp, result));
                     }
                 });
             }
+            drop(rx);
         });
         summary.analysed = state.lock().map_or(0, |s| s.done);
-        summary.failed = failed.load(Ordering::SeqCst);
-        summary.no_speech = no_speech.load(Ordering::SeqCst);
-        summary.no_transcript = no_transcript.load(Ordering::SeqCst);
+        summary.failed = counts.failed.load(Ordering::SeqCst);
+        summary.no_speech = counts.no_speech.load(Ordering::SeqCst);
+        summary.no_transcript = counts.no_transcript.load(Ordering::SeqCst);
         summary.cancelled = cancel.load(Ordering::SeqCst) && summary.analysed < total;
     }
 
@@ -486,6 +501,93 @@ struct State {
     done: usize,
 }
 
+/// Entries of each outcome that counts in the [`Summary`].
+#[derive(Default)]
+struct Counts {
+    failed: AtomicUsize,
+    no_speech: AtomicUsize,
+    no_transcript: AtomicUsize,
+}
+
+impl Counts {
+    fn count(&self, entry: &Entry) {
+        let counter = match entry.report().map(|r| r.status) {
+            None => Some(&self.failed),
+            Some(Status::NoSpeech) => Some(&self.no_speech),
+            Some(Status::NoTranscript) => Some(&self.no_transcript),
+            Some(_) => None,
+        };
+        if let Some(c) = counter {
+            c.fetch_add(1, Ordering::SeqCst);
+        }
+    }
+}
+
+/// Inputs analysed together: each with its decoded audio or why it has none. Several when
+/// their transcription shares whisper windows.
+type Group = Vec<(String, Result<Decoded>)>;
+
+/// Decodes `todo` in order and sends it out in groups: the recordings that
+/// [`Analyzer::packs`] together (consecutive ones, while they fit) when `pack`, every other
+/// input alone. Stops when cancelled or when no job is left to take a group.
+fn deal(
+    analyzer: &Analyzer,
+    todo: &[&PathBuf],
+    pack: bool,
+    cancel: &AtomicBool,
+    tx: &mpsc::SyncSender<Group>,
+) {
+    let mut group: Group = Vec::new();
+    let mut lengths: Vec<f64> = Vec::new();
+    for path in todo {
+        if cancel.load(Ordering::SeqCst) {
+            return;
+        }
+        let file = path.display().to_string();
+        let decoded = decode_input(analyzer, path);
+        let length = decoded
+            .as_ref()
+            .map_or(f64::INFINITY, |d| d.audio.duration_s());
+        if !(pack && analyzer.packs(&[length])) {
+            if tx.send(vec![(file, decoded)]).is_err() {
+                return;
+            }
+            continue;
+        }
+        lengths.push(length);
+        if !analyzer.packs(&lengths) {
+            if tx.send(std::mem::take(&mut group)).is_err() {
+                return;
+            }
+            lengths = vec![length];
+        }
+        group.push((file, decoded));
+    }
+    if !group.is_empty() {
+        let _ = tx.send(group);
+    }
+}
+
+/// The reports of a group (or each input's error), in its order.
+fn analyze_group(
+    analyzer: &Analyzer,
+    group: Group,
+    ctx: &Context,
+) -> Vec<(String, Result<Report>)> {
+    let mut out: Vec<(String, Result<Report>)> = Vec::with_capacity(group.len());
+    let mut decoded = Vec::with_capacity(group.len());
+    for (file, result) in group {
+        match result {
+            Ok(d) => decoded.push(d),
+            Err(e) => out.push((file, Err(e))),
+        }
+    }
+    for report in analyzer.finish_group(&decoded, ctx) {
+        out.push((report.file.clone(), Ok(report)));
+    }
+    out
+}
+
 /// Appends the entry to the ledger, if any; false (the first error kept) when that fails.
 fn record(ledger: &mut Option<Ledger>, error: &mut Option<Error>, entry: &Entry) -> bool {
     let Some(l) = ledger.as_mut() else {
@@ -500,9 +602,9 @@ fn record(ledger: &mut Option<Ledger>, error: &mut Option<Error>, entry: &Entry)
     }
 }
 
-/// Analyses one input; a folder (one with no recordings, as [`expand`] leaves it) or a path
+/// Decodes one input; a folder (one with no recordings, as [`expand`] leaves it) or a path
 /// that does not exist is an [`Error::NoRecordings`] saying so.
-pub(crate) fn analyze_input(analyzer: &Analyzer, path: &Path, ctx: &Context) -> Result<Report> {
+fn decode_input(analyzer: &Analyzer, path: &Path) -> Result<Decoded> {
     let reason = if path.is_dir() {
         Some(format!(
             "no files ending in .{} in the folder",
@@ -518,6 +620,6 @@ pub(crate) fn analyze_input(analyzer: &Analyzer, path: &Path, ctx: &Context) -> 
             file: Source(Some(path.to_path_buf())),
             reason,
         }),
-        None => analyzer.analyze_path_with(path, ctx),
+        None => analyzer.decode_path(path),
     }
 }

@@ -436,6 +436,7 @@ mod tests {
                 probability: 0.9,
                 pieces: Vec::new(),
             }],
+            packed_with: 0,
         });
         let page = render(&report, Some(&audio), &HtmlOptions::default());
         assert!(!page.contains("<script>alert"));

@@ -31,6 +31,11 @@ pub struct Transcript {
     pub text: String,
     /// Words with their times.
     pub words: Vec<Word>,
+    /// How many other recordings shared the whisper window this one was transcribed in (a
+    /// batch packs short recordings together: `Batch::pack`); 0 when it was transcribed alone.
+    /// Its words are its own either way, but the decoder heard the others too.
+    #[serde(default)]
+    pub packed_with: usize,
 }
 
 /// One transcribed word.

@@ -15,10 +15,14 @@ pub(crate) use reading::{DigitReading, ReadingWindow};
 #[cfg(feature = "transcribe")]
 mod digits;
 #[cfg(feature = "transcribe")]
+mod packing;
+#[cfg(feature = "transcribe")]
 mod rereading;
 #[cfg(feature = "transcribe")]
 mod tokens;
 #[cfg(feature = "transcribe")]
 mod whisper;
+#[cfg(feature = "transcribe")]
+pub use packing::{fit_in_one_window, PACK_MAX_S};
 #[cfg(feature = "transcribe")]
 pub use whisper::*;

@@ -1,14 +1,11 @@
 //! The number's second reading: the window around a callback number decoded again with the
 //! decoder allowed nothing but digits, separators and the end.
 
-use std::path::Path;
-
 use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
 
 use super::digits::{self, DigitVocab};
 use super::whisper::{
-    context_params, load_context, positions_for, samples_in, seconds, TranscribeOptions,
-    Transcriber, WINDOW_S,
+    positions_for, samples_in, seconds, TranscribeOptions, Transcriber, WINDOW_S,
 };
 use super::{DigitReading, ReadingWindow};
 use crate::error::{Error, Result};
@@ -16,20 +13,17 @@ use crate::error::{Error, Result};
 /// Most tokens of the words before a number given to the digit reading.
 pub(super) const MAX_PREFIX_TOKENS: usize = 96;
 
-/// The model loaded a second time for reading numbers again, with its digit tokens. Its own
-/// context has no DTW alignment: whisper.cpp's DTW pass reads out of bounds after a decode
-/// whose encoder context is fitted to a short window (seen as a crash one run in a few with
-/// `base`), and the digit reading needs no token times.
+/// What reads numbers again: the model's digit tokens. It reads with the transcriber's own
+/// model (one copy of the weights in memory).
 pub(super) struct DigitReader {
-    ctx: WhisperContext,
     vocab: DigitVocab,
 }
 
 impl DigitReader {
-    pub(super) fn load(path: &Path, options: &TranscribeOptions) -> Result<Option<Self>> {
-        let ctx = load_context(path, context_params(options))?;
+    /// The reader for the model of `ctx`; `None` when a digit has no single token in it.
+    pub(super) fn new(ctx: &WhisperContext, options: &TranscribeOptions) -> Option<Self> {
         let lang_id = whisper_rs::get_lang_id(&options.language).unwrap_or(0);
-        Ok(DigitVocab::new(&ctx, lang_id).map(|vocab| DigitReader { ctx, vocab }))
+        DigitVocab::new(ctx, lang_id).map(|vocab| DigitReader { vocab })
     }
 }
 
@@ -62,7 +56,8 @@ impl Transcriber {
         let fail = |what: &str, e: whisper_rs::WhisperError| Error::Transcription {
             reason: format!("{what}: {e}"),
         };
-        let Some(DigitReader { ctx, vocab }) = &self.digits else {
+        let ctx = &self.ctx;
+        let Some(DigitReader { vocab }) = &self.digits else {
             return Ok(Vec::new());
         };
         let index = |t: f64| samples_in(t).min(samples.len());
@@ -108,10 +103,12 @@ impl Transcriber {
     }
 
     /// Encodes `window` with the encoder's context fitted to it (and [`WINDOW_PAD_S`] of silence
-    /// after it): a
-    /// quarter of the work of a full 30 s window for a number and the words before it. The
-    /// binding sets the context size only through a full transcription, so one is run with a
-    /// single token to decode.
+    /// after it): a quarter of the work of a full 30 s window for a number and the words before
+    /// it. The binding sets the context size only through a full transcription, so one is run
+    /// with a single token to decode, its result set to count as no speech: whisper.cpp then
+    /// keeps no segment of it and so runs no DTW alignment, whose pass reads out of bounds
+    /// after an encoder context fitted to a short window (seen as a crash one run in a few
+    /// with `base`). The digit reading needs no token times.
     fn encode_window(
         &self,
         state: &mut whisper_rs::WhisperState,
@@ -132,6 +129,10 @@ impl Transcriber {
         params.set_single_segment(true);
         params.set_max_tokens(1);
         params.set_temperature_inc(0.0);
+        // Every result counts as no speech (its no-speech probability is above -1 and its mean
+        // log-probability below infinity): no segment, so no alignment pass.
+        params.set_no_speech_thold(-1.0);
+        params.set_logprob_thold(f32::INFINITY);
         params.set_print_special(false);
         params.set_print_progress(false);
         params.set_print_realtime(false);
