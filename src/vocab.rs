@@ -34,6 +34,24 @@ pub(crate) fn digit_value(word: &str) -> Option<u32> {
         .map(|d| d as u32)
 }
 
+/// Whether a word (lower case, as [`bare`] gives it) is "oh" or "o": zero among digits.
+pub(crate) fn is_oh(word: &str) -> bool {
+    matches!(word, "oh" | "o")
+}
+
+/// How many spoken numbers a transcribed word holds: its numerals and digit words, "oh" among
+/// them (`"4-8-2-7."` and `"six-o-o-five"` hold four, `"One-out-three,"` two, `"2025"` one).
+pub(crate) fn numbers_said(text: &str) -> usize {
+    text.split(|c: char| !c.is_alphanumeric())
+        .filter(|p| {
+            let p = bare(p);
+            p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty()
+                || digit_value(&p).is_some()
+                || is_oh(&p)
+        })
+        .count()
+}
+
 /// Whether `text` is a spoken digit: a one-digit numeral (`"7"`, `"7,"`), a digit word
 /// (`"Seven"`) or `"oh"`.
 pub(crate) fn is_spoken_digit(text: &str) -> bool {
@@ -110,6 +128,20 @@ mod tests {
         assert_eq!(digit_value("oh"), None);
         assert_eq!(bare("Seven,"), "seven");
         assert_eq!(bare("O'Neil."), "oneil");
+    }
+
+    #[test]
+    fn numbers_inside_a_word_are_counted() {
+        for (w, n) in [
+            ("4-8-2-7.", 4),
+            ("six-o-o-five", 4),
+            ("One-out-three,", 2),
+            ("2025", 1),
+            ("Thanks", 0),
+            ("someone", 0),
+        ] {
+            assert_eq!(numbers_said(w), n, "{w}");
+        }
     }
 
     #[test]

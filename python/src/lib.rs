@@ -245,11 +245,12 @@ fn mono<T: Copy>(a: ArrayViewD<'_, T>, to_f32: impl Fn(T) -> f32) -> PyResult<Ve
 }
 
 /// Analyses `paths` as the library's batch does (`jobs` at once, a ledger at `out` resumed or
-/// started afresh, only the inputs of `shard` "K/N" when given), calling `on_entry` with each report or error record (JSON text) as it
+/// started afresh, only the inputs of `shard` "K/N" when given, short recordings sharing whisper
+/// windows unless `pack` is false), calling `on_entry` with each report or error record (JSON text) as it
 /// finishes. Returns the run's summary as JSON text. `cancel` is polled between files: set it
 /// (`stop()`) to end the run early.
 #[pyfunction]
-#[pyo3(signature = (analyzer, paths, *, jobs, out=None, resume=false, overwrite=false, shard=None, on_entry, cancel))]
+#[pyo3(signature = (analyzer, paths, *, jobs, out=None, resume=false, overwrite=false, shard=None, pack=true, on_entry, cancel))]
 #[allow(clippy::too_many_arguments)]
 fn run_batch(
     py: Python<'_>,
@@ -260,6 +261,7 @@ fn run_batch(
     resume: bool,
     overwrite: bool,
     shard: Option<&str>,
+    pack: bool,
     on_entry: Py<PyAny>,
     cancel: &Stop,
 ) -> PyResult<String> {
@@ -275,6 +277,7 @@ fn run_batch(
     let summary = py.detach(|| {
         let mut run = Batch::new(&analyzer.inner)
             .jobs(jobs)
+            .pack(pack)
             .overwrite(overwrite)
             .cancel_on(flag.clone())
             .on_entry(|entry: &Entry| {

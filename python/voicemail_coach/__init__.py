@@ -215,6 +215,7 @@ def analyze_batch(
     resume: bool = False,
     overwrite: bool = False,
     shard: Optional[str] = None,
+    pack: bool = True,
     progress: bool = True,
     transcribe: bool = True,
     model: Optional[PathArg] = None,
@@ -229,6 +230,9 @@ def analyze_batch(
     ``overwrite`` starts it afresh (a ledger holding results is never emptied unasked).
     ``shard``: ``"K/N"``, only the inputs of shard K of N (0-based; machines sharing a folder
     each take one, as the binary's ``--shard``).
+    ``pack``: short recordings (up to 20 s) share whisper windows, several times faster; each
+    report's ``transcript.packed_with`` says when it did. ``False`` transcribes each alone, as
+    the binary's ``--no-pack``.
     ``progress``: a line per file on standard error. Closing the generator early stops the run
     after the files under way.
     """
@@ -270,6 +274,7 @@ def analyze_batch(
                 resume=bool(resume),
                 overwrite=bool(overwrite),
                 shard=_optional(shard, str, "shard"),
+                pack=bool(pack),
                 on_entry=on_entry,
                 cancel=stop,
             )

@@ -61,6 +61,7 @@ def run_batch(
     resume: bool = False,
     overwrite: bool = False,
     shard: Optional[str] = None,
+    pack: bool = True,
     on_entry: Callable[[str], None],
     cancel: Stop,
 ) -> str: ...

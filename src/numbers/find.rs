@@ -4,11 +4,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::parse::{flatten, is_oh, lex, parse_spoken, Element, Item, Lex, Parser};
+use super::parse::{flatten, lex, parse_spoken, Element, Item, Lex, Parser};
 use super::reading::CUES;
 use super::{align, Edit, Reconciled};
 use crate::report::{Alternative, DigitGroup, PhoneNumber, Span, Word};
-use crate::vocab::{bare, digit_value};
+use crate::vocab::{bare, numbers_said};
 
 /// A callback number found in timed words, before acoustic timing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -296,18 +296,9 @@ fn holds_digit(w: &Word) -> bool {
     digits_held(w) > 0
 }
 
-/// How many spoken numbers a word holds: its numerals and digit words (`"4-8-2-7."` and
-/// `"six-o-o-five"` hold four, `"2025"` one).
+/// How many spoken numbers a word holds (see [`numbers_said`]).
 fn digits_held(w: &Word) -> usize {
-    w.text
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|p| {
-            let p = bare(p);
-            p.bytes().all(|b| b.is_ascii_digit()) && !p.is_empty()
-                || digit_value(&p).is_some()
-                || is_oh(&p)
-        })
-        .count()
+    numbers_said(&w.text)
 }
 
 /// How many digits a word holds as written: its figures (`"1050"` holds four), else one for a

@@ -3,7 +3,7 @@
 //! with the items they span, their breaks and extension marks.
 
 use crate::report::Word;
-use crate::vocab::digit_value;
+use crate::vocab::{digit_value, is_oh};
 
 /// Longest pause between two spoken digits that still counts as the same number, seconds.
 const MAX_DIGIT_GAP_S: f64 = 2.5;
@@ -157,11 +157,6 @@ pub(super) fn tens(w: &str) -> Option<u32> {
         "ninety" => 90,
         _ => return None,
     })
-}
-
-/// "oh" and "o" are zero only next to other digits.
-pub(super) fn is_oh(w: &str) -> bool {
-    matches!(w, "oh" | "o")
 }
 
 /// Words the transcriber writes for a caller's "oh" between two digits ("five or three",
