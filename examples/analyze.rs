@@ -93,6 +93,10 @@ struct Args {
     /// Decoder beam width (1 = greedy).
     #[arg(long, default_value_t = 5)]
     beam_size: usize,
+    /// Decoder beam width for a whisper window shared by short recordings (1 = greedy); a
+    /// recording whose words there hold a number is transcribed again alone with --beam-size.
+    #[arg(long, default_value_t = 1)]
+    packed_beam_size: usize,
     /// Take callback numbers as transcribed, without the second, digit-only reading.
     #[arg(long)]
     read_numbers_once: bool,
@@ -387,6 +391,7 @@ fn with_transcription(
     // Jobs share the cores: each transcription gets its share unless told otherwise.
     options.threads = args.threads.or(Some((batch::cores() / jobs).max(1)));
     options.beam_size = args.beam_size;
+    options.packed_beam_size = args.packed_beam_size;
     options.read_numbers_twice = !args.read_numbers_once;
     options.fit_context = args.fit_context;
     let t = Transcriber::load(args.model.as_deref(), options).map_err(|e| match e {

@@ -163,7 +163,7 @@ impl Transcriber {
         }
         let pack = Pack::new(clips);
         // A pack that fails (stopped, say) fails for each recording as it would alone.
-        let Ok(tokens) = self.decode(&pack.samples, false) else {
+        let Ok(tokens) = self.decode(&pack.samples, false, self.options.packed_beam_size) else {
             return clips.iter().map(|c| self.transcribe(c)).collect();
         };
         let (split, crossed) = pack.split(tokens);
