@@ -82,8 +82,8 @@ pub struct TranscribeOptions {
     /// a number is transcribed again alone with [`beam_size`](Self::beam_size), so this width
     /// only ever decides the words of recordings without numbers. Default: `1` (greedy):
     /// measured with tiny.en on 2 cores (`scripts/bench-vs-faster-whisper`, README), packed
-    /// windows decode in 0.7-0.8x the time of beam 5 for 0.2-0.3 points of WER, still below
-    /// the WER of each recording alone with beam 5.
+    /// batches take 0.72-0.74x the time of beam 5 there for 0.2-0.8 points of WER, no higher
+    /// than the WER of each recording alone with beam 5.
     pub packed_beam_size: usize,
     /// Whether the analyzer reads each callback number a second time with the decoder allowed
     /// only digits, to check the transcript's digits and say how sure they are. Default: `true`
