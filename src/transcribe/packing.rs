@@ -153,9 +153,11 @@ impl Transcriber {
     /// encoder pass for the lot. Each transcript holds only words said in its own recording,
     /// timed from its own start. Recordings are packed in the order given, consecutive ones
     /// while they fit. A recording too long to pack is transcribed alone as by
-    /// [`transcribe`](Self::transcribe), and so is one whose words in its pack hold a digit,
-    /// ran across into a neighbour, or are none (see the [module docs](self)): a transcript
-    /// with digits in it is always the one the recording gets alone.
+    /// [`transcribe`](Self::transcribe), and so is one whose words in its pack hold a number
+    /// or any figure, begin with the piece of a word or ran across into a neighbour, are none,
+    /// or have a mean probability under 0.1: a transcript with a number in it is always the
+    /// one the recording gets alone. Each transcript's
+    /// [`packed_with`](Transcript::packed_with) says whether it was heard in a shared window.
     pub fn transcribe_many(&self, clips: &[&[f32]]) -> Vec<Result<Transcript>> {
         let mut out = Vec::with_capacity(clips.len());
         let mut from = 0;
