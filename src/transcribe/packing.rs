@@ -159,14 +159,12 @@ impl Transcriber {
     /// one the recording gets alone. Each transcript's
     /// [`packed_with`](Transcript::packed_with) says whether it was heard in a shared window.
     pub fn transcribe_many(&self, clips: &[&[f32]]) -> Vec<Result<Transcript>> {
+        let lengths: Vec<f64> = clips.iter().map(|c| seconds(c.len())).collect();
         let mut out = Vec::with_capacity(clips.len());
         let mut from = 0;
         while from < clips.len() {
             let mut to = from + 1;
-            let length = |c: &&[f32]| seconds(c.len());
-            while to < clips.len()
-                && fit_in_one_window(&clips[from..=to].iter().map(length).collect::<Vec<_>>())
-            {
+            while to < clips.len() && fit_in_one_window(&lengths[from..=to]) {
                 to += 1;
             }
             out.extend(self.transcribe_pack(&clips[from..to]));
