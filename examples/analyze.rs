@@ -104,6 +104,9 @@ struct Args {
     /// about 3x faster, but numbers are heard less well (see README).
     #[arg(long)]
     fit_context: bool,
+    /// Text the transcriber is prompted with before each recording (whisper's initial prompt).
+    #[arg(long, value_name = "TEXT")]
+    initial_prompt: Option<String>,
     /// Transcribe each recording in a whisper window of its own; by default short recordings
     /// (up to 20 s) share windows, several times faster (see README).
     #[arg(long)]
@@ -281,7 +284,8 @@ fn finish(args: &Args, analyzer: &Analyzer, summary: &Summary) -> ExitCode {
         };
         failed |= writeln!(std::io::stdout().lock(), "{line}").is_err();
     }
-    if readable && summary.analysed > summary.failed {
+    // The trainers' dissent is about leaving messages: only under a report of one.
+    if readable && summary.analysed > summary.failed + summary.no_speech {
         failed |= writeln!(std::io::stdout().lock(), "{}", text::footnote()).is_err();
     }
     if summary.analysed + summary.skipped > 1 {
@@ -394,6 +398,9 @@ fn with_transcription(
     options.packed_beam_size = args.packed_beam_size;
     options.read_numbers_twice = !args.read_numbers_once;
     options.fit_context = args.fit_context;
+    if args.initial_prompt.is_some() {
+        options.initial_prompt = args.initial_prompt.clone();
+    }
     let t = Transcriber::load(args.model.as_deref(), options).map_err(|e| match e {
         Error::Model { path, reason } => Error::Model {
             path,

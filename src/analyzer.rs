@@ -257,6 +257,7 @@ impl Analyzer {
             phone_numbers: said.phone_numbers,
             introduction: said.introduction,
             pacing: said.pacing,
+            content: said.content,
             advice: Vec::new(),
             timings_ms: report::Timings {
                 decode: decode_ms,
@@ -338,10 +339,25 @@ impl Analyzer {
             introduction.as_ref(),
             &phone_numbers,
         );
-        let syllables: usize = words.iter().map(|w| vocab::syllables(&w.text)).sum();
+        let content = self.content(a, words, &phone_numbers);
+        // Filled pauses the transcriber left out were said too: a syllable, a word.
+        let unwritten = content
+            .fillers
+            .iter()
+            .filter(|f| f.heard_in == report::HeardIn::Sound)
+            .count();
+        let syllables: usize = words
+            .iter()
+            .map(|w| vocab::syllables(&w.text))
+            .sum::<usize>()
+            + unwritten;
         a.rate.transcript_syllables = Some(syllables);
         if let Some(span) = a.seg.speech.span() {
-            let spoken: usize = words.iter().map(|w| vocab::spoken_words(&w.text)).sum();
+            let spoken: usize = words
+                .iter()
+                .map(|w| vocab::spoken_words(&w.text))
+                .sum::<usize>()
+                + unwritten;
             a.rate.words_per_minute = Some(spoken as f64 * 60.0 / span.duration_s());
             a.rate.transcript_rate_sps = Some(syllables as f64 / span.duration_s());
         }
@@ -349,8 +365,28 @@ impl Analyzer {
             phone_numbers,
             introduction,
             pacing,
+            content: Some(content),
             numbers_ms: read_twice.then(|| ms(t_numbers)),
         }
+    }
+
+    /// What the words say, with the fillers the sound holds where the words have none.
+    fn content(
+        &self,
+        a: &Acoustic,
+        words: &[report::Word],
+        numbers: &[report::PhoneNumber],
+    ) -> report::Content {
+        let spans: Vec<Span> = numbers.iter().map(report::PhoneNumber::span).collect();
+        let voice = content::Voice {
+            f0_hz: &a.track.f0_hz,
+            hop_s: a.track.hop_s,
+            runs: &a.runs,
+            nuclei_s: &a.rate.nuclei_s,
+            numbers: &spans,
+        };
+        let lists = self.options.rulebook.rules.content_lists();
+        content::find(words, &lists, Some(&voice))
     }
 
     /// The callback numbers heard, their digit groups timed, read a second time when the
@@ -556,8 +592,26 @@ fn set_status(report: &mut Report, unheard: Option<String>) {
             Some(unheard.unwrap_or_else(|| "no transcript".into())),
         ),
     };
+    if status == Status::NoSpeech {
+        forget_speech(report);
+    }
     report.status = status;
     report.status_reason = reason;
+}
+
+/// A recording without speech has no speech figures: what sound it holds (noise, a tone) is
+/// not speech to time or count, so its span, pauses, phonation and rates are null, not the
+/// noise's.
+fn forget_speech(report: &mut Report) {
+    report.speech = report::Speech::default();
+    let rate = &mut report.rate;
+    rate.syllables = 0;
+    rate.nuclei_s.clear();
+    rate.speech_rate_sps = None;
+    rate.articulation_rate_sps = None;
+    rate.words_per_minute = None;
+    rate.transcript_syllables = None;
+    rate.transcript_rate_sps = None;
 }
 
 /// The syllable-rate stage: intensity, speech segmentation, syllable nuclei and rates, from the
@@ -621,6 +675,7 @@ struct Said {
     phone_numbers: Vec<report::PhoneNumber>,
     introduction: Option<report::Introduction>,
     pacing: report::Pacing,
+    content: Option<report::Content>,
     numbers_ms: Option<f64>,
 }
 

@@ -2,19 +2,17 @@
 //! most important first, with the times to listen to), then the figures.
 
 use crate::campaign::Campaign;
+use crate::report::clock;
 use crate::report::{Advice, PhoneNumber, Report, Status, Verdict};
 use crate::rules::WERTH;
+use crate::vocab::digit_place;
 
 /// The unclear digits and other readings of a number, for the readable report.
 fn unsure(n: &PhoneNumber) -> String {
     let mut o = String::new();
     if !n.unclear_digits.is_empty() {
-        let at: Vec<String> = n
-            .unclear_digits
-            .iter()
-            .map(|i| (i + 1).to_string())
-            .collect();
-        o += &format!(", unclear digit(s) {}", at.join(", "));
+        let at: Vec<String> = n.unclear_digits.iter().map(|&i| digit_place(i)).collect();
+        o += &format!(", unclear: the {}", at.join(", the "));
     }
     if !n.alternatives.is_empty() {
         let alt: Vec<&str> = n.alternatives.iter().map(|a| a.digits.as_str()).collect();
@@ -33,6 +31,49 @@ fn opt(v: Option<f64>, unit: &str, digits: usize) -> String {
 /// The readable report of one recording: the verdicts, worst first, with the times to listen
 /// to; then the name, the numbers and the figures.
 pub fn report(r: &Report) -> String {
+    let mut o = String::new();
+    o += &format!("== {}\n", r.file);
+    o += &status(r);
+    if r.status != Status::NoSpeech {
+        o += &verdicts(&r.advice);
+    }
+    o += &details(r);
+    o += &format!(
+        "audio     {} Hz, {} ch, {}, {:.2} s\n",
+        r.audio.sample_rate_hz, r.audio.channels, r.audio.encoding, r.audio.duration_s
+    );
+    if r.status != Status::NoSpeech {
+        o += &speech_figures(r);
+    }
+    match &r.transcript {
+        Some(t) => {
+            o += &format!(
+                "words     {} words, {}; {} syllables in the words heard, {} over the span\n",
+                t.words.len(),
+                opt(r.rate.words_per_minute, "per minute", 0),
+                r.rate.transcript_syllables.unwrap_or(0),
+                opt(r.rate.transcript_rate_sps, "syll/s", 2)
+            );
+            o += &format!("text      {}\n", t.text);
+        }
+        None => o += "text      (no transcript)\n",
+    }
+    for n in &r.notices {
+        o += &format!("note      {n}\n");
+    }
+    o += &format!(
+        "time      decode {:.1} ms, pitch {:.1} ms, rate {:.1} ms, transcribe {}, total {:.1} ms",
+        r.timings_ms.decode,
+        r.timings_ms.pitch,
+        r.timings_ms.rate,
+        opt(r.timings_ms.transcribe, "ms", 1),
+        r.timings_ms.total
+    );
+    o
+}
+
+/// The figures of the speech: span, pauses, rates, pitch, endings and level.
+fn speech_figures(r: &Report) -> String {
     let s = &r.speech;
     let span = s.span().map(|s| s.duration_s());
     let p = &r.pitch.summary;
@@ -49,16 +90,6 @@ pub fn report(r: &Report) -> String {
         .filter(|ph| ph.terminal_st.is_some())
         .count();
     let mut o = String::new();
-    o += &format!("== {}\n", r.file);
-    o += &status(r);
-    if r.status != Status::NoSpeech {
-        o += &verdicts(&r.advice);
-    }
-    o += &details(r);
-    o += &format!(
-        "audio     {} Hz, {} ch, {}, {:.2} s\n",
-        r.audio.sample_rate_hz, r.audio.channels, r.audio.encoding, r.audio.duration_s
-    );
     o += &format!(
         "speech    {} (from {} to {}), leading silence {}, trailing {}\n",
         opt(span, "s", 2),
@@ -94,30 +125,6 @@ pub fn report(r: &Report) -> String {
         opt(r.level.background_dbfs, "dBFS", 1),
         opt(r.level.peak_dbfs, "dBFS", 1),
         r.level.clipped_runs
-    );
-    match &r.transcript {
-        Some(t) => {
-            o += &format!(
-                "words     {} words, {}; {} syllables in the words heard, {} over the span\n",
-                t.words.len(),
-                opt(r.rate.words_per_minute, "per minute", 0),
-                r.rate.transcript_syllables.unwrap_or(0),
-                opt(r.rate.transcript_rate_sps, "syll/s", 2)
-            );
-            o += &format!("text      {}\n", t.text);
-        }
-        None => o += "text      (no transcript)\n",
-    }
-    for n in &r.notices {
-        o += &format!("note      {n}\n");
-    }
-    o += &format!(
-        "time      decode {:.1} ms, pitch {:.1} ms, rate {:.1} ms, transcribe {}, total {:.1} ms",
-        r.timings_ms.decode,
-        r.timings_ms.pitch,
-        r.timings_ms.rate,
-        opt(r.timings_ms.transcribe, "ms", 1),
-        r.timings_ms.total
     );
     o
 }
@@ -279,12 +286,4 @@ pub fn campaign(c: &Campaign) -> String {
         c.variation.message, c.variation.source
     );
     o
-}
-
-/// A time as `m:ss.s` (e.g. `1:05.2`), as the readable report and the HTML page show times;
-/// negative times read as `0:00.0`.
-pub(crate) fn clock(t: f64) -> String {
-    let t = t.max(0.0);
-    let m = (t / 60.0).floor();
-    format!("{}:{:04.1}", m as u64, t - 60.0 * m)
 }

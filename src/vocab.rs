@@ -72,27 +72,101 @@ pub(crate) fn digit_syllables(d: char) -> (u32, u32) {
     }
 }
 
-/// Syllables of digits said one by one, with every `0` said "zero" (the most).
-fn digit_string_syllables(digits: &str) -> usize {
-    digits
+/// A digit's place in a number as the readable texts name it, counted from 1: `"3rd digit"`
+/// for position 2 (the report's JSON counts positions from 0).
+pub(crate) fn digit_place(position: usize) -> String {
+    let nth = num2words::Num2Words::new(position as f64 + 1.0)
+        .ordinal_num()
+        .to_words()
+        .unwrap_or_else(|_| (position + 1).to_string());
+    format!("{nth} digit")
+}
+
+/// The words a numeral is said as, when `text` (one transcribed word) is one: amounts
+/// (`"$5,000"`: "five thousand dollars"), percentages (`"30%"`: "thirty percent"), clock times
+/// (`"10:30"`: "ten thirty"), ordinals (`"3rd"`: "third"), numbers up to 99 and numbers written
+/// with thousands separators as numbers; any other numeral of three or more digits digit by
+/// digit, as phone numbers and codes are said (`"850-936-7028"`: "eight five zero ...", a zero
+/// as "zero"). `None` for a word without digits.
+pub(crate) fn said_as(text: &str) -> Option<String> {
+    use num2words::{Currency, Num2Words};
+    let core = text.trim_matches(|c: char| !(c.is_alphanumeric() || matches!(c, '$' | '%')));
+    if !core.chars().any(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    let number = |s: &str| -> Option<f64> {
+        let plain = s.replace(',', "");
+        (!plain.is_empty() && plain.chars().all(|c| c.is_ascii_digit() || c == '.'))
+            .then(|| plain.parse().ok())
+            .flatten()
+    };
+    let words = |n: f64| Num2Words::new(n).to_words().ok();
+    let grouped = |s: &str| {
+        let mut parts = s.split(',');
+        parts.next().is_some_and(|p| (1..=3).contains(&p.len()))
+            && s.contains(',')
+            && parts.all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
+    };
+    if let Some(amount) = core.strip_prefix('$').and_then(number) {
+        return Num2Words::new(amount)
+            .currency(Currency::DOLLAR)
+            .to_words()
+            .ok();
+    }
+    if let Some(n) = core.strip_suffix('%').and_then(number) {
+        return words(n).map(|w| format!("{w} percent"));
+    }
+    if let Some((h, m)) = core.split_once(':') {
+        if let (Ok(h), Ok(m)) = (h.parse::<u32>(), m.parse::<u32>()) {
+            if h <= 24 && m < 60 {
+                let hour = words(f64::from(h))?;
+                return Some(match m {
+                    0 => hour,
+                    1..=9 => format!("{hour} oh {}", words(f64::from(m))?),
+                    _ => format!("{hour} {}", words(f64::from(m))?),
+                });
+            }
+        }
+    }
+    let lower = core.to_lowercase();
+    if let Some(n) = ["st", "nd", "rd", "th"]
+        .iter()
+        .find_map(|s| lower.strip_suffix(s))
+        .and_then(|d| d.parse::<u32>().ok())
+    {
+        return Num2Words::new(n).ordinal().to_words().ok();
+    }
+    if core.len() <= 2 || grouped(core) {
+        if let Some(n) = number(core) {
+            return words(n);
+        }
+    }
+    let digits: Vec<&str> = core
         .chars()
-        .filter(char::is_ascii_digit)
-        .map(|d| digit_syllables(d).1 as usize)
-        .sum()
+        .filter_map(|c| c.to_digit(10))
+        .map(|d| DIGIT_WORDS[d as usize])
+        .collect();
+    Some(digits.join(" "))
 }
 
 /// Syllables in a written English word as spoken: the CMU Pronouncing Dictionary's first
 /// pronunciation (through `syllarust`, which falls back on spelling rules for words the
-/// dictionary lacks); numerals count as their digits said one by one, and a hyphenated or dotted
-/// word as its parts. The first call in a process loads the dictionary (about 20 ms).
+/// dictionary lacks); a numeral as the words it is said as ([`said_as`]), and a hyphenated or
+/// dotted word as its parts. The first call in a process loads the dictionary (about 20 ms).
 pub(crate) fn syllables(word: &str) -> usize {
+    if let Some(said) = said_as(word) {
+        return said
+            .split(|c: char| c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty())
+            .map(syllarust::count_syllables)
+            .sum();
+    }
     word.split(|c: char| !(c.is_alphanumeric() || c == '\'' || c == '’'))
         .map(|part| {
             let part = normalize(part);
             let part = part.trim_matches('\'');
-            if part.is_empty() || part.chars().any(|c| c.is_ascii_digit()) {
-                // "3rd", "90s": the number said, give or take its ending.
-                digit_string_syllables(part)
+            if part.is_empty() {
+                0
             } else {
                 syllarust::count_syllables(part)
             }
@@ -100,15 +174,13 @@ pub(crate) fn syllables(word: &str) -> usize {
         .sum()
 }
 
-/// How many words a transcribed word stands for when spoken: a numeral of three or more
-/// digits is said digit by digit (`"850-936-7028"` is ten words), anything else is one word
-/// (punctuation alone is none).
+/// How many words a transcribed word stands for when spoken: a numeral as the words it is said
+/// as ([`said_as`]: `"850-936-7028"` is ten words, `"30%"` two, `"$5,000"` three), anything
+/// else one word (punctuation alone is none).
 pub(crate) fn spoken_words(text: &str) -> usize {
-    let digits = text.chars().filter(char::is_ascii_digit).count();
-    if digits >= 3 {
-        digits
-    } else {
-        usize::from(text.chars().any(char::is_alphanumeric))
+    match said_as(text) {
+        Some(said) => said.split_whitespace().count(),
+        None => usize::from(text.chars().any(char::is_alphanumeric)),
     }
 }
 
@@ -145,6 +217,25 @@ mod tests {
     }
 
     #[test]
+    fn numerals_are_counted_as_said() {
+        for (w, n) in [
+            ("850-936-7028.", 10),
+            ("850", 3),
+            ("30%", 2),
+            ("$5,000", 3),
+            ("10:30", 2),
+            ("25", 1),
+            ("3rd", 1),
+            ("5,000", 2),
+            ("Thanks", 1),
+            ("--", 0),
+        ] {
+            assert_eq!(spoken_words(w), n, "{w}");
+        }
+        assert_eq!(said_as("9:05").as_deref(), Some("nine oh five"));
+    }
+
+    #[test]
     fn syllables_are_counted() {
         for (w, n) in [
             ("John,", 1),
@@ -154,6 +245,8 @@ mod tests {
             ("Technology", 4),
             ("850", 4),
             ("7028", 6),
+            ("30%", 4),
+            ("10:30", 3),
             ("the", 1),
             ("table", 2),
             ("radio", 3),

@@ -233,6 +233,23 @@ fn number_pace() {
     assert_eq!(a.verdict, Verdict::Fail);
     assert!(a.message.contains("5551212"), "{}", a.message);
     assert!(!a.message.contains("850-936-7028"), "{}", a.message);
+    // A local number is grouped 3-4, not 3-3-4.
+    assert!(a.message.contains("groups (3-4)"), "{}", a.message);
+    // Said in groups with pauses, only too fast: slower, not "in groups".
+    r.phone_numbers = vec![number("8509367028", start + 5.0, start + 8.6, &[0.4, 0.4])];
+    let pace = |r: &Report| {
+        rules::evaluate(r, &Rulebook::default(), &Context::new())
+            .into_iter()
+            .find(|a| a.rule == "number.pace")
+            .expect("a pace verdict")
+    };
+    let a = pace(&r);
+    assert_eq!(a.verdict, Verdict::Warn);
+    assert!(a.message.contains("slower"), "{}", a.message);
+    assert!(!a.message.contains("in groups"), "{}", a.message);
+    // A local number said in groups with 0.39 s pauses at an easy pace passes.
+    r.phone_numbers = vec![number("5551212", start + 5.0, start + 8.4, &[0.39])];
+    assert_eq!(pace(&r).verdict, Verdict::Pass, "{}", pace(&r).message);
 }
 
 #[test]
@@ -311,7 +328,7 @@ fn number_clarity() {
     let a = clarity(&r);
     assert_eq!(a.verdict, Verdict::Pass);
     assert!(a.message.contains(rules::UNVERIFIED), "{}", a.message);
-    assert!(a.message.contains("digit 5 (3)"), "{}", a.message);
+    assert!(a.message.contains("the 5th digit (3)"), "{}", a.message);
     assert!(!a.message.contains("slow down"), "{}", a.message);
     let group = &r.phone_numbers[0].groups[1];
     assert_eq!(a.evidence.len(), 1);
@@ -424,6 +441,16 @@ fn pitch_baseline() {
         Verdict::Fail
     );
     assert_eq!(verdict(&r, "pitch.baseline"), Verdict::NotApplicable);
+    // A tenth of a semitone is below what a pitch track resolves: no advice to lower the voice,
+    // and the message tells the two figures apart.
+    r.pitch.summary.median_hz = Some(102.4);
+    let usual = Context::new().pitch_baseline_hz(102.0).expect("valid");
+    let advice = rules::evaluate(&r, &book, &usual)
+        .into_iter()
+        .find(|a| a.rule == "pitch.baseline")
+        .expect("judged");
+    assert_eq!(advice.verdict, Verdict::Pass, "{}", advice.message);
+    assert!(advice.message.contains("102.4 Hz"), "{}", advice.message);
 }
 
 #[test]
@@ -464,6 +491,34 @@ fn content_pitch() {
         start + 7.0,
     );
     assert_ne!(verdict(&r, "content.pitch"), Verdict::Pass);
+    // Company and benefit talk in words no list of phrases names, and late in the message.
+    for pitch in [
+        "Our platform helps logistics teams cut their shipping costs by twenty percent.",
+        "We help dental practices fill empty appointment slots every week.",
+        "I'm calling to introduce our new cloud backup service.",
+    ] {
+        say(
+            &mut r,
+            &format!("John, this is Steve Clark. {pitch}"),
+            start,
+            start + 6.0,
+        );
+        assert_ne!(verdict(&r, "content.pitch"), Verdict::Pass, "{pitch}");
+        say(
+            &mut r,
+            &format!("John, this is Steve Clark. I have a question about your move. {pitch}"),
+            start + 8.0,
+            start + 18.0,
+        );
+        assert_ne!(verdict(&r, "content.pitch"), Verdict::Pass, "late: {pitch}");
+    }
+    say(
+        &mut r,
+        "John, this is Steve Clark. I have a question about the report you published.",
+        start,
+        start + 6.0,
+    );
+    assert_eq!(verdict(&r, "content.pitch"), Verdict::Pass);
 }
 
 #[test]
@@ -479,6 +534,16 @@ fn content_cliches() {
         start + 8.0,
     );
     assert_eq!(verdict(&r, "content.cliches"), Verdict::Fail);
+    // Stock phrases beyond the article's own, and a listed one with a filler inside it.
+    for text in [
+        "I hope this message finds you well.",
+        "I just wanted to circle back with you.",
+        "I'm just following, you know, up on my last message.",
+        "Thanks for your time.",
+    ] {
+        say(&mut r, text, start, start + 4.0);
+        assert_eq!(verdict(&r, "content.cliches"), Verdict::Warn, "{text}");
+    }
 }
 
 #[test]
@@ -501,6 +566,16 @@ fn content_referral() {
         start + 5.0,
     );
     assert_eq!(verdict(&r, "content.referral"), Verdict::Pass);
+    // A filler inside the phrase, and other ways of saying who sent the caller.
+    for text in [
+        "Ben Ortiz asked, you know, me to call you.",
+        "Kim Park recommended that I reach out to you.",
+        "I was referred to you by Alice Brown.",
+        "Joe Miller thought the two of us should talk.",
+    ] {
+        say(&mut r, text, start, start + 4.0);
+        assert_eq!(verdict(&r, "content.referral"), Verdict::Pass, "{text}");
+    }
 }
 
 #[test]
@@ -530,6 +605,22 @@ fn content_fillers() {
         start + 8.0,
     );
     assert_eq!(verdict(&r, "content.fillers"), Verdict::Fail);
+    // Words said as fillers count; the same words inside a sentence do not.
+    say(
+        &mut r,
+        "Hi John, this is, you know, Steve. I saw your note about, basically, the move, and I \
+         mean, it is, like, a good time.",
+        start,
+        start + 10.0,
+    );
+    assert_eq!(verdict(&r, "content.fillers"), Verdict::Fail);
+    say(
+        &mut r,
+        "Hi John, this is Steve. I'd like to ask what kind of plan you have. Do you know Ann?",
+        start,
+        start + 10.0,
+    );
+    assert_eq!(verdict(&r, "content.fillers"), Verdict::Pass);
 }
 
 #[test]

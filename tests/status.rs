@@ -62,6 +62,18 @@ fn noise_a_tone_and_silence_are_no_speech_never_nothing_to_change() {
             "{name}: {first}"
         );
         assert!(!page.contains("nothing to change"), "{name}: {page}");
+        // No speech, no speech figures: the noise is not timed or counted as speech.
+        assert_eq!(
+            (r.speech.start_s, r.speech.phonation_s),
+            (None, None),
+            "{name}"
+        );
+        assert_eq!(
+            (r.rate.syllables, r.rate.speech_rate_sps),
+            (0, None),
+            "{name}"
+        );
+        assert!(!page.contains("syllable nuclei, "), "{name}: {page}");
     }
 }
 

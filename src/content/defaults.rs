@@ -1,98 +1,178 @@
-//! The default phrase lists of the rules on words, each from the articles it cites.
+//! The default phrase lists of the rules on words, each from the articles it cites and from
+//! sales writing at large. Phrases use the syntax of [`super`]: words matched by their stems,
+//! `a|b` alternatives, `=word` a word as said (not its stem), `*` any one word, `...` up to four
+//! words.
 
-/// The default list of stock phrases (`content.cliches`).
+fn list(items: &[&str]) -> Vec<String> {
+    items.iter().map(|s| s.to_string()).collect()
+}
+
+/// The default catalogue of stock phrases (`content.cliches`): the phrases of the "typical
+/// message" that Steve Clark takes apart ("at your earliest convenience", "have a great day"),
+/// and the openers, follow-ups and sign-offs that sales writing names again and again as what
+/// makes a message "sound like every other salesperson" (Kelley Robertson): checking in,
+/// touching base, circling back, hoping the message finds you well, reaching out, feeling free
+/// to call, looking forward to hearing back.
 pub(crate) fn default_cliches() -> Vec<String> {
-    [
+    list(&[
+        // Clark's typical message.
         "at your earliest convenience",
-        "have a great day",
-        "have a nice day",
-        "just touching base",
-        "touching base",
-        "exciting opportunity",
-        "just checking in",
-        "just following up",
-        "don't hesitate to",
-        "look forward to hearing from you",
-        "looking forward to hearing from you",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+        "have a great|nice|good|wonderful day|week|weekend|one",
+        "exciting opportunity|opportunities",
+        // Follow-ups that say nothing new.
+        "just check|checking in",
+        "touch|touching base",
+        "just follow|following up",
+        "follow|following up on my last",
+        "circle|circling back",
+        "loop|looping back",
+        "per|following my last email|message|voicemail|call",
+        "as promised",
+        "just want|wanted to reach out",
+        "want|wanted to reach out and",
+        "i'm reaching out",
+        "reaching out to",
+        "just want|wanted to connect",
+        "just want|wanted to introduce myself",
+        "just want|wanted to touch",
+        "just a quick call",
+        "quick call to",
+        // Openers.
+        "hope|hoping this message|email|voicemail|call finds you well",
+        "hope|hoping you're doing well",
+        "hope|hoping you are doing well",
+        "hope|hoping you're having a great|good|wonderful day|week",
+        "hope|hoping you are having a great|good|wonderful day|week",
+        "hope all is well",
+        "sorry to bother you",
+        "know|sure you're busy",
+        "know|sure you are busy",
+        "the reason for|of my call is",
+        "the reason i'm calling",
+        // Sign-offs.
+        "don't hesitate",
+        "do not hesitate",
+        "feel free to",
+        "look|looking forward to hearing from|back",
+        "look|looking forward to speaking|talking|connecting|chatting",
+        "look|looking forward to ... you|back",
+        "let me know if you have any questions",
+        "if you have any questions",
+        "thank you for your time",
+        "thanks for your time",
+        "thank you in advance",
+        "thanks in advance",
+        "at your convenience",
+        "whenever you get a chance",
+        // Jargon.
+        "pick your brain",
+        "win-win",
+        "win win",
+        "game changer|changing",
+        "best in class",
+        "world class",
+        "cutting edge",
+        "value proposition",
+        "low hanging fruit",
+        "move the needle",
+        "synergy|synergies",
+        "value add|added",
+    ])
 }
 
-/// The default list of early-pitch phrases (`content.pitch`).
+/// The default constructions of company, product, offer or benefit talk (`content.pitch`):
+/// Clark's "too much information" ("We are a national provider of internet services and I am
+/// calling today to tell you about some exciting programs") and Robertson's "we provide
+/// solutions that help call centers improve their productivity": who the company is, what it
+/// sells or offers, and what it saves or gains the listener.
 pub(crate) fn default_pitch_phrases() -> Vec<String> {
-    [
-        "national provider",
-        "leading provider",
-        "exciting programs",
-        "exciting program",
-        "exciting offer",
-        "special offer",
-        "calling today to tell you about",
-        "calling to tell you about",
-        "i'd like to tell you about",
-        "we are a",
-        "we're a",
-        "we provide",
-        "we offer",
-        "we specialize",
-        "our company",
-        "our products",
-        "our services",
-        "solutions that",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    list(&[
+        // Who the company is.
+        "we are a|an|the",
+        "we're a|an|the",
+        "our company|firm|agency|team|organization|business",
+        "national|leading|premier|largest|top|trusted|preferred provider|supplier|vendor|partner|company",
+        "provider|supplier|vendor of",
+        // What it sells or offers.
+        "our platform|software|solution|solutions|product|products|service|services|tool|tools|app|system|technology|program|programs|offering|offerings|package|packages|plan|plans|team",
+        "we help|provide|offer|specialize|sell|deliver|serve|build|supply|install|automate|manage|partner|handle",
+        "we've helped|worked|built|partnered|developed|launched|put|created|designed",
+        "we have helped|worked|built|partnered|developed|launched|put|created|designed",
+        "we work with",
+        "we can help|save|offer|provide",
+        "calling ... to introduce|present|offer|share|tell|show|pitch",
+        "i'd|i like|love to introduce|present|offer|share",
+        "i'd|i like|love to tell|show you",
+        "want|wanted to tell|introduce|show|offer you",
+        "special|exclusive|limited|introductory offer|package|promotion|deal|pricing|discount|rate",
+        "free trial|demo|consultation|quote|assessment|audit|estimate",
+        "exciting program|programs|offer|news|product|products",
+        // What it gains the listener.
+        "save|saves|saving|cut|cuts|reduce|reduces|lower|lowers|boost|boosts|increase|increases|improve|improves|grow ... cost|costs|time|money|revenue|sales|downtime|spend|spending|bill|bills|percent|efficiency|productivity|turnover|roi",
+        "companies|businesses|firms|teams|practices|clients|customers like you|yours",
+        "companies|businesses|firms|teams your size",
+    ])
 }
 
-/// The default list of referral phrases (`content.referral`).
+/// The default constructions of a referral mention (`content.referral`): Colleen Francis's
+/// "X asked that I call you", and the other ways a caller says who sent them.
 pub(crate) fn default_referral_phrases() -> Vec<String> {
-    [
-        "asked that i call",
-        "asked me to call",
-        "asked me to give you a call",
-        "suggested i call",
-        "suggested that i call",
-        "suggested i give you a call",
-        "recommended i call",
-        "recommended that i call",
-        "referred me",
-        "told me to call",
-        "gave me your name",
-        "gave me your number",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    list(&[
+        "asked|told that|me|i to|i",
+        "suggest|recommend|advise ... i|me|we|us should|could|call|give|reach|contact|speak|talk|get|connect",
+        "=suggested|=recommended|=advised that|i|me|we",
+        "=referred me|us|to|by",
+        "was|were =referred",
+        "gave|passed me|along|on your name|number|details|contact|information|info",
+        "thought ... should|could talk|speak|connect|meet|call|chat",
+        "=mentioned you|your",
+        "put me in touch",
+        "introduced us|me",
+        "suggestion|recommendation of",
+    ])
 }
 
-/// The default list of callback-promise phrases (`content.callback_promise`).
+/// The default constructions of a callback promise (`content.callback_promise`): a call the
+/// caller says they will make (Colleen Francis: promise the date and time you will call again).
 pub(crate) fn default_promise_phrases() -> Vec<String> {
-    [
-        "i'll try you again",
-        "i will try you again",
-        "i'll try to reach you again",
-        "i will try to reach you again",
-        "i'll call you again",
-        "i'll call you back",
-        "i will call you",
-        "i'll call you",
-        "i'll try you",
-        "i'll give you a call",
-        "i'll follow up",
-        "i'll reach out again",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect()
+    list(&[
+        "i'll|will call|try|reach|ring|phone|contact|follow|circle|check|buzz",
+        "i'll|will give you a call|ring|buzz|shout|try",
+        "i'll|will be in touch",
+        "i'm|am going to call|try|reach|ring|follow|give",
+        "i plan to call|try|reach",
+        "get back to you",
+        "call|try|ring|reach you back|again",
+        "expect my|a call",
+    ])
 }
 
-/// The default list of fillers (`content.fillers`).
+/// The default vocal fillers (`content.fillers`): hesitation sounds, counted wherever they are
+/// said.
 pub(crate) fn default_fillers() -> Vec<String> {
-    ["um", "uh", "er", "erm", "ah", "uhm", "hmm", "mm"]
-        .iter()
-        .map(|s| s.to_string())
-        .collect()
+    list(&[
+        "um", "uh", "er", "erm", "ah", "uhm", "umm", "uhh", "hmm", "hm", "mm", "mhm",
+    ])
+}
+
+/// The default lexical fillers (`content.fillers`): the words and phrases speech coaches count
+/// when they are used as fillers, not as part of a sentence.
+pub(crate) fn default_lexical_fillers() -> Vec<String> {
+    list(&[
+        "you know",
+        "i mean",
+        "you see",
+        "basically",
+        "literally",
+        "actually",
+        "honestly",
+        "like",
+        "kind of",
+        "sort of",
+        "so",
+        "well",
+        "okay",
+        "right",
+        "anyway",
+    ])
 }

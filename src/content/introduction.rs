@@ -37,6 +37,7 @@ impl Introduction {
             end_s: ws[n - 1].end_s,
             first_word: first,
             words: n,
+            heard_as_given: None,
         }
     }
 }
@@ -80,9 +81,65 @@ const NOT_NAMES: &[&str] = &[
 pub(crate) fn find_introduction(words: &[Word], known: Option<&str>) -> Option<Introduction> {
     if let Some(name) = known {
         if let Some(intro) = find_known_name(words, name) {
-            return Some(intro);
+            return Some(Introduction {
+                heard_as_given: Some(true),
+                ..intro
+            });
         }
     }
+    let found = after_a_cue(words).or_else(|| before_a_cue(words))?;
+    Some(Introduction {
+        heard_as_given: known.map(|_| false),
+        ..found
+    })
+}
+
+/// Words that follow a name said at the start of a clause: "Dan Foster here", "Paul Grant
+/// calling", "Mark Evans from Northwind", "Laura Chen with Bluefield", "Tom Becker over at".
+const TRAILING_CUES: &[&str] = &["here", "calling", "from", "with", "over"];
+
+/// Greetings, never a name.
+const GREETINGS: &[&str] = &[
+    "hi",
+    "hello",
+    "hey",
+    "good",
+    "morning",
+    "afternoon",
+    "evening",
+    "dear",
+];
+
+/// The name said before a trailing cue ("Rachel, Dan Foster here") at the start of a clause
+/// among the message's first words.
+fn before_a_cue(words: &[Word]) -> Option<Introduction> {
+    const WITHIN: usize = 8;
+    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
+    let is_name = |k: usize| {
+        words[k].text.chars().next().is_some_and(char::is_uppercase)
+            && !NOT_NAMES.contains(&norm[k].as_str())
+            && !GREETINGS.contains(&norm[k].as_str())
+            && !norm[k].chars().any(|c| c.is_ascii_digit())
+    };
+    for i in 0..words.len().min(WITHIN) {
+        if i > 0 && !ends_clause(&words[i - 1].text) || !is_name(i) {
+            continue;
+        }
+        let mut n = 1;
+        while n < 3 && i + n < words.len() && is_name(i + n) && !ends_clause(&words[i + n - 1].text)
+        {
+            n += 1;
+        }
+        let cue = norm.get(i + n).map(String::as_str);
+        if !ends_clause(&words[i + n - 1].text) && cue.is_some_and(|c| TRAILING_CUES.contains(&c)) {
+            return Some(Introduction::from_words(cue?.to_string(), words, i, n));
+        }
+    }
+    None
+}
+
+/// The name said after a cue ("this is", "my name is", "it's", "I'm"), the first such.
+fn after_a_cue(words: &[Word]) -> Option<Introduction> {
     let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
     for i in 0..norm.len() {
         for cue in CUES {
@@ -203,6 +260,13 @@ mod tests {
             ),
             ("Hi, I'm Dana.", "Dana", "i'm"),
             (
+                "Rachel, Dan Foster here. I read your post",
+                "Dan Foster",
+                "here",
+            ),
+            ("Hello Omar, Paul Grant calling.", "Paul Grant", "calling"),
+            ("Hi Jane, Tom Mecka from Ridgeway.", "Tom Mecka", "from"),
+            (
                 "John is Steve Clark, as soon as you get",
                 "Steve Clark",
                 "is",
@@ -232,6 +296,12 @@ mod tests {
         assert_eq!(find_introduction(&w, None), None);
         let intro = find_introduction(&w, Some("Steve Clark")).expect("found");
         assert_eq!(intro.name, "Steve Glark");
+        assert_eq!(intro.heard_as_given, Some(true));
+        let other = find_introduction(&words("Hi Jane, this is Tom Mecka."), Some("Ann Lee"));
+        assert_eq!(
+            other.map(|i| (i.name, i.heard_as_given)),
+            Some(("Tom Mecka".into(), Some(false)))
+        );
         assert_eq!(intro.first_word, 2);
         let w = words("Hello, teacher. It's Matthew Muse, calling");
         assert_eq!(

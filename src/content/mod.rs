@@ -1,21 +1,33 @@
-//! What the words say: the caller's self-introduction, stock phrases, pitching, referrals,
-//! promised callbacks and fillers, each found with the time span to listen to.
+//! What the words say: the caller's self-introduction, fillers, company or product talk, stock
+//! phrases, referrals and promised callbacks, each found with the time span to listen to.
 //!
-//! Matching works on normalised words (lower case, punctuation dropped, `’` as `'`), so
-//! `"At your earliest convenience."` matches the phrase `"at your earliest convenience"`.
+//! Phrases are matched on word stems (English Snowball stemmer over the normalised words), so
+//! `"I'm just following up"` matches `"just follow up"`. A phrase in the rulebook is a sequence of
+//! items separated by spaces:
+//! - a word, matched by its stem (`follow` matches "following", "follows", "followed");
+//! - alternatives joined by `|` (`platform|software|solution`);
+//! - `=word`, the word exactly as said, not its stem (`=referred` is not "refer");
+//! - `*` for any one word, `...` for up to four words.
+//!
+//! A filler inside a phrase ("I'm just following, you know, up") does not hide it, and a phrase
+//! of four words or more still matches with one of its inner words misheard ("I look forward to
+//! hearing from you" heard as "I look forward to here from you"). A match never runs across the
+//! end of a sentence.
 
-use serde::{Deserialize, Serialize};
+use rust_stemmers::{Algorithm, Stemmer};
 
-use crate::report::{Span, Word};
+use crate::report::{Content, Filler, PhraseMatch, Promise, Word};
 use crate::vocab::normalize;
 
 mod defaults;
+mod fillers;
 mod introduction;
 
 pub(crate) use defaults::{
-    default_cliches, default_fillers, default_pitch_phrases, default_promise_phrases,
-    default_referral_phrases,
+    default_cliches, default_fillers, default_lexical_fillers, default_pitch_phrases,
+    default_promise_phrases, default_referral_phrases,
 };
+pub(crate) use fillers::{filled_pauses, transcript_fillers, Voice};
 pub(crate) use introduction::find_introduction;
 
 /// Words that end the sentence or clause they are in.
@@ -23,58 +35,254 @@ fn ends_clause(text: &str) -> bool {
     text.ends_with(['.', ',', '?', '!', ';', ':'])
 }
 
-/// A phrase found in the transcript.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub(crate) struct PhraseMatch {
-    /// The phrase as listed (the rulebook's wording).
-    pub phrase: String,
-    /// The words as transcribed.
-    pub text: String,
-    /// Seconds.
-    pub start_s: f64,
-    /// Seconds.
-    pub end_s: f64,
+/// Words that end a sentence.
+fn ends_sentence(text: &str) -> bool {
+    text.trim_end_matches(['"', '\'', ')'])
+        .ends_with(['.', '?', '!'])
 }
 
-impl PhraseMatch {
-    /// Its time span.
-    pub(crate) fn span(&self) -> Span {
-        Span {
-            start_s: self.start_s,
-            end_s: self.end_s,
+/// The most words `...` in a phrase stands for.
+const GAP_WORDS: usize = 4;
+
+/// The fewest words of a phrase that still match with one of its inner words misheard.
+const FUZZY_MIN_WORDS: usize = 4;
+
+/// The stem a word is matched by: its normalised form through the English Snowball stemmer.
+fn stem_of(stemmer: &Stemmer, text: &str) -> String {
+    stemmer
+        .stem(&normalize(text).replace('’', "'"))
+        .into_owned()
+}
+
+/// One item of a phrase.
+#[derive(Debug, Clone, PartialEq)]
+enum Item {
+    /// Any of these stems.
+    Word(Vec<String>),
+    /// Any one word.
+    Any,
+    /// Up to [`GAP_WORDS`] words.
+    Gap,
+}
+
+/// A rulebook phrase, ready to match.
+struct Pattern {
+    items: Vec<Item>,
+    /// Whether one inner word may be misheard.
+    fuzzy: bool,
+}
+
+impl Pattern {
+    fn parse(stemmer: &Stemmer, phrase: &str) -> Self {
+        let items: Vec<Item> = phrase
+            .split_whitespace()
+            .map(|it| match it {
+                "*" => Item::Any,
+                "..." => Item::Gap,
+                alts => Item::Word(
+                    alts.split('|')
+                        .map(|a| match a.strip_prefix('=') {
+                            Some(exact) => format!("={}", normalize(exact)),
+                            None => stem_of(stemmer, a),
+                        })
+                        .collect(),
+                ),
+            })
+            .collect();
+        let words = items.iter().filter(|i| matches!(i, Item::Word(_))).count();
+        Pattern {
+            fuzzy: words >= FUZZY_MIN_WORDS && items.iter().all(|i| matches!(i, Item::Word(_))),
+            items,
         }
     }
 }
 
-/// Every occurrence of each phrase (sequences of normalised words; `*` in a phrase matches any
-/// one word), in time order.
-pub(crate) fn find_phrases(words: &[Word], phrases: &[String]) -> Vec<PhraseMatch> {
-    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
-    let mut out = Vec::new();
-    for phrase in phrases {
-        let pat: Vec<String> = phrase.split_whitespace().map(normalize).collect();
-        if pat.is_empty() || pat.len() > norm.len() {
-            continue;
+/// The transcript's words as phrases are matched against them.
+pub(crate) struct Tokens<'a> {
+    words: &'a [Word],
+    stems: Vec<String>,
+    /// The normalised words, `=`-prefixed: what `=word` items match.
+    exact: Vec<String>,
+    /// Words that are fillers, skipped inside a phrase.
+    skip: Vec<bool>,
+    stemmer: Stemmer,
+}
+
+impl<'a> Tokens<'a> {
+    /// The words, with the fillers among them (`fillers`, from [`transcript_fillers`]) to skip.
+    pub(crate) fn new(words: &'a [Word], fillers: &[Filler]) -> Self {
+        let stemmer = Stemmer::create(Algorithm::English);
+        let stems = words.iter().map(|w| stem_of(&stemmer, &w.text)).collect();
+        let exact = words
+            .iter()
+            .map(|w| format!("={}", normalize(&w.text)))
+            .collect();
+        let skip = words
+            .iter()
+            .map(|w| {
+                fillers
+                    .iter()
+                    .any(|f| w.start_s >= f.start_s - 1e-9 && w.end_s <= f.end_s + 1e-9)
+            })
+            .collect();
+        Tokens {
+            words,
+            stems,
+            exact,
+            skip,
+            stemmer,
         }
-        for i in 0..=norm.len() - pat.len() {
-            let hit = pat.iter().zip(&norm[i..]).all(|(p, w)| p == "*" || p == w);
-            if hit {
-                let ws = &words[i..i + pat.len()];
-                out.push(PhraseMatch {
-                    phrase: phrase.clone(),
-                    text: ws
-                        .iter()
-                        .map(|w| w.text.as_str())
-                        .collect::<Vec<_>>()
-                        .join(" "),
-                    start_s: ws[0].start_s,
-                    end_s: ws[ws.len() - 1].end_s,
-                });
+    }
+
+    /// The next word from `i` on that is not a filler, within the sentence that `i - 1` is in
+    /// (`None` past the sentence's end). A full stop right before a filler does not end the
+    /// sentence: the transcriber sets fillers off with any mark.
+    fn next_word(&self, mut i: usize) -> Option<usize> {
+        while i < self.words.len() {
+            if self.skip[i] {
+                i += 1;
+                continue;
+            }
+            if i > 0 && ends_sentence(&self.words[i - 1].text) && !self.skip[i - 1] {
+                return None;
+            }
+            return Some(i);
+        }
+        None
+    }
+
+    /// Whether word `k` is one of the alternatives `alts` (stems, or `=`-prefixed words).
+    fn is_one_of(&self, alts: &[String], k: usize) -> bool {
+        alts.iter()
+            .any(|a| *a == self.stems[k] || *a == self.exact[k])
+    }
+
+    /// Where `items` match from word `i` on, with `misses` misheard words left to allow: the
+    /// index past the last word matched.
+    fn match_from(&self, items: &[Item], i: usize, misses: usize) -> Option<usize> {
+        let Some((item, rest)) = items.split_first() else {
+            return Some(i);
+        };
+        if *item == Item::Gap {
+            let mut at = i;
+            for _ in 0..=GAP_WORDS {
+                if let Some(end) = self.match_from(rest, at, misses) {
+                    return Some(end);
+                }
+                at = self.next_word(at)? + 1;
+            }
+            return None;
+        }
+        let k = self.next_word(i)?;
+        let hit = match item {
+            Item::Word(alts) => self.is_one_of(alts, k),
+            _ => true,
+        };
+        if hit {
+            if let Some(end) = self.match_from(rest, k + 1, misses) {
+                return Some(end);
             }
         }
+        // One misheard inner word: never the last (nor the first: `find` matches that).
+        if misses > 0 && !rest.is_empty() && !hit {
+            return self.match_from(rest, k + 1, misses - 1);
+        }
+        None
     }
-    out.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
-    out
+
+    /// Every match of each phrase, in time order, overlapping matches merged into the first.
+    pub(crate) fn find(&self, phrases: &[String]) -> Vec<PhraseMatch> {
+        let mut out: Vec<(usize, usize, &str)> = Vec::new();
+        for phrase in phrases {
+            let pattern = Pattern::parse(&self.stemmer, phrase);
+            let Some((Item::Word(first), rest)) = pattern.items.split_first() else {
+                continue;
+            };
+            let misses = usize::from(pattern.fuzzy);
+            let mut i = 0;
+            while i < self.words.len() {
+                // The first word must match: a misheard word is never the first.
+                let end = (!self.skip[i] && self.is_one_of(first, i))
+                    .then(|| self.match_from(rest, i + 1, misses))
+                    .flatten();
+                match end {
+                    Some(end) => {
+                        out.push((i, end, phrase));
+                        i = end;
+                    }
+                    None => i += 1,
+                }
+            }
+        }
+        out.sort_by_key(|&(a, b, _)| (a, std::cmp::Reverse(b)));
+        let mut merged: Vec<(usize, usize, &str)> = Vec::new();
+        for (a, b, p) in out {
+            match merged.last_mut() {
+                Some(last) if a < last.1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b, p)),
+            }
+        }
+        merged
+            .into_iter()
+            .map(|(a, b, p)| self.phrase_match(a, b, p))
+            .collect()
+    }
+
+    fn phrase_match(&self, a: usize, b: usize, phrase: &str) -> PhraseMatch {
+        let ws = &self.words[a..b];
+        PhraseMatch {
+            phrase: phrase.to_string(),
+            text: ws
+                .iter()
+                .map(|w| w.text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            start_s: ws[0].start_s,
+            end_s: ws[ws.len() - 1].end_s,
+        }
+    }
+}
+
+/// The phrase lists content is found with (the rulebook's).
+pub(crate) struct Lists<'a> {
+    pub(crate) pitch: &'a [String],
+    pub(crate) cliches: &'a [String],
+    pub(crate) referral: &'a [String],
+    pub(crate) promise: &'a [String],
+    pub(crate) vocal: &'a [String],
+    pub(crate) lexical: &'a [String],
+}
+
+/// What the words say: fillers (in the words, and in the sound when `voice` is given), then
+/// pitch, stock phrases, referrals and promises with the fillers skipped.
+pub(crate) fn find(words: &[Word], lists: &Lists, voice: Option<&Voice>) -> Content {
+    let mut fillers = transcript_fillers(words, lists.vocal, lists.lexical);
+    if let Some(v) = voice {
+        fillers.extend(filled_pauses(v, words));
+        fillers.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
+    }
+    let tokens = Tokens::new(words, &fillers);
+    let promises = tokens
+        .find(lists.promise)
+        .into_iter()
+        .map(|m| {
+            let from = words
+                .iter()
+                .position(|w| w.start_s >= m.start_s)
+                .unwrap_or(0);
+            Promise {
+                dated: names_a_time(words, from),
+                found: m,
+            }
+        })
+        .collect();
+    Content {
+        pitch: tokens.find(lists.pitch),
+        stock_phrases: tokens.find(lists.cliches),
+        referrals: tokens.find(lists.referral),
+        promises,
+        fillers,
+    }
 }
 
 /// Words that make a callback promise specific: days, parts of the day, clock times.
@@ -126,19 +334,48 @@ mod tests {
         Word::evenly(text, 0.4, 0.3, 0.9)
     }
 
+    fn found(text: &str, phrases: &[String]) -> Vec<String> {
+        let w = words(text);
+        let fillers = transcript_fillers(&w, &default_fillers(), &default_lexical_fillers());
+        Tokens::new(&w, &fillers)
+            .find(phrases)
+            .into_iter()
+            .map(|m| m.text)
+            .collect()
+    }
+
     #[test]
     fn phrases_are_found_with_their_times() {
         let w =
             words("Please call me at your earliest convenience. Thank you and have a great day.");
-        let m = find_phrases(&w, &default_cliches());
-        let found: Vec<&str> = m.iter().map(|m| m.phrase.as_str()).collect();
+        let m = Tokens::new(&w, &[]).find(&default_cliches());
+        let texts: Vec<&str> = m.iter().map(|m| m.text.as_str()).collect();
         assert_eq!(
-            found,
-            vec!["at your earliest convenience", "have a great day"]
+            texts,
+            vec!["at your earliest convenience.", "have a great day."]
         );
         assert_eq!(m[0].start_s, 3.0 * 0.4);
-        assert_eq!(m[0].text, "at your earliest convenience.");
-        assert!(find_phrases(&words("John, this is Steve Clark."), &default_cliches()).is_empty());
+        assert!(found("John, this is Steve Clark.", &default_cliches()).is_empty());
+    }
+
+    #[test]
+    fn inflections_fillers_and_one_misheard_word_do_not_hide_a_phrase() {
+        let c = default_cliches();
+        assert_eq!(
+            found("I'm just following, you know, up on my message.", &c).len(),
+            1
+        );
+        assert_eq!(found("I just followed up with you.", &c).len(), 1);
+        assert_eq!(found("I look forward to here from you.", &c).len(), 1);
+        assert_eq!(found("At your earliest, um, convenience.", &c).len(), 1);
+        // Not across a sentence's end, and not from a misheard first word.
+        assert!(found("I look. Forward to hearing from you.", &c).is_empty());
+    }
+
+    #[test]
+    fn overlapping_matches_count_once() {
+        let c = vec!["just follow up".to_string(), "follow up on".to_string()];
+        assert_eq!(found("I am just following up on it.", &c).len(), 1);
     }
 
     #[test]

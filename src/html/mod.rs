@@ -331,7 +331,7 @@ fn wav_data_uri(a: &Conditioned, recorded_hz: u32) -> Option<String> {
 mod tests {
     use super::timeline::{px, tick_label};
     use super::*;
-    use crate::text::clock;
+    use crate::report::clock;
 
     #[test]
     fn clock_and_coordinates() {

@@ -5,8 +5,8 @@ use maud::{html, Markup};
 
 use super::timeline::{secs, trim_number};
 use super::{fixed, speech_span, verdict_class, verdict_counts, verdict_label};
+use crate::report::clock;
 use crate::report::{Advice, Report, Status, Verdict};
-use crate::text::clock;
 
 pub(super) fn counts(advice: &[Advice]) -> Markup {
     let c = verdict_counts(advice);

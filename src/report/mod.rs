@@ -9,16 +9,18 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 
 mod audio;
+mod content;
 mod speech;
 mod spoken;
 mod voice;
 
 pub use audio::{AudioInfo, Container, Encoding};
+pub use content::{Content, Filler, FillerKind, HeardIn, PhraseMatch, Promise};
 pub use speech::{Level, Rate, RateContour, Speech};
 pub(crate) use spoken::national;
 pub use spoken::{
-    Alternative, DigitDifference, DigitGroup, Introduction, Pacing, PhoneNumber, Piece, Span,
-    Transcript, Word,
+    clock, Alternative, DigitDifference, DigitGroup, Introduction, Pacing, PhoneNumber, Piece,
+    Span, Transcript, Word,
 };
 pub use voice::{PhraseEnding, PitchSummary};
 
@@ -62,6 +64,10 @@ pub struct Report {
     /// Speaking rate of the name and number against the rest of the message.
     #[serde(default)]
     pub pacing: Pacing,
+    /// What the words say: fillers, company or product talk, stock phrases, referrals and
+    /// promised callbacks, found with the analyzer's rulebook; `None` without a transcript.
+    #[serde(default)]
+    pub content: Option<Content>,
     /// Verdicts of the rulebook.
     pub advice: Vec<Advice>,
     /// Time spent per stage, milliseconds.

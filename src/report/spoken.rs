@@ -14,7 +14,20 @@ pub struct Span {
     pub end_s: f64,
 }
 
+/// A time as `m:ss.s` (e.g. `1:05.2`), as every readable text (advice messages, the text
+/// report, the HTML page) shows a point in a recording; negative times read as `0:00.0`.
+pub fn clock(t: f64) -> String {
+    let t = t.max(0.0);
+    let m = (t / 60.0).floor();
+    format!("{}:{:04.1}", m as u64, t - 60.0 * m)
+}
+
 impl Span {
+    /// Its span as `m:ss.s-m:ss.s`.
+    pub fn clock(&self) -> String {
+        format!("{}-{}", clock(self.start_s), clock(self.end_s))
+    }
+
     /// Its length, seconds.
     pub fn duration_s(&self) -> f64 {
         self.end_s - self.start_s
@@ -273,6 +286,11 @@ pub struct Introduction {
     pub first_word: usize,
     /// Number of words in the name.
     pub words: usize,
+    /// With the caller's name given: whether it was heard as given (`true`: said so, or heard
+    /// close enough, "Muse" for "Mewse"); `false`: the name heard after the cue is another.
+    /// `None` when no name was given.
+    #[serde(default)]
+    pub heard_as_given: Option<bool>,
 }
 
 /// Speaking rates of the details and of the rest of the message.

@@ -5,6 +5,7 @@ use super::{Rule, MEWSE};
 use crate::context::Context;
 use crate::numbers;
 use crate::report::{DigitDifference, PhoneNumber, Span, Verdict};
+use crate::vocab::digit_place;
 
 params! {
     /// `number.pace`: digits per second and pauses between digit groups.
@@ -42,14 +43,17 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
     }
     let mut worst = Verdict::Pass;
     let mut measured: f64 = 0.0;
-    let (mut notes, mut failing) = (Vec::new(), Vec::new());
+    let (mut notes, mut mend) = (Vec::new(), Vec::new());
     for n in &m.r.phone_numbers {
         let dps = n.digits_per_second;
         let min_gap = n.group_gaps_s.iter().copied().fold(f64::INFINITY, f64::min);
-        let mut v = grade_upper(dps, max, p.warn_max_digits_per_second);
-        if v == Verdict::Pass && (n.groups.len() < 2 || min_gap < gap) {
-            v = Verdict::Warn;
-        }
+        let too_fast = grade_upper(dps, max, p.warn_max_digits_per_second);
+        let grouped = n.groups.len() >= 2 && min_gap >= gap;
+        let v = if grouped {
+            too_fast
+        } else {
+            too_fast.max(Verdict::Warn)
+        };
         worst = worst.max(v);
         measured = measured.max(dps);
         let gaps = if n.groups.len() < 2 {
@@ -58,8 +62,18 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
             format!("shortest group pause {min_gap:.2} s")
         };
         let note = format!("{} at {dps:.1} digits/s, {gaps}", n.grouped());
-        if v != Verdict::Pass {
-            failing.push(note.clone());
+        // Only what needs changing: slower, in groups, or both.
+        let fix = match (too_fast != Verdict::Pass, grouped) {
+            (true, true) => format!("say it slower ({note})"),
+            (true, false) => format!(
+                "say it slower, in groups ({}) ({note})",
+                groups_for(&n.digits)
+            ),
+            (false, false) => format!("say it in groups ({}) ({note})", groups_for(&n.digits)),
+            (false, true) => String::new(),
+        };
+        if !fix.is_empty() {
+            mend.push(fix);
         }
         notes.push(note);
     }
@@ -70,8 +84,8 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
             notes.join("; ")
         ),
         _ => format!(
-            "Say the number slower, in groups (3-3-4) with a pause between them: {}.",
-            failing.join("; ")
+            "{}, with a pause between the groups.",
+            capitalised(&mend.join("; "))
         ),
     };
     Judged {
@@ -81,6 +95,31 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
         message,
         evidence: m.r.phone_numbers.iter().map(PhoneNumber::span).collect(),
     }
+}
+
+/// The groups a number of this length is said in, written as group sizes: 7 digits "3-4", 10
+/// "3-3-4", 11 with a leading 1 "1-3-3-4", British 11 digits with a leading 0 "3-4-4" (London's
+/// 020) or "5-6" (the rest); anything else in threes with the longer group last.
+pub(crate) fn groups_for(digits: &str) -> String {
+    let n = digits.len();
+    let sizes: Vec<usize> = match (n, digits.as_bytes().first()) {
+        (7, _) => vec![3, 4],
+        (10, _) => vec![3, 3, 4],
+        (11, Some(b'1')) => vec![1, 3, 3, 4],
+        (11, Some(b'0')) if digits.starts_with("02") => vec![3, 4, 4],
+        (11, Some(b'0')) => vec![5, 6],
+        _ if n <= 4 => vec![n],
+        _ => {
+            let mut s = vec![3; n / 3];
+            *s.last_mut().unwrap_or(&mut 0) += n % 3;
+            s
+        }
+    };
+    sizes
+        .iter()
+        .map(usize::to_string)
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 params! {
@@ -324,11 +363,7 @@ pub const UNVERIFIED: &str = "Could not be verified:";
 
 /// Which digits of `n` a listener may mishear, what they may hear instead and where to listen.
 fn unclear_note(n: &PhoneNumber) -> String {
-    let at: Vec<String> = n
-        .unclear_spans()
-        .iter()
-        .map(|s| format!("{:.1}-{:.1} s", s.start_s, s.end_s))
-        .collect();
+    let at: Vec<String> = n.unclear_spans().iter().map(|s| s.clock()).collect();
     let which = if n.unclear_digits.is_empty() {
         "its digits are unsure throughout".to_string()
     } else {
@@ -338,7 +373,7 @@ fn unclear_note(n: &PhoneNumber) -> String {
             .filter_map(|&i| {
                 n.digits
                     .get(i..=i)
-                    .map(|d| format!("digit {} ({d})", i + 1))
+                    .map(|d| format!("the {} ({d})", digit_place(i)))
             })
             .collect();
         format!("{} may be misheard", list.join(", "))
@@ -420,11 +455,11 @@ fn matches(m: &Measured, ctx: &Context) -> Judged {
 
 /// One digit heard otherwise than meant, in words.
 fn difference(d: &DigitDifference) -> Option<String> {
-    let at = d.position + 1;
+    let at = digit_place(d.position);
     match (d.expected, d.heard) {
-        (Some(e), Some(h)) => Some(format!("digit {at} heard as {h}, meant {e}")),
-        (Some(e), None) => Some(format!("digit {at} ({e}) not heard")),
-        (None, Some(h)) => Some(format!("an extra {h} heard before digit {at}")),
+        (Some(e), Some(h)) => Some(format!("the {at} heard as {h}, meant {e}")),
+        (Some(e), None) => Some(format!("the {at} ({e}) not heard")),
+        (None, Some(h)) => Some(format!("an extra {h} heard before the {at}")),
         (None, None) => None,
     }
 }

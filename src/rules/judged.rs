@@ -1,8 +1,8 @@
 //! What every rule judges from, measured once per report, and what a rule's judgement holds.
 
 use super::Rules;
-use crate::content::{self, PhraseMatch};
-use crate::report::{Report, Span, Verdict, Word};
+use crate::content;
+use crate::report::{Content, PhraseMatch, Report, Span, Verdict, Word};
 
 /// One verdict in the making: the rule's id, source and on/off state are added around it.
 pub(super) struct Judged {
@@ -13,12 +13,6 @@ pub(super) struct Judged {
     pub(super) evidence: Vec<Span>,
 }
 
-/// A callback promise heard, and whether it names a day or time.
-pub(super) struct Promise {
-    pub(super) found: PhraseMatch,
-    pub(super) dated: bool,
-}
-
 /// A report and what the rules look for in its words, found once for all of them.
 pub(crate) struct Measured<'a> {
     pub(super) r: &'a Report,
@@ -26,28 +20,25 @@ pub(crate) struct Measured<'a> {
     pub(super) words: Option<&'a [Word]>,
     /// First to last sounding frame.
     pub(super) span: Option<Span>,
-    pub(super) pitching: Vec<PhraseMatch>,
-    pub(super) cliches: Vec<PhraseMatch>,
-    pub(super) referrals: Vec<PhraseMatch>,
-    pub(super) promises: Vec<Promise>,
-    pub(super) fillers: Vec<PhraseMatch>,
+    /// What the words say: the report's, or found in its words with `rules`' lists when the
+    /// report has none (a report read back from an older JSON line).
+    pub(super) content: Content,
 }
 
 impl<'a> Measured<'a> {
     /// Measures `r` for the rules, with the phrase lists of `rules`.
     pub(crate) fn new(r: &'a Report, rules: &Rules) -> Self {
         let words = r.transcript.as_ref().map(|t| t.words.as_slice());
-        let find =
-            |phrases: &[String]| words.map_or_else(Vec::new, |w| content::find_phrases(w, phrases));
+        let content = match (&r.content, words) {
+            (Some(c), _) => c.clone(),
+            (None, Some(w)) => content::find(w, &rules.content_lists(), None),
+            (None, None) => Content::default(),
+        };
         Measured {
             r,
             words,
             span: r.speech.span(),
-            pitching: find(&rules.content_pitch.phrases),
-            cliches: find(&rules.content_cliches.phrases),
-            referrals: find(&rules.content_referral.phrases),
-            promises: promises(words, find(&rules.content_callback_promise.phrases)),
-            fillers: find(&rules.content_fillers.phrases),
+            content,
         }
     }
 
@@ -58,32 +49,13 @@ impl<'a> Measured<'a> {
 
     /// The promises with `dated` as given.
     pub(super) fn promises_where(&self, dated: bool) -> Vec<PhraseMatch> {
-        self.promises
+        self.content
+            .promises
             .iter()
             .filter(|p| p.dated == dated)
             .map(|p| p.found.clone())
             .collect()
     }
-}
-
-/// Each promise found, with whether the words after it name a day or time.
-fn promises(words: Option<&[Word]>, found: Vec<PhraseMatch>) -> Vec<Promise> {
-    let Some(words) = words else {
-        return Vec::new();
-    };
-    found
-        .into_iter()
-        .map(|m| {
-            let from = words
-                .iter()
-                .position(|w| w.start_s >= m.start_s)
-                .unwrap_or(0);
-            Promise {
-                dated: content::names_a_time(words, from),
-                found: m,
-            }
-        })
-        .collect()
 }
 
 /// Needs a transcript: the message of rules on words without one.
@@ -122,9 +94,9 @@ pub(super) fn quoted(m: &[PhraseMatch]) -> String {
     m.iter()
         .map(|m| {
             format!(
-                "\"{}\" at {:.1} s",
+                "\"{}\" at {}",
                 m.text.trim_end_matches(['.', ',']),
-                m.start_s
+                crate::report::clock(m.start_s)
             )
         })
         .collect::<Vec<_>>()

@@ -91,7 +91,7 @@ fn length_min(p: &LengthMin, m: &Measured) -> Judged {
     }
     if p.require_name_and_route && m.words.is_some() {
         let name = m.r.introduction.is_some();
-        let route = !m.r.phone_numbers.is_empty() || m.promises.iter().any(|p| p.dated);
+        let route = !m.r.phone_numbers.is_empty() || m.content.promises.iter().any(|p| p.dated);
         let missing = match (name, route) {
             (true, true) => None,
             (false, false) => Some("your name and a callback number"),

@@ -233,6 +233,20 @@ pub struct Rules {
     pub campaign_variation: CampaignVariation,
 }
 
+impl Rules {
+    /// The phrase lists the words are searched with.
+    pub(crate) fn content_lists(&self) -> crate::content::Lists<'_> {
+        crate::content::Lists {
+            pitch: &self.content_pitch.phrases,
+            cliches: &self.content_cliches.phrases,
+            referral: &self.content_referral.phrases,
+            promise: &self.content_callback_promise.phrases,
+            vocal: &self.content_fillers.phrases,
+            lexical: &self.content_fillers.lexical,
+        }
+    }
+}
+
 /// Thresholds and switches for every rule: [`Rulebook::default`] holds the defaults; a user's
 /// file (TOML or JSON, `{"rules": {"<id>": {"<param>": value, "enabled": bool}}}`) overrides
 /// some of them.

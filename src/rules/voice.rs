@@ -115,8 +115,8 @@ fn warm(p: &PitchWarm, m: &Measured) -> Judged {
 params! {
     /// `pitch.baseline`: the median pitch no higher than the caller's usual.
     PitchBaseline {
-        pass_max_st: number = 0.0,
-            "highest median that passes, semitones above the baseline" [-12.0, 12.0];
+        pass_max_st: number = 0.5,
+            "highest median that passes, semitones above the baseline (the median of the same text said twice moves by about half a semitone)" [-12.0, 12.0];
         warn_max_st: number = 1.0,
             "highest median that only warns, semitones above the baseline" [-12.0, 12.0];
     }
@@ -150,11 +150,17 @@ fn baseline(p: &PitchBaseline, m: &Measured, ctx: &Context) -> Judged {
     };
     let st = 12.0 * (med / base).log2();
     let verdict = grade_upper(st, p.pass_max_st, p.warn_max_st);
+    // Hz to the precision that tells the two apart.
+    let (med_hz, base_hz) = if format!("{med:.0}") == format!("{base:.0}") {
+        (format!("{med:.1}"), format!("{base:.1}"))
+    } else {
+        (format!("{med:.0}"), format!("{base:.0}"))
+    };
     let message = if verdict == Verdict::Pass {
-        format!("Median {med:.0} Hz, {st:+.1} st from your usual {base:.0} Hz: a settled voice.")
+        format!("Median {med_hz} Hz, {st:+.1} st from your usual {base_hz} Hz: a settled voice.")
     } else {
         format!(
-            "Median {med:.0} Hz is {st:+.1} st above your usual {base:.0} Hz: lower your voice."
+            "Median {med_hz} Hz is {st:+.1} st above your usual {base_hz} Hz: lower your voice."
         )
     };
     Judged {

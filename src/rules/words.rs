@@ -5,7 +5,7 @@ use super::judged::{grade_upper, na, quoted, spans, Judged, Measured, NO_WORDS};
 use super::{Rule, FRANCIS, ROBERTSON};
 use crate::content;
 use crate::context::PreviousMessage;
-use crate::report::{Advice, Verdict};
+use crate::report::{Advice, Filler, Verdict};
 
 params! {
     /// `content.pitch`: no company or offer talk in the opening seconds.
@@ -34,7 +34,7 @@ fn pitching(p: &ContentPitch, m: &Measured) -> Judged {
         return na(target, NO_WORDS);
     }
     let start = m.r.speech.start_s.unwrap_or(0.0);
-    let found = &m.pitching;
+    let found = &m.content.pitch;
     let early: Vec<_> = found
         .iter()
         .filter(|f| f.start_s - start < p.within_s)
@@ -93,7 +93,7 @@ fn cliches(p: &ContentCliches, m: &Measured) -> Judged {
     if m.words.is_none() {
         return na(target, NO_WORDS);
     }
-    let found = &m.cliches;
+    let found = &m.content.stock_phrases;
     let count = found.len() as f64;
     let verdict = if found.is_empty() {
         Verdict::Pass
@@ -145,7 +145,7 @@ fn referral(p: &ContentReferral, m: &Measured) -> Judged {
     if m.words.is_none() {
         return na(target, NO_WORDS);
     }
-    let found = &m.referrals;
+    let found = &m.content.referrals;
     if found.is_empty() {
         return absent(
             p.warn_when_absent,
@@ -237,13 +237,16 @@ params! {
     ContentFillers {
         pass_max_per_minute: number = 5.0, "most fillers per minute that pass" [0.0, 100.0];
         warn_max_per_minute: number = 8.0, "most fillers per minute that only warn" [0.0, 100.0];
-        phrases: phrases = content::default_fillers(), "the fillers";
+        phrases: phrases = content::default_fillers(),
+            "vocal fillers, counted wherever they are said";
+        lexical: phrases = content::default_lexical_fillers(),
+            "words counted as fillers where they are used as fillers (set off by a comma or pause)";
     }
 }
 
 pub(super) const FILLERS: Rule = Rule {
     id: "content.fillers",
-    measures: "filler words (um, uh, er) per minute of speech",
+    measures: "fillers per minute of speech: vocal (um, uh), in the words or heard in the sound, and lexical (you know, basically) where used as fillers",
     source: "outside figures: Read.ai (fillers under 4 % of words), speech coaches",
     params: ContentFillers::PARAMS,
     ordered: &[("pass_max_per_minute", "warn_max_per_minute")],
@@ -261,15 +264,17 @@ fn fillers(p: &ContentFillers, m: &Measured) -> Judged {
     let Some(s) = m.span else {
         return na(target, "No speech found.");
     };
-    let found = &m.fillers;
+    let found = &m.content.fillers;
     let per_min = found.len() as f64 * 60.0 / (s.end_s - s.start_s);
     let verdict = grade_upper(per_min, p.pass_max_per_minute, p.warn_max_per_minute);
     let message = if found.is_empty() {
         "No fillers heard.".to_string()
     } else {
         format!(
-            "{} fillers ({per_min:.1} per minute): pause silently instead.",
-            found.len()
+            "{} filler{} ({per_min:.1} per minute: {}): pause silently instead.",
+            found.len(),
+            if found.len() == 1 { "" } else { "s" },
+            most_heard(found)
         )
     };
     Judged {
@@ -277,8 +282,26 @@ fn fillers(p: &ContentFillers, m: &Measured) -> Judged {
         measured: Some(per_min),
         target,
         message,
-        evidence: spans(found),
+        evidence: found.iter().map(Filler::span).collect(),
     }
+}
+
+/// The fillers heard most, most first: `"you know" x3, "um" x2`.
+fn most_heard(found: &[Filler]) -> String {
+    let mut counts: Vec<(&str, usize)> = Vec::new();
+    for f in found {
+        match counts.iter_mut().find(|(t, _)| *t == f.text) {
+            Some((_, n)) => *n += 1,
+            None => counts.push((&f.text, 1)),
+        }
+    }
+    counts.sort_by_key(|c| std::cmp::Reverse(c.1));
+    counts
+        .iter()
+        .take(3)
+        .map(|(t, n)| format!("\"{t}\" x{n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 params! {

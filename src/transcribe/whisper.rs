@@ -100,6 +100,9 @@ pub struct TranscribeOptions {
     /// The GPU whisper.cpp runs on, counted from 0, in a build with the `cuda` or `vulkan`
     /// feature (ignored otherwise; transcription then runs on the CPU). Default: `0`.
     pub gpu_device: usize,
+    /// Text the decoder is prompted with before each recording, as whisper's `initial_prompt`:
+    /// it sets the style of the transcript. Default: `None`.
+    pub initial_prompt: Option<String>,
 }
 
 /// Sound past the end of a recording that a fitted encoder context still covers, seconds.
@@ -119,6 +122,7 @@ impl Default for TranscribeOptions {
             read_numbers_twice: true,
             fit_context: false,
             gpu_device: 0,
+            initial_prompt: None,
         }
     }
 }
@@ -325,6 +329,9 @@ impl Transcriber {
         // Past text a later window is prompted with, at most (whisper.cpp's default is half the
         // decoder's context, 224 tokens).
         params.set_n_max_text_ctx(MAX_PROMPT_TOKENS);
+        if let Some(prompt) = &self.options.initial_prompt {
+            params.set_initial_prompt(prompt);
+        }
         params
     }
 
