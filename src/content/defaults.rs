@@ -31,7 +31,7 @@ pub(crate) fn default_cliches() -> Vec<String> {
         "just want|wanted to reach out",
         "want|wanted to reach out and",
         "i'm reaching out",
-        "reaching out to",
+        "=reaching out to",
         "just want|wanted to connect",
         "just want|wanted to introduce myself",
         "just want|wanted to touch",
@@ -53,6 +53,7 @@ pub(crate) fn default_cliches() -> Vec<String> {
         "don't hesitate",
         "do not hesitate",
         "feel free to",
+        "free to reach|call|contact out|me",
         "look|looking forward to hearing from|back",
         "look|looking forward to speaking|talking|connecting|chatting",
         "look|looking forward to ... you|back",
@@ -111,6 +112,10 @@ pub(crate) fn default_pitch_phrases() -> Vec<String> {
         "save|saves|saving|cut|cuts|reduce|reduces|lower|lowers|boost|boosts|increase|increases|improve|improves|grow ... cost|costs|time|money|revenue|sales|downtime|spend|spending|bill|bills|percent|efficiency|productivity|turnover|roi",
         "companies|businesses|firms|teams|practices|clients|customers like you|yours",
         "companies|businesses|firms|teams your size",
+        // What it is for: "backup service for accounting firms", "programs for small business
+        // owners".
+        "service|services|software|platform|solution|solutions|product|products|program|programs|tool|tools|package|packages|app|system|systems for",
+        "for ... =companies|=businesses|=firms|=practices|=owners|=clinics|=manufacturers|=retailers|=agencies",
     ])
 }
 
@@ -123,8 +128,11 @@ pub(crate) fn default_referral_phrases() -> Vec<String> {
         "=suggested|=recommended|=advised that|i|me|we",
         "=referred me|us|to|by",
         "was|were =referred",
-        "gave|passed me|along|on your name|number|details|contact|information|info",
+        "gave|passed|past me|along|on your name|number|details|contact|information|info",
         "thought ... should|could talk|speak|connect|meet|call|chat",
+        "two of us should|could|might|ought",
+        "=recommended|=suggested|=referred",
+        "refer|referred to you",
         "=mentioned you|your",
         "put me in touch",
         "introduced us|me",
@@ -139,6 +147,7 @@ pub(crate) fn default_promise_phrases() -> Vec<String> {
         "i'll|will call|try|reach|ring|phone|contact|follow|circle|check|buzz",
         "i'll|will give you a call|ring|buzz|shout|try",
         "i'll|will be in touch",
+        "i'll|will ... you again|back",
         "i'm|am going to call|try|reach|ring|follow|give",
         "i plan to call|try|reach",
         "get back to you",

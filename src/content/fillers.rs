@@ -125,60 +125,110 @@ fn ends_with_pause_mark(text: &str) -> bool {
         .ends_with([',', '.', '?', '!', ';', ':', '-'])
 }
 
-/// Whether word `i` is set off from the word before it (a mark or a pause), or starts the text.
-fn set_off_before(words: &[Word], i: usize) -> bool {
-    i == 0
-        || ends_with_pause_mark(&words[i - 1].text)
-        || words[i].start_s - words[i - 1].end_s >= SET_OFF_PAUSE_S
+/// A silence in the sound this close to a word's edge sets the word off, seconds: the
+/// transcriber's word times stray by about this much.
+const SILENCE_NEAR_S: f64 = 0.12;
+
+/// The shortest silence between sounding runs that sets a word off, seconds.
+const SET_OFF_SILENCE_S: f64 = 0.08;
+
+/// The silences between sounding runs that can set a word off.
+pub(crate) fn silences(runs: &[Span]) -> Vec<Span> {
+    runs.windows(2)
+        .map(|w| Span {
+            start_s: w[0].end_s,
+            end_s: w[1].start_s,
+        })
+        .filter(|s| s.duration_s() >= SET_OFF_SILENCE_S)
+        .collect()
 }
 
-/// Whether word `j` is set off from the word after it, or ends the text.
-fn set_off_after(words: &[Word], j: usize) -> bool {
-    ends_with_pause_mark(&words[j].text)
-        || j + 1 >= words.len()
-        || words[j + 1].start_s - words[j].end_s >= SET_OFF_PAUSE_S
+/// The words of a transcript as fillers are looked for in them, with the silences heard
+/// between them (none without the sound).
+struct Heard<'a> {
+    words: &'a [Word],
+    norm: Vec<String>,
+    silences: &'a [Span],
 }
 
-/// Whether the lexical filler `phrase` (normalised words) said at words `i..i + n` is used as
-/// a filler.
-fn used_as_filler(phrase: &str, words: &[Word], norm: &[String], i: usize, n: usize) -> bool {
-    let j = i + n - 1;
-    let before = if i > 0 { norm[i - 1].as_str() } else { "" };
-    let after = norm.get(j + 1).map_or("", String::as_str);
-    let (left, right) = (set_off_before(words, i), set_off_after(words, j));
-    match phrase {
-        p if ALWAYS.contains(&p) => true,
-        "you know" => {
-            if BEFORE_YOU_KNOW.contains(&before) && !left {
-                false
-            } else {
-                left || right || !AFTER_YOU_KNOW.contains(&after)
+impl Heard<'_> {
+    /// Whether word `i` is set off from the word before it (a mark, a gap between the words'
+    /// times, or a silence in the sound at its start), or starts the text.
+    fn set_off_before(&self, i: usize) -> bool {
+        let (w, start) = (self.words, self.words[i].start_s);
+        i == 0
+            || ends_with_pause_mark(&w[i - 1].text)
+            || start - w[i - 1].end_s >= SET_OFF_PAUSE_S
+            || self
+                .silences
+                .iter()
+                .any(|s| (s.end_s - start).abs() <= SILENCE_NEAR_S)
+    }
+
+    /// Whether word `j` is set off from the word after it, or ends the text.
+    fn set_off_after(&self, j: usize) -> bool {
+        let (w, end) = (self.words, self.words[j].end_s);
+        ends_with_pause_mark(&w[j].text)
+            || j + 1 >= w.len()
+            || w[j + 1].start_s - end >= SET_OFF_PAUSE_S
+            || self
+                .silences
+                .iter()
+                .any(|s| (s.start_s - end).abs() <= SILENCE_NEAR_S)
+    }
+
+    /// Whether the lexical filler `phrase` (normalised words) said at words `i..i + n` is used
+    /// as a filler.
+    fn used_as_filler(&self, phrase: &str, i: usize, n: usize) -> bool {
+        let (words, norm) = (self.words, &self.norm);
+        let j = i + n - 1;
+        let before = if i > 0 { norm[i - 1].as_str() } else { "" };
+        let after = norm.get(j + 1).map_or("", String::as_str);
+        let (left, right) = (self.set_off_before(i), self.set_off_after(j));
+        match phrase {
+            p if ALWAYS.contains(&p) => true,
+            "you know" => {
+                if BEFORE_YOU_KNOW.contains(&before) && !left {
+                    false
+                } else {
+                    left || right || !AFTER_YOU_KNOW.contains(&after)
+                }
             }
+            "i mean" => {
+                !BEFORE_I_MEAN.contains(&before) && (right || !AFTER_I_MEAN.contains(&after))
+            }
+            "kind of" | "sort of" => !DETERMINERS.contains(&before) && (left || right),
+            // Commas on both sides make it a filler whatever comes before ("it was, like,
+            // great"); pauses alone do not after a verb's subject ("I'd like").
+            "like" => {
+                let marked = i > 0
+                    && ends_with_pause_mark(&words[i - 1].text)
+                    && ends_with_pause_mark(&words[j].text);
+                marked || left && right && !BEFORE_LIKE.contains(&before)
+            }
+            p if MARKERS.contains(&p) => left && words[j].text.trim_end().ends_with(','),
+            // Any other listed filler ("actually", "honestly", a team's own): set off on one
+            // side.
+            _ => left || right,
         }
-        "i mean" => !BEFORE_I_MEAN.contains(&before) && (right || !AFTER_I_MEAN.contains(&after)),
-        "kind of" | "sort of" => !DETERMINERS.contains(&before) && (left || right),
-        // Commas on both sides make it a filler whatever comes before ("it was, like, great");
-        // pauses alone do not after a verb's subject ("I'd like").
-        "like" => {
-            let marked = i > 0
-                && ends_with_pause_mark(&words[i - 1].text)
-                && ends_with_pause_mark(&words[j].text);
-            marked || left && right && !BEFORE_LIKE.contains(&before)
-        }
-        p if MARKERS.contains(&p) => left && words[j].text.trim_end().ends_with(','),
-        // Any other listed filler ("actually", "honestly", a team's own): set off on one side.
-        _ => left || right,
     }
 }
 
 /// The fillers in the transcript: every vocal filler of `vocal`, and the lexical fillers of
-/// `lexical` where they are used as fillers; in time order, none overlapping.
+/// `lexical` where they are used as fillers (set off by a mark, or by `silences` heard in the
+/// sound); in time order, none overlapping.
 pub(crate) fn transcript_fillers(
     words: &[Word],
     vocal: &[String],
     lexical: &[String],
+    silences: &[Span],
 ) -> Vec<Filler> {
-    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
+    let heard = Heard {
+        words,
+        norm: words.iter().map(|w| normalize(&w.text)).collect(),
+        silences,
+    };
+    let norm = &heard.norm;
     let split = |list: &[String]| -> Vec<Vec<String>> {
         list.iter()
             .map(|p| p.split_whitespace().map(normalize).collect::<Vec<_>>())
@@ -197,7 +247,7 @@ pub(crate) fn transcript_fillers(
                 .iter()
                 .filter(|p| at(p))
                 .map(|p| (p.len(), p.join(" ")))
-                .find(|(n, p)| used_as_filler(p, words, &norm, i, *n))
+                .find(|(n, p)| heard.used_as_filler(p, i, *n))
                 .map(|(n, p)| (n, p, FillerKind::Lexical))
         };
         match found {
@@ -328,7 +378,7 @@ mod tests {
 
     fn fillers(text: &str) -> Vec<String> {
         let w = Word::evenly(text, 0.4, 0.3, 0.9);
-        transcript_fillers(&w, &default_fillers(), &default_lexical_fillers())
+        transcript_fillers(&w, &default_fillers(), &default_lexical_fillers(), &[])
             .into_iter()
             .map(|f| f.text)
             .collect()

@@ -21,6 +21,10 @@ const CUES: &[&[&str]] = &[
 /// The cue "is" alone introduces a name only this early (word index).
 const BARE_IS_WITHIN: usize = 2;
 
+/// A cue among the message's first words (word index, after a greeting and the prospect's name)
+/// introduces the caller even when the transcriber heard the name as common words.
+const OPENING_WORDS: usize = 5;
+
 impl Introduction {
     /// The introduction whose name is `words[first..first + n]` (`n` at least 1), said after
     /// `cue`; trailing punctuation is dropped from the name.
@@ -72,6 +76,8 @@ const NOT_NAMES: &[&str] = &[
     "going",
     "sorry",
     "glad",
+    "me",
+    "here",
 ];
 
 /// Finds the caller's self-introduction: a cue ("this is", "my name is", "it's", "I'm")
@@ -115,27 +121,68 @@ const GREETINGS: &[&str] = &[
 fn before_a_cue(words: &[Word]) -> Option<Introduction> {
     const WITHIN: usize = 8;
     let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
-    let is_name = |k: usize| {
-        words[k].text.chars().next().is_some_and(char::is_uppercase)
+    // Capitalised, or (`any_case`) in the opening before "here" / "calling" ("nine of Brooks
+    // calling").
+    let is_name = |k: usize, any_case: bool| {
+        (any_case || words[k].text.chars().next().is_some_and(char::is_uppercase))
             && !NOT_NAMES.contains(&norm[k].as_str())
             && !GREETINGS.contains(&norm[k].as_str())
             && !norm[k].chars().any(|c| c.is_ascii_digit())
     };
     for i in 0..words.len().min(WITHIN) {
-        if i > 0 && !ends_clause(&words[i - 1].text) || !is_name(i) {
+        if i > 0 && !ends_clause(&words[i - 1].text) || !is_name(i, true) {
             continue;
         }
-        let mut n = 1;
-        while n < 3 && i + n < words.len() && is_name(i + n) && !ends_clause(&words[i + n - 1].text)
-        {
-            n += 1;
-        }
-        let cue = norm.get(i + n).map(String::as_str);
-        if !ends_clause(&words[i + n - 1].text) && cue.is_some_and(|c| TRAILING_CUES.contains(&c)) {
-            return Some(Introduction::from_words(cue?.to_string(), words, i, n));
+        // A misheard name may hold any words ("and in Welsh" for Erin Walsh) after its first.
+        for last in i..(i + 3).min(words.len()) {
+            if last > i && ends_clause(&words[last - 1].text) {
+                break;
+            }
+            // "pretty shock-calling.": the cue joined to the name by a hyphen.
+            if let (true, Some(cue)) = (i > 0, glued_cue(&words[last].text)) {
+                let mut intro = Introduction::from_words(cue.into(), words, i, last + 1 - i);
+                if let Some((name, _)) = intro.name.rsplit_once('-') {
+                    intro.name = name.to_string();
+                }
+                return Some(intro);
+            }
+            let Some(cue) = norm.get(last + 1) else {
+                break;
+            };
+            let capitalised = (i..=last).all(|k| is_name(k, false));
+            // Lower-case words only after a greeting or the prospect's name.
+            let loose = i > 0 && matches!(cue.as_str(), "here" | "calling");
+            if !ends_clause(&words[last].text)
+                && TRAILING_CUES.contains(&cue.as_str())
+                && (capitalised || loose)
+            {
+                return Some(Introduction::from_words(
+                    cue.clone(),
+                    words,
+                    i,
+                    last + 1 - i,
+                ));
+            }
         }
     }
     None
+}
+
+/// The cue a word ends in after a hyphen ("shock-calling." ends in "calling").
+fn glued_cue(text: &str) -> Option<&'static str> {
+    let (_, tail) = text.rsplit_once('-')?;
+    let tail = normalize(tail);
+    ["here", "calling"].into_iter().find(|c| *c == tail)
+}
+
+/// Whether word `i` starts the message's first clause of its own: among its first
+/// [`OPENING_WORDS`], after nothing but greetings and names ("Hey Helen, it's ...").
+fn in_opening(words: &[Word], norm: &[String], i: usize) -> bool {
+    i <= OPENING_WORDS
+        && (0..i).all(|k| {
+            GREETINGS.contains(&norm[k].as_str())
+                || words[k].text.chars().next().is_some_and(char::is_uppercase)
+        })
 }
 
 /// The name said after a cue ("this is", "my name is", "it's", "I'm"), the first such.
@@ -157,7 +204,10 @@ fn after_a_cue(words: &[Word]) -> Option<Introduction> {
             let first = &words[end];
             let first_norm = &norm[end];
             let capitalised = first.text.chars().next().is_some_and(char::is_uppercase);
-            if !capitalised
+            // In the opening words a cue introduces the caller whatever the transcriber made
+            // of the name ("it's nine of Brooks" for Nina Brooks).
+            let opening = in_opening(words, &norm, i);
+            if !capitalised && !opening
                 || NOT_NAMES.contains(&first_norm.as_str())
                 || first_norm.chars().any(|c| c.is_ascii_digit())
             {
@@ -168,7 +218,7 @@ fn after_a_cue(words: &[Word]) -> Option<Introduction> {
                 let w = &words[end + n];
                 let nw = &norm[end + n];
                 if NAME_STOPS.contains(&nw.as_str())
-                    || !w.text.chars().next().is_some_and(char::is_uppercase)
+                    || !opening && !w.text.chars().next().is_some_and(char::is_uppercase)
                 {
                     break;
                 }
@@ -267,6 +317,22 @@ mod tests {
             ("Hello Omar, Paul Grant calling.", "Paul Grant", "calling"),
             ("Hi Jane, Tom Mecka from Ridgeway.", "Tom Mecka", "from"),
             (
+                "Hello Helen, nine of Brooks calling.",
+                "nine of Brooks",
+                "calling",
+            ),
+            ("Hey Helen, it's nine in the Brooks.", "nine", "it's"),
+            (
+                "Hello friends, and in Welsh calling, our platform",
+                "and in Welsh",
+                "calling",
+            ),
+            (
+                "Hello, Ian, pretty shock-calling. I have",
+                "pretty shock",
+                "calling",
+            ),
+            (
                 "John is Steve Clark, as soon as you get",
                 "Steve Clark",
                 "is",
@@ -285,6 +351,9 @@ mod tests {
             "It's about the contract.",
             "Call me back, this is important.",
             "Hello Peter, I just wanted to say the report is Good news.",
+            "Hi Jane, it's about your renewal.",
+            "Hey Victor, it's me.",
+            "Hi Jane, Ben Ortiz asked me to call you.",
         ] {
             assert_eq!(find_introduction(&words(text), None), None, "{text}");
         }

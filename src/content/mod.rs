@@ -190,11 +190,15 @@ impl<'a> Tokens<'a> {
         None
     }
 
-    /// Every match of each phrase, in time order, overlapping matches merged into the first.
-    pub(crate) fn find(&self, phrases: &[String]) -> Vec<PhraseMatch> {
+    /// Every match of each phrase, in time order, overlapping matches merged into the first;
+    /// with `fuzzy`, a fixed phrase of [`FUZZY_MIN_WORDS`] or more also matches with one inner
+    /// word misheard (stock phrases: the constructions of pitch, referral and promise are
+    /// open enough without).
+    pub(crate) fn find(&self, phrases: &[String], fuzzy: bool) -> Vec<PhraseMatch> {
         let mut out: Vec<(usize, usize, &str)> = Vec::new();
         for phrase in phrases {
-            let pattern = Pattern::parse(&self.stemmer, phrase);
+            let mut pattern = Pattern::parse(&self.stemmer, phrase);
+            pattern.fuzzy &= fuzzy;
             let Some((Item::Word(first), rest)) = pattern.items.split_first() else {
                 continue;
             };
@@ -256,14 +260,15 @@ pub(crate) struct Lists<'a> {
 /// What the words say: fillers (in the words, and in the sound when `voice` is given), then
 /// pitch, stock phrases, referrals and promises with the fillers skipped.
 pub(crate) fn find(words: &[Word], lists: &Lists, voice: Option<&Voice>) -> Content {
-    let mut fillers = transcript_fillers(words, lists.vocal, lists.lexical);
+    let silences = voice.map_or_else(Vec::new, |v| fillers::silences(v.runs));
+    let mut fillers = transcript_fillers(words, lists.vocal, lists.lexical, &silences);
     if let Some(v) = voice {
         fillers.extend(filled_pauses(v, words));
         fillers.sort_by(|a, b| a.start_s.total_cmp(&b.start_s));
     }
     let tokens = Tokens::new(words, &fillers);
     let promises = tokens
-        .find(lists.promise)
+        .find(lists.promise, false)
         .into_iter()
         .map(|m| {
             let from = words
@@ -277,9 +282,9 @@ pub(crate) fn find(words: &[Word], lists: &Lists, voice: Option<&Voice>) -> Cont
         })
         .collect();
     Content {
-        pitch: tokens.find(lists.pitch),
-        stock_phrases: tokens.find(lists.cliches),
-        referrals: tokens.find(lists.referral),
+        pitch: tokens.find(lists.pitch, false),
+        stock_phrases: tokens.find(lists.cliches, true),
+        referrals: tokens.find(lists.referral, false),
         promises,
         fillers,
     }
@@ -336,9 +341,9 @@ mod tests {
 
     fn found(text: &str, phrases: &[String]) -> Vec<String> {
         let w = words(text);
-        let fillers = transcript_fillers(&w, &default_fillers(), &default_lexical_fillers());
+        let fillers = transcript_fillers(&w, &default_fillers(), &default_lexical_fillers(), &[]);
         Tokens::new(&w, &fillers)
-            .find(phrases)
+            .find(phrases, true)
             .into_iter()
             .map(|m| m.text)
             .collect()
@@ -348,7 +353,7 @@ mod tests {
     fn phrases_are_found_with_their_times() {
         let w =
             words("Please call me at your earliest convenience. Thank you and have a great day.");
-        let m = Tokens::new(&w, &[]).find(&default_cliches());
+        let m = Tokens::new(&w, &[]).find(&default_cliches(), true);
         let texts: Vec<&str> = m.iter().map(|m| m.text.as_str()).collect();
         assert_eq!(
             texts,
