@@ -9,6 +9,9 @@ use crate::vocab::normalize;
 const CUES: &[&[&str]] = &[
     &["my", "name", "is"],
     &["my", "name's"],
+    &["the", "name's"],
+    &["the", "name", "is"],
+    &["name's"],
     &["this", "is"],
     &["it's"],
     &["it", "is"],
@@ -309,6 +312,11 @@ mod tests {
                 "this is",
             ),
             ("Hi, I'm Dana.", "Dana", "i'm"),
+            (
+                "Hi Tara, the name's Sean Kelly.",
+                "Sean Kelly",
+                "the name's",
+            ),
             (
                 "Rachel, Dan Foster here. I read your post",
                 "Dan Foster",

@@ -178,7 +178,7 @@ pub fn render_index(title: &str, entries: &[IndexEntry<'_>]) -> String {
         (counts(&advice))
         table #files {
             thead { tr {
-                th { "File" } th { "Speech, s" } th { "Syllables/s" } th { "Words/min" }
+                th { "File" } th { "Speech, s" } th { "Syllables/s over the speech (acoustic nuclei)" } th { "Words/min" }
                 th { "Median pitch, Hz" } th { "Number (digits/s)" }
                 th.fail { "Fail" } th.warn { "Warn" } th.pass { "Pass" } th { "Worst advice" }
             } }
@@ -274,11 +274,7 @@ fn verdict_counts(advice: &[Advice]) -> [usize; 4] {
 }
 
 fn worst(advice: &[Advice]) -> String {
-    advice
-        .iter()
-        .filter(|a| matches!(a.verdict, Verdict::Fail | Verdict::Warn))
-        .max_by_key(|a| a.verdict == Verdict::Fail)
-        .map_or_else(String::new, |a| a.message.clone())
+    crate::report::most_pressing(advice).map_or_else(String::new, |a| a.message.clone())
 }
 
 fn numbers_cell(r: &Report) -> String {

@@ -175,6 +175,17 @@ pub enum Verdict {
     Fail,
 }
 
+/// The advice to act on first: the first (in the rulebook's order, most important first) of the
+/// worst verdicts, when any rule fails or warns.
+pub fn most_pressing(advice: &[Advice]) -> Option<&Advice> {
+    let worst = advice
+        .iter()
+        .map(|a| a.verdict)
+        .filter(|v| matches!(v, Verdict::Fail | Verdict::Warn))
+        .max()?;
+    advice.iter().find(|a| a.verdict == worst)
+}
+
 /// Time spent per stage, milliseconds.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[non_exhaustive]

@@ -61,15 +61,17 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
         } else {
             format!("shortest group pause {min_gap:.2} s")
         };
-        let note = format!("{} at {dps:.1} digits/s, {gaps}", n.grouped());
+        let (said, pattern) = (n.grouped(), groups_for(&n.digits));
+        let note = format!("{said} at {dps:.1} digits/s, {gaps}");
         // Only what needs changing: slower, in groups, or both.
         let fix = match (too_fast != Verdict::Pass, grouped) {
-            (true, true) => format!("say it slower ({note})"),
+            (true, true) => format!("say {said} slower: {dps:.1} digits/s, {gaps}"),
             (true, false) => format!(
-                "say it slower, in groups ({}) ({note})",
-                groups_for(&n.digits)
+                "say {said} slower, in groups ({pattern}) with a pause between them: {dps:.1} digits/s, {gaps}"
             ),
-            (false, false) => format!("say it in groups ({}) ({note})", groups_for(&n.digits)),
+            (false, false) => {
+                format!("say {said} in groups ({pattern}) with a pause between them: {gaps}")
+            }
             (false, true) => String::new(),
         };
         if !fix.is_empty() {
@@ -83,10 +85,7 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
             "Number said at a pace that can be written down ({}).",
             notes.join("; ")
         ),
-        _ => format!(
-            "{}, with a pause between the groups.",
-            capitalised(&mend.join("; "))
-        ),
+        _ => format!("{}.", capitalised(&mend.join("; "))),
     };
     Judged {
         verdict: worst,
@@ -225,8 +224,9 @@ impl Delivery {
         let mut out = Vec::new();
         if n.digits_per_second > self.max_digits_per_second {
             out.push(format!(
-                "it was said at {:.1} digits/s: slow down on those digits and say the number in groups, 3-3-4",
-                n.digits_per_second
+                "it was said at {:.1} digits/s: slow down on those digits and say the number in groups, {}",
+                n.digits_per_second,
+                groups_for(&n.digits)
             ));
         }
         if let Some(snr) = m.r.level.snr_db.filter(|&s| s < self.min_snr_db) {
