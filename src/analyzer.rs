@@ -269,7 +269,7 @@ impl Analyzer {
             },
             notices,
         };
-        set_status(&mut report, unheard);
+        report.set_status(unheard);
         report.advice = rules::evaluate(&report, &self.options.rulebook, ctx);
         // A number the transcriber doubts although the caller said it clearly: say so plainly.
         let unverified = report
@@ -570,49 +570,6 @@ impl Analyzer {
 /// Why a report of an analyzer without a transcriber has no transcript.
 #[cfg(feature = "transcribe")]
 const NO_TRANSCRIBER: &str = "transcription is off (no whisper model loaded)";
-
-/// Sets the report's [`Status`](report::Status): no speech when the transcript holds no words,
-/// or when there is no transcript and no sound above the background (then no rule judges it:
-/// see [`rules::evaluate`]); no transcript, with `unheard` (why there is none), when there is sound but
-/// no words; ok otherwise.
-fn set_status(report: &mut Report, unheard: Option<String>) {
-    use report::Status;
-    let (status, reason) = match (&report.transcript, report.speech.start_s) {
-        (Some(t), _) if t.words.is_empty() => (
-            Status::NoSpeech,
-            Some("the transcript holds no words".to_string()),
-        ),
-        (Some(_), _) => (Status::Ok, None),
-        (None, None) => (
-            Status::NoSpeech,
-            Some("no sound above the background".to_string()),
-        ),
-        (None, Some(_)) => (
-            Status::NoTranscript,
-            Some(unheard.unwrap_or_else(|| "no transcript".into())),
-        ),
-    };
-    if status == Status::NoSpeech {
-        forget_speech(report);
-    }
-    report.status = status;
-    report.status_reason = reason;
-}
-
-/// A recording without speech has no speech figures: what sound it holds (noise, a tone) is
-/// not speech to time or count, so its span, pauses, phonation and rates are null, not the
-/// noise's.
-fn forget_speech(report: &mut Report) {
-    report.speech = report::Speech::default();
-    let rate = &mut report.rate;
-    rate.syllables = 0;
-    rate.nuclei_s.clear();
-    rate.speech_rate_sps = None;
-    rate.articulation_rate_sps = None;
-    rate.words_per_minute = None;
-    rate.transcript_syllables = None;
-    rate.transcript_rate_sps = None;
-}
 
 /// The syllable-rate stage: intensity, speech segmentation, syllable nuclei and rates, from the
 /// conditioned audio, its narrow-band copy and its pitch track.

@@ -77,6 +77,51 @@ pub struct Report {
     pub notices: Vec<String>,
 }
 
+impl Report {
+    /// Sets the report's [`Status`]: no speech when the transcript holds no words, or when
+    /// there is no transcript and no sound above the background (then no rule judges it: see
+    /// `rules::evaluate`); no transcript, with `unheard` (why there is none), when there is
+    /// sound but no words; ok otherwise. A report without speech keeps no speech figures.
+    pub(crate) fn set_status(&mut self, unheard: Option<String>) {
+        let report = self;
+        let (status, reason) = match (&report.transcript, report.speech.start_s) {
+            (Some(t), _) if t.words.is_empty() => (
+                Status::NoSpeech,
+                Some("the transcript holds no words".to_string()),
+            ),
+            (Some(_), _) => (Status::Ok, None),
+            (None, None) => (
+                Status::NoSpeech,
+                Some("no sound above the background".to_string()),
+            ),
+            (None, Some(_)) => (
+                Status::NoTranscript,
+                Some(unheard.unwrap_or_else(|| "no transcript".into())),
+            ),
+        };
+        if status == Status::NoSpeech {
+            report.forget_speech();
+        }
+        report.status = status;
+        report.status_reason = reason;
+    }
+
+    /// A recording without speech has no speech figures: what sound it holds (noise, a tone) is
+    /// not speech to time or count, so its span, pauses, phonation and rates are null, not the
+    /// noise's.
+    fn forget_speech(&mut self) {
+        self.speech = Speech::default();
+        let rate = &mut self.rate;
+        rate.syllables = 0;
+        rate.nuclei_s.clear();
+        rate.speech_rate_sps = None;
+        rate.articulation_rate_sps = None;
+        rate.words_per_minute = None;
+        rate.transcript_syllables = None;
+        rate.transcript_rate_sps = None;
+    }
+}
+
 /// Whether a recording held speech to judge, and whether its words were heard.
 #[derive(
     Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema,
