@@ -2,8 +2,8 @@
 //! most important first, with the times to listen to), then the figures.
 
 use crate::campaign::Campaign;
-use crate::report::clock;
-use crate::report::{Advice, PhoneNumber, Report, Status, Verdict};
+
+use crate::report::{clock, Advice, PhoneNumber, Report, Span, Status, Verdict};
 use crate::rules::WERTH;
 use crate::vocab::digit_place;
 
@@ -177,12 +177,7 @@ fn verdicts(advice: &[Advice]) -> String {
             "warn"
         };
         o += &format!("  {tag} {:<24} {}\n", a.rule, a.message);
-        let listen: Vec<String> = a
-            .evidence
-            .iter()
-            .take(4)
-            .map(|s| format!("{}-{}", clock(s.start_s), clock(s.end_s)))
-            .collect();
+        let listen: Vec<String> = a.evidence.iter().take(4).map(Span::clock).collect();
         let mut line = format!("       target: {}", a.target);
         if !listen.is_empty() {
             line += &format!("; listen at {}", listen.join(", "));

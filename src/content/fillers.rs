@@ -120,9 +120,10 @@ const ALWAYS: &[&str] = &["basically", "literally"];
 /// Discourse markers that count only followed by a comma ("So, ...", "Well, ...").
 const MARKERS: &[&str] = &["so", "well", "okay", "right", "anyway", "anyways", "now"];
 
+/// Words followed by a pause mark: a clause's end, or a dash.
 fn ends_with_pause_mark(text: &str) -> bool {
-    text.trim_end_matches(['"', '\''])
-        .ends_with([',', '.', '?', '!', ';', ':', '-'])
+    let text = text.trim_end_matches(['"', '\'']);
+    super::ends_clause(text) || text.ends_with('-')
 }
 
 /// A silence in the sound this close to a word's edge sets the word off, seconds: the

@@ -27,7 +27,8 @@ pub(crate) use defaults::{
     default_cliches, default_fillers, default_lexical_fillers, default_pitch_phrases,
     default_promise_phrases, default_referral_phrases,
 };
-pub(crate) use fillers::{filled_pauses, transcript_fillers, Voice};
+pub(crate) use fillers::Voice;
+use fillers::{filled_pauses, transcript_fillers};
 pub(crate) use introduction::find_introduction;
 
 /// Words that end the sentence or clause they are in.
@@ -49,9 +50,7 @@ const FUZZY_MIN_WORDS: usize = 4;
 
 /// The stem a word is matched by: its normalised form through the English Snowball stemmer.
 fn stem_of(stemmer: &Stemmer, text: &str) -> String {
-    stemmer
-        .stem(&normalize(text).replace('’', "'"))
-        .into_owned()
+    stemmer.stem(&normalize(text)).into_owned()
 }
 
 /// One item of a phrase.
@@ -73,7 +72,9 @@ struct Pattern {
 }
 
 impl Pattern {
-    fn parse(stemmer: &Stemmer, phrase: &str) -> Self {
+    /// The phrase's items; one inner word may be misheard when `fuzzy` is asked for and the
+    /// phrase is fixed words only, [`FUZZY_MIN_WORDS`] or more.
+    fn parse(stemmer: &Stemmer, phrase: &str, fuzzy: bool) -> Self {
         let items: Vec<Item> = phrase
             .split_whitespace()
             .map(|it| match it {
@@ -91,7 +92,9 @@ impl Pattern {
             .collect();
         let words = items.iter().filter(|i| matches!(i, Item::Word(_))).count();
         Pattern {
-            fuzzy: words >= FUZZY_MIN_WORDS && items.iter().all(|i| matches!(i, Item::Word(_))),
+            fuzzy: fuzzy
+                && words >= FUZZY_MIN_WORDS
+                && items.iter().all(|i| matches!(i, Item::Word(_))),
             items,
         }
     }
@@ -197,8 +200,7 @@ impl<'a> Tokens<'a> {
     pub(crate) fn find(&self, phrases: &[String], fuzzy: bool) -> Vec<PhraseMatch> {
         let mut out: Vec<(usize, usize, &str)> = Vec::new();
         for phrase in phrases {
-            let mut pattern = Pattern::parse(&self.stemmer, phrase);
-            pattern.fuzzy &= fuzzy;
+            let pattern = Pattern::parse(&self.stemmer, phrase, fuzzy);
             let Some((Item::Word(first), rest)) = pattern.items.split_first() else {
                 continue;
             };
