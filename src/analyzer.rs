@@ -402,11 +402,15 @@ impl Analyzer {
     ) -> (Vec<numbers::HeardNumber>, bool) {
         let pauses = &a.seg.speech.pauses;
         let nuclei = &a.rate.nuclei_s;
+        let regroup = |n: &mut numbers::HeardNumber| {
+            let breaks = numbers::group_pauses(&a.runs, n);
+            numbers::regroup_at_pauses(n, &breaks, nuclei)
+        };
         let mut heard = numbers::find_numbers(words, pauses, min_digits);
         for h in &mut heard {
             numbers::time_groups(h, &a.runs, &a.onsets, DIGIT_REACH_S);
             numbers::anchor_start(h, &a.runs, nuclei, &a.onsets);
-            numbers::regroup_at_pauses(h, pauses, nuclei);
+            regroup(h);
         }
         let mut found = Found {
             words,
@@ -417,6 +421,10 @@ impl Analyzer {
         if !self.read_numbers_again(audio, &mut heard, &found, notices) {
             return (heard, false);
         }
+        // The second reading may have mended the digits: the groups are redrawn on them.
+        heard.iter_mut().for_each(|h| {
+            regroup(h);
+        });
         let mut loose = numbers::loose_runs(words, &heard, min_digits);
         found.transcript_heard = false;
         self.read_numbers_again(audio, &mut loose, &found, notices);
@@ -424,7 +432,7 @@ impl Analyzer {
             if numbers::shape_prior(&n.digits, min_digits).is_some()
                 && n.confidence >= LOOSE_MIN_CONFIDENCE
             {
-                numbers::regroup_at_pauses(&mut n, pauses, nuclei);
+                regroup(&mut n);
                 heard.push(n);
             }
         }

@@ -249,7 +249,17 @@ fn number_pace() {
     assert!(!a.message.contains("in groups"), "{}", a.message);
     // A local number said in groups with 0.39 s pauses at an easy pace passes.
     r.phone_numbers = vec![number("5551212", start + 5.0, start + 8.4, &[0.39])];
-    assert_eq!(pace(&r).verdict, Verdict::Pass, "{}", pace(&r).message);
+    assert_eq!(pace(&r).verdict, Verdict::Pass, "{}", pace(&r).message); // Said in groups with pauses too short: longer pauses, not "in groups" again.
+    r.phone_numbers = vec![number("5551212", start + 5.0, start + 8.0, &[0.21])];
+    let a = pace(&r);
+    assert_eq!(a.verdict, Verdict::Warn);
+    assert!(
+        a.message
+            .starts_with("Pause longer between the groups of 555-1212"),
+        "{}",
+        a.message
+    );
+    assert!(!a.message.contains("in groups"), "{}", a.message);
 }
 
 #[test]

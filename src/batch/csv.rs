@@ -3,8 +3,11 @@
 use super::Entry;
 use crate::report::{Report, Verdict};
 
-/// The CSV's header line (without its newline).
-pub const CSV_HEADER: &str = "file,duration_s,speech_s,words_per_minute,articulation_rate_sps,\
+/// The CSV's header line (without its newline). The figures carry the names of the report's
+/// fields: `speech_rate_sps` is the index page's syllables/s over the speech,
+/// `articulation_rate_sps` the same nuclei over the time sounding (pauses left out).
+pub const CSV_HEADER: &str =
+    "file,duration_s,speech_s,words_per_minute,speech_rate_sps,articulation_rate_sps,\
 median_pitch_hz,number,digits_per_second,fail,warn,pass,not_applicable,status";
 
 /// One CSV field, quoted when it needs to be.
@@ -30,6 +33,7 @@ fn row(r: &Report) -> String {
         num(Some(r.audio.duration_s)),
         num(speech),
         num(r.rate.words_per_minute),
+        num(r.rate.speech_rate_sps),
         num(r.rate.articulation_rate_sps),
         num(r.pitch.summary.median_hz),
         field(number.map_or("", |n| n.digits.as_str())),

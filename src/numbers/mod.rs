@@ -29,7 +29,7 @@ pub(crate) use digit_times::time_digits;
 pub(crate) use find::{find_numbers, loose_runs, nuclei_in, HeardNumber};
 pub(crate) use reading::{reading_window, reconcile, shape_prior, ReadingPrior, Reconciled};
 pub(crate) use timing::{
-    anchor_on_nuclei, anchor_start, group_gaps, regroup_at_pauses, time_groups,
+    anchor_on_nuclei, anchor_start, group_gaps, group_pauses, regroup_at_pauses, time_groups,
 };
 
 /// Timed words for tests: `(text, start_s, end_s)`, each heard with probability 0.9.

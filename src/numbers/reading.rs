@@ -53,6 +53,11 @@ const TRANSCRIPT_AGREES: f64 = 3.0;
 /// sets (FSDD numbers had at least as many nuclei as digits; 103 of 107 real callers' zip
 /// codes too).
 const SOUND_SLACK: usize = 2;
+/// Digits a reading may have beyond the syllable nuclei heard when it has more digits than the
+/// transcript heard: digits neither the transcript nor the sound holds are invented. On the FSDD
+/// voicemails no number read exactly had fewer nuclei than digits by more than one, so the
+/// readings that mend a digit the transcript lost all keep it.
+const GAIN_SLACK: usize = 1;
 /// Added per digit a reading has beyond what the sound supports.
 const UNSUPPORTED_DIGIT: f64 = -4.0;
 
@@ -126,10 +131,20 @@ impl ReadingPrior<'_> {
             }
             None => return None,
         };
-        let beyond = self
-            .nuclei
-            .map_or(0, |n| digits.len().saturating_sub(n + SOUND_SLACK));
-        Some(shape + UNSUPPORTED_DIGIT * beyond as f64)
+        Some(shape + UNSUPPORTED_DIGIT * self.unheld(digits) as f64)
+    }
+
+    /// How many of `digits` the sound does not hold: past the nuclei heard (and
+    /// [`SOUND_SLACK`]), or, for digits the transcript did not hear, past the nuclei and
+    /// [`GAIN_SLACK`]. 0 when the nuclei are unknown.
+    pub(crate) fn unheld(&self, digits: &str) -> usize {
+        let Some(n) = self.nuclei else {
+            return 0;
+        };
+        let len = digits.len();
+        let past_sound = len.saturating_sub(n + SOUND_SLACK);
+        let gained = len.saturating_sub(self.first.len().max(n + GAIN_SLACK));
+        past_sound.max(gained)
     }
 }
 
@@ -142,6 +157,7 @@ impl ReadingPrior<'_> {
 const CALIBRATION: (f64, f64) = (2.489, 1.024);
 /// The most confidence a phone number of a length no phone number has (8 or 9 digits, which
 /// stand only as the transcript heard them) can get: it may well be a number with a digit lost.
+/// A reading with digits the sound does not hold ([`ReadingPrior::unheld`]) gets no more.
 const OFF_LENGTH_CONFIDENCE: f64 = 0.4;
 
 /// The raw confidence mapped through [`CALIBRATION`].
@@ -264,7 +280,7 @@ pub(crate) fn reconcile(
     unclear.retain(|&k| k < best.digits.len());
     let raw = share(best_score) * digit_p.iter().product::<f64>();
     let mut confidence = calibrated(raw);
-    if shape_prior(&best.digits, prior.min_digits).is_none() {
+    if shape_prior(&best.digits, prior.min_digits).is_none() || prior.unheld(&best.digits) > 0 {
         confidence = confidence.min(OFF_LENGTH_CONFIDENCE);
     }
     Some(Reconciled {
@@ -419,6 +435,43 @@ mod tests {
             prior.score("185093670288"),
             Some(INTERNATIONAL + 2.0 * UNSUPPORTED_DIGIT)
         );
+    }
+
+    #[test]
+    fn digits_neither_the_transcript_nor_the_sound_holds_are_not_sure() {
+        // Eight digits said and heard, eight nuclei: a reading padded to ten gains two digits
+        // the sound does not hold.
+        let prior = ReadingPrior {
+            first: "42136678",
+            min_digits: 7,
+            nuclei: Some(8),
+        };
+        assert_eq!(prior.unheld("42136678"), 0);
+        assert_eq!(prior.unheld("4213667800"), 1);
+        let scored = |r: DigitReading| -> (DigitReading, f64) {
+            let s = r.log_prob + prior.score(&r.digits).unwrap_or(f64::NEG_INFINITY);
+            (r, s)
+        };
+        let c = [
+            scored(reading("4213667800", 0.97, -0.5)),
+            scored(reading("42136678", 0.97, -2.0)),
+        ];
+        let r = reconcile(&prior, &c).expect("a reading");
+        assert_eq!(r.digits, "42136678");
+        // Far likelier still, the padded reading wins, but is not sure.
+        let c = [
+            scored(reading("4213667800", 0.99, 0.0)),
+            scored(reading("42136678", 0.9, -12.0)),
+        ];
+        let r = reconcile(&prior, &c).expect("a reading");
+        assert!(r.confidence <= OFF_LENGTH_CONFIDENCE, "{r:?}");
+        // A digit the transcript lost and the sound holds is mended at full confidence.
+        let mended = ReadingPrior {
+            first: "512340971",
+            min_digits: 7,
+            nuclei: Some(9),
+        };
+        assert_eq!(mended.unheld("5123340971"), 0);
     }
 
     #[test]

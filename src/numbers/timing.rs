@@ -2,7 +2,7 @@
 //! redrawn at the pauses heard inside a number.
 
 use super::HeardNumber;
-use crate::report::{DigitGroup, Span};
+use crate::report::{DigitGroup, PhoneNumber, Span};
 use crate::vocab::digit_syllables;
 
 /// How far before a group's aligned end its run is looked for, seconds: two intensity frames,
@@ -142,6 +142,71 @@ pub(crate) fn anchor_on_nuclei(
         .rfind(|&t| t > previous && t < nucleus)
 }
 
+/// The shortest silence inside a number that breaks its digit groups, seconds. Shorter than
+/// the speech pauses the prosody counts (0.3 s) and than the 0.25 s the rulebook asks between
+/// groups, so that a break said a little short is seen as a break and judged short, not taken
+/// for a number said in one breath; longer than a stop consonant's closure ("eight", "six":
+/// under 0.15 s), which is silence inside a digit.
+pub(crate) const GROUP_PAUSE_S: f64 = 0.2;
+
+/// How much longer than the silences between digits the breaks between groups are, when the
+/// caller pauses between digits too (geometric means of the two kinds). FSDD speakers saying
+/// numbers slowly leave 0.2-0.4 s between digits and 0.5-0.9 s between groups; scripted
+/// voicemails read digit by digit, 0.2-0.3 s and 0.55-0.8 s.
+const BREAK_OVER_DIGIT_GAP: f64 = 1.4;
+
+/// Where the digit groups of `number` break: the silences between sounding runs (`runs`,
+/// sorted) inside its span of at least [`GROUP_PAUSE_S`]. When there are more of them than the
+/// number's usual groups have breaks ([`PhoneNumber::usual_groups`]), the caller may pause
+/// between digits as well: the silences are parted in two by length (the split of their
+/// logarithms with the most variance between the two sides, Otsu's), and when the long ones
+/// are [`BREAK_OVER_DIGIT_GAP`] times the short ones, only they break groups.
+pub(crate) fn group_pauses(runs: &[Span], number: &HeardNumber) -> Vec<Span> {
+    let Some(span) = number.span() else {
+        return Vec::new();
+    };
+    let silences: Vec<Span> = runs
+        .windows(2)
+        .filter(|p| p[0].end_s > span.start_s && p[1].start_s < span.end_s)
+        .filter(|p| p[1].start_s - p[0].end_s >= GROUP_PAUSE_S - 1e-9)
+        .map(|p| Span {
+            start_s: p[0].end_s,
+            end_s: p[1].start_s,
+        })
+        .collect();
+    let digits: String = number.groups.iter().map(|g| g.digits.as_str()).collect();
+    if silences.len() < PhoneNumber::usual_groups(&digits).len() {
+        return silences;
+    }
+    let mut logs: Vec<f64> = silences
+        .iter()
+        .map(|p| (p.end_s - p.start_s).ln())
+        .collect();
+    logs.sort_by(f64::total_cmp);
+    match long_silences(&logs) {
+        Some(shortest) => silences
+            .into_iter()
+            .filter(|p| (p.end_s - p.start_s).ln() >= shortest - 1e-9)
+            .collect(),
+        None => silences,
+    }
+}
+
+/// The log-length of the shortest long silence when sorted log-lengths `logs` part into short
+/// and long ones at least [`BREAK_OVER_DIGIT_GAP`] apart (Otsu's split); `None` otherwise.
+fn long_silences(logs: &[f64]) -> Option<f64> {
+    let mean = |xs: &[f64]| xs.iter().sum::<f64>() / xs.len() as f64;
+    let (split, _) = (1..logs.len())
+        .map(|i| {
+            let (lo, hi) = logs.split_at(i);
+            let w = lo.len() as f64 * hi.len() as f64;
+            (i, w * (mean(hi) - mean(lo)).powi(2))
+        })
+        .max_by(|a, b| a.1.total_cmp(&b.1))?;
+    let (lo, hi) = logs.split_at(split);
+    (mean(hi) - mean(lo) >= BREAK_OVER_DIGIT_GAP.ln()).then(|| hi[0])
+}
+
 /// What a group split that the transcript does not show costs, in syllable nuclei: the nuclei
 /// must fit a split the transcript does not show better by more than this to win over the
 /// transcript's own groups (a stretch's nuclei are often one off: a missed "oh", a "seven"
@@ -216,7 +281,8 @@ pub(crate) fn regroup_at_pauses(
         .iter()
         .map(|&(a, b)| nuclei_s.iter().filter(|&&t| t >= a && t < b).count() as f64)
         .collect();
-    let cost = |i: usize, from: usize, to: usize| -> f64 {
+    // How far stretch i's nuclei are from digits[from..to] said there.
+    let fit = |i: usize, from: usize, to: usize| -> f64 {
         let said = &digits[from..to];
         let count = said.len() as f64;
         let syllables: f64 = said
@@ -226,17 +292,20 @@ pub(crate) fn regroup_at_pauses(
                 0.5 * f64::from(fewest + most)
             })
             .sum();
-        let fit = (heard[i] - count).abs().min((heard[i] - syllables).abs());
+        (heard[i] - count).abs().min((heard[i] - syllables).abs())
+    };
+    let cost = |i: usize, from: usize, to: usize| -> f64 {
         let split = if to < n && !shown[to] {
             UNSHOWN_SPLIT_COST
         } else {
             0.0
         };
-        fit + split
+        fit(i, from, to) + split
     };
-    let Some(cuts) = cheapest_cuts(m, n, cost) else {
+    let Some(best) = cheapest_cuts(m, n, &cost) else {
         return false;
     };
+    let cuts = usual_cuts(&digits, &best, &fit, &cost).unwrap_or(best);
     let groups: Vec<DigitGroup> = (0..m)
         .map(|i| DigitGroup {
             digits: digits[cuts[i]..cuts[i + 1]].iter().collect(),
@@ -245,6 +314,37 @@ pub(crate) fn regroup_at_pauses(
         })
         .collect();
     set_groups(number, groups)
+}
+
+/// How much better, in syllable nuclei, another split must fit the sound to win over the groups
+/// a number of its length is usually said in ([`PhoneNumber::usual_groups`]): callers say
+/// numbers in those groups, and the nuclei of a stretch of digits said briskly are often one or
+/// two short ("five five five" heard as two).
+const USUAL_SPLIT_MARGIN: f64 = 2.0;
+
+/// The cuts of the usual groups when the number has as many stretches as they have groups
+/// (`best.len() - 1`) and the cheapest split (`best`, at `cost`) does not fit the nuclei
+/// better than they do (at `fit`, the usual cuts needing no transcript to show them) by
+/// [`USUAL_SPLIT_MARGIN`]; `None` otherwise.
+fn usual_cuts(
+    digits: &[char],
+    best: &[usize],
+    fit: &impl Fn(usize, usize, usize) -> f64,
+    cost: &impl Fn(usize, usize, usize) -> f64,
+) -> Option<Vec<usize>> {
+    let m = best.len() - 1;
+    let said: String = digits.iter().collect();
+    let sizes = PhoneNumber::usual_groups(&said);
+    if sizes.len() != m {
+        return None;
+    }
+    let mut cuts = vec![0];
+    for s in &sizes {
+        cuts.push(cuts[cuts.len() - 1] + s);
+    }
+    let usual: f64 = (0..m).map(|i| fit(i, cuts[i], cuts[i + 1])).sum();
+    let cheapest: f64 = (0..m).map(|i| cost(i, best[i], best[i + 1])).sum();
+    (usual <= cheapest + USUAL_SPLIT_MARGIN).then_some(cuts)
 }
 
 /// Gives `number` these groups; whether they differ from the ones it had.
@@ -260,7 +360,7 @@ fn set_groups(number: &mut HeardNumber, groups: Vec<DigitGroup>) -> bool {
 fn cheapest_cuts(
     m: usize,
     n: usize,
-    cost: impl Fn(usize, usize, usize) -> f64,
+    cost: &impl Fn(usize, usize, usize) -> f64,
 ) -> Option<Vec<usize>> {
     // best[i][k]: the least cost of saying the first k digits in the first i stretches.
     let mut best = vec![vec![f64::INFINITY; n + 1]; m + 1];
@@ -391,5 +491,103 @@ mod tests {
                 ("1212".to_string(), 19.01, 20.41)
             ]
         );
+    }
+
+    #[test]
+    fn a_number_said_in_the_usual_groups_keeps_them_when_the_nuclei_are_one_short() {
+        // "five five five, oh one nine eight" transcribed as one run, the first stretch's
+        // nuclei one short (two) and the second's one over (five): the nuclei alone would cut
+        // 55-50198.
+        let mut n = HeardNumber {
+            digits: "5550198".into(),
+            text: "5550198".into(),
+            groups: vec![DigitGroup {
+                digits: "5550198".into(),
+                start_s: 4.58,
+                end_s: 6.72,
+            }],
+            ..HeardNumber::default()
+        };
+        let pause = Span {
+            start_s: 5.165,
+            end_s: 5.425,
+        };
+        let nuclei = [4.7, 5.0, 5.5, 5.8, 6.0, 6.3, 6.6];
+        assert!(regroup_at_pauses(&mut n, &[pause], &nuclei));
+        let digits: Vec<&str> = n.groups.iter().map(|g| g.digits.as_str()).collect();
+        assert_eq!(digits, ["555", "0198"]);
+        // Nine digits have no usual groups: the nuclei decide.
+        let mut odd = HeardNumber {
+            digits: "555019899".into(),
+            groups: vec![DigitGroup {
+                digits: "555019899".into(),
+                start_s: 4.58,
+                end_s: 6.72,
+            }],
+            ..HeardNumber::default()
+        };
+        let nuclei = [4.7, 5.0, 5.5, 5.8, 6.0, 6.2, 6.4, 6.5, 6.6];
+        assert!(regroup_at_pauses(&mut odd, &[pause], &nuclei));
+        assert_eq!(odd.groups[0].digits, "55");
+    }
+
+    #[test]
+    fn group_breaks_are_silences_longer_than_the_gaps_between_digits() {
+        let run = |a: f64, b: f64| Span {
+            start_s: a,
+            end_s: b,
+        };
+        let number = |digits: &str, a: f64, b: f64| HeardNumber {
+            digits: digits.into(),
+            groups: vec![DigitGroup {
+                digits: digits.into(),
+                start_s: a,
+                end_s: b,
+            }],
+            ..HeardNumber::default()
+        };
+        // Groups said run together: a stop's closure (0.1 s), a short break (0.22 s) and a
+        // pause (0.5 s); the silence before the number is not inside it.
+        let runs = [
+            run(0.0, 0.5),
+            run(1.0, 2.0),
+            run(2.1, 3.0),
+            run(3.22, 4.0),
+            run(4.5, 5.0),
+        ];
+        let breaks = group_pauses(&runs, &number("8509367028", 1.0, 5.0));
+        assert_eq!(breaks, vec![run(3.0, 3.22), run(4.0, 4.5)]);
+        // Every digit said apart (0.3 s between them), the groups 0.7 s apart: only those.
+        let mut runs = Vec::new();
+        let mut t = 0.0;
+        for gap in [0.3, 0.3, 0.7, 0.3, 0.3, 0.7, 0.3, 0.3, 0.3, 0.0] {
+            runs.push(run(t, t + 0.3));
+            t += 0.3 + gap;
+        }
+        let breaks = group_pauses(&runs, &number("8509367028", 0.0, t));
+        assert_eq!(breaks.len(), 2, "{breaks:?}");
+        assert!((breaks[0].start_s - 1.5).abs() < 1e-9, "{breaks:?}");
+        // Silences between digits that grow gradually (a real speaker, 0.21-0.39 s) and breaks
+        // of 0.54-0.71 s: the breaks.
+        let gaps = [0.21, 0.26, 0.67, 0.31, 0.39, 0.54, 0.71, 0.35, 0.27, 0.27];
+        let (mut runs, mut t) = (Vec::new(), 0.0);
+        for gap in gaps.iter().chain([0.0].iter()) {
+            runs.push(run(t, t + 0.3));
+            t += 0.3 + gap;
+        }
+        let long: Vec<f64> = group_pauses(&runs, &number("02030626313", 0.0, t))
+            .iter()
+            .map(|p| (100.0 * (p.end_s - p.start_s)).round() / 100.0)
+            .collect();
+        assert_eq!(long, [0.67, 0.54, 0.71]);
+        // Evenly spaced digits: every silence stays a break.
+        let even = [
+            run(0.0, 0.3),
+            run(0.6, 0.9),
+            run(1.22, 1.5),
+            run(1.8, 2.1),
+            run(2.45, 2.7),
+        ];
+        assert_eq!(group_pauses(&even, &number("5551212", 0.0, 2.7)).len(), 4);
     }
 }

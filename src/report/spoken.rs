@@ -119,7 +119,9 @@ pub struct PhoneNumber {
     pub end_s: f64,
     /// Digits over the spoken span.
     pub digits_per_second: f64,
-    /// Digit groups with their times.
+    /// Digit groups with their times, as said: split where the caller paused inside the number
+    /// (silences of at least 0.2 s; when the caller pauses between digits too, only those
+    /// clearly longer than the rest); one group when said in one breath.
     pub groups: Vec<DigitGroup>,
     /// Whether the digits equal the expected number; `None` when none was given.
     pub matches_expected: Option<bool>,
@@ -172,6 +174,30 @@ impl PhoneNumber {
     pub const MAX_SAID_DIGITS: usize = 13;
     /// Most digits a number given as the one meant may have: E.164's limit for any country.
     pub const MAX_DIGITS: usize = 15;
+
+    /// The group sizes a number of these digits is said in: 7 digits 3-4, 8 digits 4-4, 10
+    /// digits 3-3-4, 11 with a leading 1 1-3-3-4, British 11 digits with a leading 0 3-4-4
+    /// (London's 020) or 5-6 (the rest); four digits or fewer in one group; anything else in
+    /// threes, the longer group last.
+    pub fn usual_groups(digits: &str) -> Vec<usize> {
+        let n = digits.len();
+        match (n, digits.as_bytes().first()) {
+            (7, _) => vec![3, 4],
+            (8, _) => vec![4, 4],
+            (10, _) => vec![3, 3, 4],
+            (11, Some(b'1')) => vec![1, 3, 3, 4],
+            (11, Some(b'0')) if digits.starts_with("02") => vec![3, 4, 4],
+            (11, Some(b'0')) => vec![5, 6],
+            _ if n <= 4 => vec![n],
+            _ => {
+                let mut s = vec![3; n / 3];
+                if let Some(last) = s.last_mut() {
+                    *last += n % 3;
+                }
+                s
+            }
+        }
+    }
 
     /// The digits without a leading North American `1` when there are 11 of them: the number
     /// as a local directory or CRM holds it.
@@ -325,5 +351,25 @@ pub(crate) fn national(digits: &str) -> &str {
         &digits[1..]
     } else {
         digits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::PhoneNumber;
+
+    #[test]
+    fn numbers_are_grouped_by_their_length_and_country() {
+        let sizes = |d: &str| PhoneNumber::usual_groups(d);
+        assert_eq!(sizes("5551212"), [3, 4]);
+        assert_eq!(sizes("42136678"), [4, 4]);
+        assert_eq!(sizes("8509367028"), [3, 3, 4]);
+        assert_eq!(sizes("18509367028"), [1, 3, 3, 4]);
+        assert_eq!(sizes("02079460958"), [3, 4, 4]);
+        assert_eq!(sizes("01632960123"), [5, 6]);
+        assert_eq!(sizes("97201"), [5]);
+        assert_eq!(sizes("123"), [3]);
+        assert_eq!(sizes("123456789"), [3, 3, 3]);
+        assert_eq!(sizes("442079460958"), [3, 3, 3, 3]);
     }
 }

@@ -64,8 +64,15 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
         let (said, pattern) = (n.grouped(), groups_for(&n.digits));
         let note = format!("{said} at {dps:.1} digits/s, {gaps}");
         // Only what needs changing: slower, in groups, or both.
+        let short_pauses = n.groups.len() >= 2 && !grouped;
         let fix = match (too_fast != Verdict::Pass, grouped) {
             (true, true) => format!("say {said} slower: {dps:.1} digits/s, {gaps}"),
+            (true, false) if short_pauses => format!(
+                "say {said} slower, with longer pauses between its groups (at least {gap:.2} s): {dps:.1} digits/s, {gaps}"
+            ),
+            (false, false) if short_pauses => format!(
+                "pause longer between the groups of {said} (at least {gap:.2} s): {gaps}"
+            ),
             (true, false) => format!(
                 "say {said} slower, in groups ({pattern}) with a pause between them: {dps:.1} digits/s, {gaps}"
             ),
@@ -96,25 +103,10 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
     }
 }
 
-/// The groups a number of this length is said in, written as group sizes: 7 digits "3-4", 10
-/// "3-3-4", 11 with a leading 1 "1-3-3-4", British 11 digits with a leading 0 "3-4-4" (London's
-/// 020) or "5-6" (the rest); anything else in threes with the longer group last.
+/// The groups a number of this length is said in, written as group sizes ("3-3-4"): see
+/// [`PhoneNumber::usual_groups`].
 pub(crate) fn groups_for(digits: &str) -> String {
-    let n = digits.len();
-    let sizes: Vec<usize> = match (n, digits.as_bytes().first()) {
-        (7, _) => vec![3, 4],
-        (10, _) => vec![3, 3, 4],
-        (11, Some(b'1')) => vec![1, 3, 3, 4],
-        (11, Some(b'0')) if digits.starts_with("02") => vec![3, 4, 4],
-        (11, Some(b'0')) => vec![5, 6],
-        _ if n <= 4 => vec![n],
-        _ => {
-            let mut s = vec![3; n / 3];
-            *s.last_mut().unwrap_or(&mut 0) += n % 3;
-            s
-        }
-    };
-    sizes
+    PhoneNumber::usual_groups(digits)
         .iter()
         .map(usize::to_string)
         .collect::<Vec<_>>()
