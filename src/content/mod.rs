@@ -19,6 +19,7 @@ use rust_stemmers::{Algorithm, Stemmer};
 use crate::report::{Content, Filler, PhraseMatch, Promise, Word};
 use crate::vocab::normalize;
 
+mod classifier;
 mod defaults;
 mod fillers;
 mod introduction;
@@ -245,6 +246,7 @@ impl<'a> Tokens<'a> {
                 .join(" "),
             start_s: ws[0].start_s,
             end_s: ws[ws.len() - 1].end_s,
+            probability: None,
         }
     }
 }
@@ -257,6 +259,9 @@ pub(crate) struct Lists<'a> {
     pub(crate) promise: &'a [String],
     pub(crate) vocal: &'a [String],
     pub(crate) lexical: &'a [String],
+    /// Which of pitch, stock phrases, referrals and promises the sentence classifier also
+    /// finds, in `classifier::Kind`'s order.
+    pub(crate) classify: [bool; 4],
 }
 
 /// What the words say: fillers (in the words, and in the sound when `voice` is given), then
@@ -283,13 +288,79 @@ pub(crate) fn find(words: &[Word], lists: &Lists, voice: Option<&Voice>) -> Cont
             }
         })
         .collect();
-    Content {
+    let mut content = Content {
         pitch: tokens.find(lists.pitch, false),
         stock_phrases: tokens.find(lists.cliches, true),
         referrals: tokens.find(lists.referral, false),
         promises,
         fillers,
+    };
+    classify_sentences(words, lists.classify, &mut content);
+    content
+}
+
+/// What the sentence classifier adds: each sentence it finds of a kind asked for
+/// (`classify`) and that no phrase of that kind already lies in, as a match of the whole
+/// sentence with the model's probability.
+fn classify_sentences(words: &[Word], classify: [bool; 4], content: &mut Content) {
+    use classifier::Kind;
+    if !classify.contains(&true) {
+        return;
     }
+    let mut a = 0;
+    while a < words.len() {
+        let b = (a..words.len())
+            .find(|&k| ends_sentence(&words[k].text))
+            .map_or(words.len(), |k| k + 1);
+        let ws = &words[a..b];
+        let text = ws
+            .iter()
+            .map(|w| w.text.as_str())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let (from, to) = (ws[0].start_s, ws[ws.len() - 1].end_s);
+        let p = classifier::probabilities(&text);
+        let found = |kind: Kind| PhraseMatch {
+            phrase: format!("({} sentence, by the classifier)", kind.name()),
+            text: text.clone(),
+            start_s: from,
+            end_s: to,
+            probability: Some((p[kind as usize] * 1000.0).round() / 1000.0),
+        };
+        let new = |kind: Kind, ms: &[&PhraseMatch]| {
+            classify[kind as usize]
+                && p[kind as usize] >= classifier::THRESHOLD
+                && !ms.iter().any(|m| m.start_s < to && m.end_s > from)
+        };
+        if new(Kind::Pitch, &content.pitch.iter().collect::<Vec<_>>()) {
+            content.pitch.push(found(Kind::Pitch));
+        }
+        if new(
+            Kind::Cliche,
+            &content.stock_phrases.iter().collect::<Vec<_>>(),
+        ) {
+            content.stock_phrases.push(found(Kind::Cliche));
+        }
+        if new(
+            Kind::Referral,
+            &content.referrals.iter().collect::<Vec<_>>(),
+        ) {
+            content.referrals.push(found(Kind::Referral));
+        }
+        let promised: Vec<&PhraseMatch> = content.promises.iter().map(|p| &p.found).collect();
+        if new(Kind::Promise, &promised) {
+            content.promises.push(Promise {
+                dated: names_a_time(words, a),
+                found: found(Kind::Promise),
+            });
+        }
+        a = b;
+    }
+    let by_time = |x: &PhraseMatch, y: &PhraseMatch| x.start_s.total_cmp(&y.start_s);
+    content.pitch.sort_by(by_time);
+    content.stock_phrases.sort_by(by_time);
+    content.referrals.sort_by(by_time);
+    content.promises.sort_by(|x, y| by_time(&x.found, &y.found));
 }
 
 /// Words that make a callback promise specific: days, parts of the day, clock times.

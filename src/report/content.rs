@@ -35,6 +35,10 @@ pub struct PhraseMatch {
     pub start_s: f64,
     /// Seconds.
     pub end_s: f64,
+    /// For a whole sentence the sentence classifier judged of this kind, its probability
+    /// (`phrase` then names the kind); `null` for a catalogue phrase.
+    #[serde(default)]
+    pub probability: Option<f64>,
 }
 
 impl PhraseMatch {

@@ -243,6 +243,14 @@ impl Rules {
             promise: &self.content_callback_promise.phrases,
             vocal: &self.content_fillers.phrases,
             lexical: &self.content_fillers.lexical,
+            // Stock phrases are left to their catalogue: the classifier, trained on too few
+            // of them, cost agreement on both tuning sets (scripts/classify-sentences).
+            classify: [
+                self.content_pitch.classifier,
+                false,
+                self.content_referral.classifier,
+                self.content_callback_promise.classifier,
+            ],
         }
     }
 }

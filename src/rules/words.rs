@@ -13,6 +13,8 @@ params! {
         within_s: number = 10.0,
             "pitching before this many seconds after speech starts fails, s" [0.0, 600.0];
         phrases: phrases = content::default_pitch_phrases(), "what counts as pitching";
+        classifier: flag = true,
+            "also count the sentences the sentence classifier judges pitch (scripts/classify-sentences)";
     }
 }
 
@@ -125,6 +127,8 @@ params! {
         warn_when_absent: flag = false,
             "warn when no referral is mentioned (Francis leaves voicemails only when referred)";
         phrases: phrases = content::default_referral_phrases(), "what counts as a referral";
+        classifier: flag = true,
+            "also count the sentences the sentence classifier judges referrals";
     }
 }
 
@@ -171,6 +175,8 @@ params! {
         warn_when_absent: flag = false, "warn when no callback is promised";
         phrases: phrases = content::default_promise_phrases(),
             "what counts as a callback promise";
+        classifier: flag = true,
+            "also count the sentences the sentence classifier judges callback promises";
     }
 }
 
