@@ -210,6 +210,13 @@ fn after_a_cue(words: &[Word]) -> Option<Introduction> {
             // In the opening words a cue introduces the caller whatever the transcriber made
             // of the name ("it's nine of Brooks" for Nina Brooks).
             let opening = in_opening(words, &norm, i);
+            if opening && first_norm == "the" {
+                // "this is the Acme team calling", or a name heard as "the three-shot":
+                // in the opening, a trailing cue close after says the caller is introduced.
+                if let Some(intro) = named_before_trailing_cue(words, &norm, cue, end + 1) {
+                    return Some(intro);
+                }
+            }
             if !capitalised && !opening
                 || NOT_NAMES.contains(&first_norm.as_str())
                 || first_norm.chars().any(|c| c.is_ascii_digit())
@@ -228,6 +235,35 @@ fn after_a_cue(words: &[Word]) -> Option<Introduction> {
                 n += 1;
             }
             return Some(Introduction::from_words(cue.join(" "), words, end, n));
+        }
+    }
+    None
+}
+
+/// The words from `first` up to a trailing cue ("calling", "here", also glued by a hyphen)
+/// within two words of the same clause, as the name introduced by `cue`.
+fn named_before_trailing_cue(
+    words: &[Word],
+    norm: &[String],
+    cue: &[&str],
+    first: usize,
+) -> Option<Introduction> {
+    for last in first..(first + 2).min(words.len()) {
+        let glued = glued_cue(&words[last].text).is_some();
+        let next_is_cue = norm
+            .get(last + 1)
+            .is_some_and(|w| matches!(w.as_str(), "calling" | "here"));
+        if glued || next_is_cue && !ends_clause(&words[last].text) {
+            let mut intro = Introduction::from_words(cue.join(" "), words, first, last + 1 - first);
+            if glued {
+                if let Some((name, _)) = intro.name.rsplit_once('-') {
+                    intro.name = name.to_string();
+                }
+            }
+            return Some(intro);
+        }
+        if ends_clause(&words[last].text) {
+            break;
         }
     }
     None
@@ -345,6 +381,16 @@ mod tests {
                 "Steve Clark",
                 "is",
             ),
+            (
+                "Hello, this is the three-shot calling, about the report.",
+                "three-shot",
+                "this is",
+            ),
+            (
+                "Hi Ann, this is the Acme team here.",
+                "Acme team",
+                "this is",
+            ),
         ];
         for (text, name, cue) in cases {
             let intro = find_introduction(&words(text), None).expect(text);
@@ -362,6 +408,8 @@ mod tests {
             "Hi Jane, it's about your renewal.",
             "Hey Victor, it's me.",
             "Hi Jane, Ben Ortiz asked me to call you.",
+            "Hi Jane, this is the third time I'm calling.",
+            "Hi Jane, this is the best time for calling.",
         ] {
             assert_eq!(find_introduction(&words(text), None), None, "{text}");
         }
