@@ -1,7 +1,7 @@
 //! The batch as a table: one CSV row per analysed input, headline figures and verdict counts.
 
 use super::Entry;
-use crate::report::{Report, Verdict};
+use crate::report::{rounded, Report, Verdict};
 
 /// The CSV's header line (without its newline). The figures carry the names of the report's
 /// fields: `speech_rate_sps` is the index page's syllables/s over the speech,
@@ -19,8 +19,15 @@ fn field(s: &str) -> String {
     }
 }
 
+/// A figure to three decimals, rounded first as the report's JSON holds it (so a report read
+/// back from JSON gives the same row).
 fn num(v: Option<f64>) -> String {
-    v.map_or(String::new(), |x| format!("{x:.3}"))
+    v.map_or(String::new(), |x| format!("{:.3}", rounded(x, false)))
+}
+
+/// A time to three decimals, as the report's JSON holds it.
+fn time(v: Option<f64>) -> String {
+    v.map_or(String::new(), |x| format!("{:.3}", rounded(x, true)))
 }
 
 /// The row of one report (without its newline).
@@ -30,8 +37,8 @@ fn row(r: &Report) -> String {
     let number = r.phone_numbers.first();
     [
         field(&r.file),
-        num(Some(r.audio.duration_s)),
-        num(speech),
+        time(Some(r.audio.duration_s)),
+        time(speech),
         num(r.rate.words_per_minute),
         num(r.rate.speech_rate_sps),
         num(r.rate.articulation_rate_sps),

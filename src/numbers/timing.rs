@@ -142,12 +142,12 @@ pub(crate) fn anchor_on_nuclei(
         .rfind(|&t| t > previous && t < nucleus)
 }
 
-/// The shortest silence inside a number that breaks its digit groups, seconds. Shorter than
-/// the speech pauses the prosody counts (0.3 s) and than the 0.25 s the rulebook asks between
-/// groups, so that a break said a little short is seen as a break and judged short, not taken
-/// for a number said in one breath; longer than a stop consonant's closure ("eight", "six":
-/// under 0.15 s), which is silence inside a digit.
-pub(crate) const GROUP_PAUSE_S: f64 = 0.2;
+/// The shortest silence inside a number that breaks its digit groups, seconds: the least the
+/// rulebook's `number.pace` asks between groups by default. Shorter than the speech pauses the
+/// prosody counts (0.3 s), so that a break said briskly is still a break; a shorter silence is
+/// as often a consonant too faint for the telephone band ("six" before "oh": 0.21 s in a number
+/// said in one breath) as a break.
+pub(crate) const GROUP_PAUSE_S: f64 = 0.25;
 
 /// How much longer than the silences between digits the breaks between groups are, when the
 /// caller pauses between digits too (geometric means of the two kinds). FSDD speakers saying
@@ -322,10 +322,11 @@ pub(crate) fn regroup_at_pauses(
 /// two short ("five five five" heard as two).
 const USUAL_SPLIT_MARGIN: f64 = 2.0;
 
-/// The cuts of the usual groups when the number has as many stretches as they have groups
-/// (`best.len() - 1`) and the cheapest split (`best`, at `cost`) does not fit the nuclei
-/// better than they do (at `fit`, the usual cuts needing no transcript to show them) by
-/// [`USUAL_SPLIT_MARGIN`]; `None` otherwise.
+/// The cuts of the usual groups, or of some of them run together when the number has fewer
+/// stretches (`best.len() - 1`) than they have groups ("206, 5550198": 3 and 7 of 3-3-4): the
+/// choice of usual breaks that fits the nuclei best (at `fit`, needing no transcript to show
+/// them), unless the cheapest split (`best`, at `cost`) fits them better by
+/// [`USUAL_SPLIT_MARGIN`]; `None` when the usual groups are fewer than the stretches.
 fn usual_cuts(
     digits: &[char],
     best: &[usize],
@@ -333,18 +334,35 @@ fn usual_cuts(
     cost: &impl Fn(usize, usize, usize) -> f64,
 ) -> Option<Vec<usize>> {
     let m = best.len() - 1;
+    let n = digits.len();
     let said: String = digits.iter().collect();
-    let sizes = PhoneNumber::usual_groups(&said);
-    if sizes.len() != m {
+    let mut breaks = Vec::new(); // the usual groups' inner boundaries
+    for s in PhoneNumber::usual_groups(&said) {
+        breaks.push(breaks.last().copied().unwrap_or(0) + s);
+    }
+    breaks.pop();
+    if breaks.len() + 1 < m {
         return None;
     }
-    let mut cuts = vec![0];
-    for s in &sizes {
-        cuts.push(cuts[cuts.len() - 1] + s);
-    }
-    let usual: f64 = (0..m).map(|i| fit(i, cuts[i], cuts[i + 1])).sum();
-    let cheapest: f64 = (0..m).map(|i| cost(i, best[i], best[i + 1])).sum();
-    (usual <= cheapest + USUAL_SPLIT_MARGIN).then_some(cuts)
+    let total = |cuts: &[usize], f: &dyn Fn(usize, usize, usize) -> f64| -> f64 {
+        (0..m).map(|i| f(i, cuts[i], cuts[i + 1])).sum()
+    };
+    // Every choice of m - 1 of the usual breaks (at most three of them: a few choices).
+    let usual = (0u32..1 << breaks.len())
+        .filter(|mask| mask.count_ones() as usize + 1 == m)
+        .map(|mask| {
+            let mut cuts = vec![0];
+            cuts.extend(
+                (0..breaks.len())
+                    .filter(|k| mask >> k & 1 == 1)
+                    .map(|k| breaks[k]),
+            );
+            cuts.push(n);
+            cuts
+        })
+        .map(|cuts| (total(&cuts, fit), cuts))
+        .min_by(|a, b| a.0.total_cmp(&b.0))?;
+    (usual.0 <= total(best, cost) + USUAL_SPLIT_MARGIN).then_some(usual.1)
 }
 
 /// Gives `number` these groups; whether they differ from the ones it had.
@@ -516,19 +534,37 @@ mod tests {
         assert!(regroup_at_pauses(&mut n, &[pause], &nuclei));
         let digits: Vec<&str> = n.groups.iter().map(|g| g.digits.as_str()).collect();
         assert_eq!(digits, ["555", "0198"]);
-        // Nine digits have no usual groups: the nuclei decide.
+        // Five digits (a zip code) have no usual break: the nuclei decide.
         let mut odd = HeardNumber {
-            digits: "555019899".into(),
+            digits: "55501".into(),
             groups: vec![DigitGroup {
-                digits: "555019899".into(),
+                digits: "55501".into(),
                 start_s: 4.58,
                 end_s: 6.72,
             }],
             ..HeardNumber::default()
         };
-        let nuclei = [4.7, 5.0, 5.5, 5.8, 6.0, 6.2, 6.4, 6.5, 6.6];
+        let nuclei = [4.7, 5.0, 5.5, 5.8, 6.0];
         assert!(regroup_at_pauses(&mut odd, &[pause], &nuclei));
         assert_eq!(odd.groups[0].digits, "55");
+        // Ten digits said in two stretches ("two oh six, five five five oh one nine eight"),
+        // the first stretch's nuclei one short: the usual break after the area code.
+        let mut ten = HeardNumber {
+            digits: "2065550198".into(),
+            groups: vec![DigitGroup {
+                digits: "2065550198".into(),
+                start_s: 4.45,
+                end_s: 7.56,
+            }],
+            ..HeardNumber::default()
+        };
+        let pause = Span {
+            start_s: 4.93,
+            end_s: 5.45,
+        };
+        let nuclei = [4.6, 4.8, 5.6, 5.8, 6.0, 6.3, 6.6, 6.9, 7.1, 7.4];
+        assert!(regroup_at_pauses(&mut ten, &[pause], &nuclei));
+        assert_eq!(ten.groups[0].digits, "206");
     }
 
     #[test]
@@ -546,17 +582,19 @@ mod tests {
             }],
             ..HeardNumber::default()
         };
-        // Groups said run together: a stop's closure (0.1 s), a short break (0.22 s) and a
-        // pause (0.5 s); the silence before the number is not inside it.
+        // Groups said run together: a stop's closure (0.1 s), a faint consonant (0.21 s), a
+        // short break (0.26 s) and a pause (0.5 s); the silence before the number is not
+        // inside it.
         let runs = [
             run(0.0, 0.5),
             run(1.0, 2.0),
-            run(2.1, 3.0),
-            run(3.22, 4.0),
+            run(2.1, 2.5),
+            run(2.71, 3.0),
+            run(3.26, 4.0),
             run(4.5, 5.0),
         ];
         let breaks = group_pauses(&runs, &number("8509367028", 1.0, 5.0));
-        assert_eq!(breaks, vec![run(3.0, 3.22), run(4.0, 4.5)]);
+        assert_eq!(breaks, vec![run(3.0, 3.26), run(4.0, 4.5)]);
         // Every digit said apart (0.3 s between them), the groups 0.7 s apart: only those.
         let mut runs = Vec::new();
         let mut t = 0.0;
@@ -567,9 +605,9 @@ mod tests {
         let breaks = group_pauses(&runs, &number("8509367028", 0.0, t));
         assert_eq!(breaks.len(), 2, "{breaks:?}");
         assert!((breaks[0].start_s - 1.5).abs() < 1e-9, "{breaks:?}");
-        // Silences between digits that grow gradually (a real speaker, 0.21-0.39 s) and breaks
+        // Silences between digits that grow gradually (a real speaker, 0.26-0.39 s) and breaks
         // of 0.54-0.71 s: the breaks.
-        let gaps = [0.21, 0.26, 0.67, 0.31, 0.39, 0.54, 0.71, 0.35, 0.27, 0.27];
+        let gaps = [0.26, 0.26, 0.67, 0.31, 0.39, 0.54, 0.71, 0.35, 0.27, 0.27];
         let (mut runs, mut t) = (Vec::new(), 0.0);
         for gap in gaps.iter().chain([0.0].iter()) {
             runs.push(run(t, t + 0.3));

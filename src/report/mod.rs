@@ -272,13 +272,20 @@ pub fn round_figures(v: &mut serde_json::Value) {
     round_under(v, false);
 }
 
+/// `x` as the report's JSON holds it: a time (`time`) to the millisecond, any other figure to
+/// four decimals. Other outputs (the CSV) round through this too, so that a report read back
+/// from JSON gives the same text.
+pub(crate) fn rounded(x: f64, time: bool) -> f64 {
+    let digits = if time { TIME_DECIMALS } else { FIGURE_DECIMALS };
+    let scale = 10f64.powi(digits);
+    (x * scale).round() / scale
+}
+
 fn round_under(v: &mut serde_json::Value, time: bool) {
     use serde_json::Value;
     match v {
         Value::Number(n) if n.is_f64() => {
-            let digits = if time { TIME_DECIMALS } else { FIGURE_DECIMALS };
-            let scale = 10f64.powi(digits);
-            if let Some(x) = n.as_f64().map(|x| (x * scale).round() / scale) {
+            if let Some(x) = n.as_f64().map(|x| rounded(x, time)) {
                 if let Some(r) = serde_json::Number::from_f64(x) {
                     *n = r;
                 }

@@ -120,7 +120,7 @@ pub struct PhoneNumber {
     /// Digits over the spoken span.
     pub digits_per_second: f64,
     /// Digit groups with their times, as said: split where the caller paused inside the number
-    /// (silences of at least 0.2 s; when the caller pauses between digits too, only those
+    /// (silences of at least 0.25 s; when the caller pauses between digits too, only those
     /// clearly longer than the rest); one group when said in one breath.
     pub groups: Vec<DigitGroup>,
     /// Whether the digits equal the expected number; `None` when none was given.
