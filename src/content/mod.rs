@@ -327,28 +327,25 @@ fn classify_sentences(words: &[Word], classify: [bool; 4], content: &mut Content
             end_s: to,
             probability: Some((p[kind as usize] * 1000.0).round() / 1000.0),
         };
-        let new = |kind: Kind, ms: &[&PhraseMatch]| {
+        // Asked for, judged of the kind, and no phrase of the kind already in the sentence.
+        let new = |kind: Kind, mut ms: &mut dyn Iterator<Item = &PhraseMatch>| {
             classify[kind as usize]
                 && p[kind as usize] >= classifier::THRESHOLD
-                && !ms.iter().any(|m| m.start_s < to && m.end_s > from)
+                && !Iterator::any(&mut ms, |m| m.start_s < to && m.end_s > from)
         };
-        if new(Kind::Pitch, &content.pitch.iter().collect::<Vec<_>>()) {
+        if new(Kind::Pitch, &mut content.pitch.iter()) {
             content.pitch.push(found(Kind::Pitch));
         }
-        if new(
-            Kind::Cliche,
-            &content.stock_phrases.iter().collect::<Vec<_>>(),
-        ) {
+        if new(Kind::Cliche, &mut content.stock_phrases.iter()) {
             content.stock_phrases.push(found(Kind::Cliche));
         }
-        if new(
-            Kind::Referral,
-            &content.referrals.iter().collect::<Vec<_>>(),
-        ) {
+        if new(Kind::Referral, &mut content.referrals.iter()) {
             content.referrals.push(found(Kind::Referral));
         }
-        let promised: Vec<&PhraseMatch> = content.promises.iter().map(|p| &p.found).collect();
-        if new(Kind::Promise, &promised) {
+        if new(
+            Kind::Promise,
+            &mut content.promises.iter().map(|p| &p.found),
+        ) {
             content.promises.push(Promise {
                 dated: names_a_time(words, a),
                 found: found(Kind::Promise),

@@ -421,6 +421,20 @@ pub(crate) fn group_gaps(groups: &[DigitGroup]) -> Vec<f64> {
 mod tests {
     use super::*;
 
+    /// A number heard as one group of `digits` from `a` to `b` seconds.
+    fn one_group(digits: &str, a: f64, b: f64) -> HeardNumber {
+        HeardNumber {
+            digits: digits.into(),
+            text: digits.into(),
+            groups: vec![DigitGroup {
+                digits: digits.into(),
+                start_s: a,
+                end_s: b,
+            }],
+            ..HeardNumber::default()
+        }
+    }
+
     #[test]
     fn pauses_regroup_digits_as_the_syllable_nuclei_say() {
         let group = |d: &str, a: f64, b: f64| DigitGroup {
@@ -516,16 +530,7 @@ mod tests {
         // "five five five, oh one nine eight" transcribed as one run, the first stretch's
         // nuclei one short (two) and the second's one over (five): the nuclei alone would cut
         // 55-50198.
-        let mut n = HeardNumber {
-            digits: "5550198".into(),
-            text: "5550198".into(),
-            groups: vec![DigitGroup {
-                digits: "5550198".into(),
-                start_s: 4.58,
-                end_s: 6.72,
-            }],
-            ..HeardNumber::default()
-        };
+        let mut n = one_group("5550198", 4.58, 6.72);
         let pause = Span {
             start_s: 5.165,
             end_s: 5.425,
@@ -535,29 +540,13 @@ mod tests {
         let digits: Vec<&str> = n.groups.iter().map(|g| g.digits.as_str()).collect();
         assert_eq!(digits, ["555", "0198"]);
         // Five digits (a zip code) have no usual break: the nuclei decide.
-        let mut odd = HeardNumber {
-            digits: "55501".into(),
-            groups: vec![DigitGroup {
-                digits: "55501".into(),
-                start_s: 4.58,
-                end_s: 6.72,
-            }],
-            ..HeardNumber::default()
-        };
+        let mut odd = one_group("55501", 4.58, 6.72);
         let nuclei = [4.7, 5.0, 5.5, 5.8, 6.0];
         assert!(regroup_at_pauses(&mut odd, &[pause], &nuclei));
         assert_eq!(odd.groups[0].digits, "55");
         // Ten digits said in two stretches ("two oh six, five five five oh one nine eight"),
         // the first stretch's nuclei one short: the usual break after the area code.
-        let mut ten = HeardNumber {
-            digits: "2065550198".into(),
-            groups: vec![DigitGroup {
-                digits: "2065550198".into(),
-                start_s: 4.45,
-                end_s: 7.56,
-            }],
-            ..HeardNumber::default()
-        };
+        let mut ten = one_group("2065550198", 4.45, 7.56);
         let pause = Span {
             start_s: 4.93,
             end_s: 5.45,
@@ -573,15 +562,7 @@ mod tests {
             start_s: a,
             end_s: b,
         };
-        let number = |digits: &str, a: f64, b: f64| HeardNumber {
-            digits: digits.into(),
-            groups: vec![DigitGroup {
-                digits: digits.into(),
-                start_s: a,
-                end_s: b,
-            }],
-            ..HeardNumber::default()
-        };
+        let number = one_group;
         // Groups said run together: a stop's closure (0.1 s), a faint consonant (0.21 s), a
         // short break (0.26 s) and a pause (0.5 s); the silence before the number is not
         // inside it.
