@@ -96,7 +96,10 @@ pub(crate) fn find_introduction(words: &[Word], known: Option<&str>) -> Option<I
             });
         }
     }
-    let found = after_a_cue(words).or_else(|| before_a_cue(words))?;
+    let found = after_a_cue(words)
+        .or_else(|| before_a_cue(words))
+        .or_else(|| before_here_from(words))
+        .or_else(|| named_alone(words))?;
     Some(Introduction {
         heard_as_given: known.map(|_| false),
         ..found
@@ -130,6 +133,7 @@ fn before_a_cue(words: &[Word]) -> Option<Introduction> {
         (any_case || words[k].text.chars().next().is_some_and(char::is_uppercase))
             && !NOT_NAMES.contains(&norm[k].as_str())
             && !GREETINGS.contains(&norm[k].as_str())
+            && !PRONOUNS.contains(&norm[k].as_str())
             && !norm[k].chars().any(|c| c.is_ascii_digit())
     };
     for i in 0..words.len().min(WITHIN) {
@@ -217,6 +221,12 @@ fn after_a_cue(words: &[Word]) -> Option<Introduction> {
                     return Some(intro);
                 }
             }
+            if first_norm == "my" && cue.len() > 1 {
+                // "this is my Lopez": a name starting "Maya", "Myra", "Mike" heard as "my".
+                if let Some(intro) = misheard_my(words, &norm, cue, end + 1) {
+                    return Some(intro);
+                }
+            }
             if !capitalised && !opening
                 || NOT_NAMES.contains(&first_norm.as_str())
                 || first_norm.chars().any(|c| c.is_ascii_digit())
@@ -267,6 +277,107 @@ fn named_before_trailing_cue(
         }
     }
     None
+}
+
+/// Capitalised words that are no name: the days and months, said after "this is my".
+const CALENDAR: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+/// Whether word `k` reads as (part of) a name: capitalised by the transcriber, no common word,
+/// greeting, day or month, no digit.
+fn reads_as_name(words: &[Word], norm: &[String], k: usize) -> bool {
+    let n = norm[k].as_str();
+    words[k].text.chars().next().is_some_and(char::is_uppercase)
+        && !NOT_NAMES.contains(&n)
+        && !GREETINGS.contains(&n)
+        && !CALENDAR.contains(&n)
+        && !n.chars().any(|c| c.is_ascii_digit())
+}
+
+/// The name after a two-word cue and "my" ("this is my Lopez", a name starting "Maya" or
+/// "Mike" heard as "my"): one or two capitalised words from `first`.
+fn misheard_my(
+    words: &[Word],
+    norm: &[String],
+    cue: &[&str],
+    first: usize,
+) -> Option<Introduction> {
+    if first >= words.len() || ends_clause(&words[first - 1].text) {
+        return None;
+    }
+    if !reads_as_name(words, norm, first) {
+        return None;
+    }
+    let two = first + 1 < words.len()
+        && !ends_clause(&words[first].text)
+        && reads_as_name(words, norm, first + 1);
+    let n = if two { 2 } else { 1 };
+    Some(Introduction::from_words(cue.join(" "), words, first, n))
+}
+
+/// Words before "here from" that say it introduces no name ("I'm here from the council").
+const PRONOUNS: &[&str] = &[
+    "i", "i'm", "we", "we're", "they're", "he's", "she's", "am", "are",
+];
+
+/// "<name> here from|with <company>" among the message's first words, whatever came before
+/// the name in its clause (a greeting heard as other words: "I have gone my Lopez here from
+/// Keystone"): the one or two words before "here", less a leading common word ("my").
+fn before_here_from(words: &[Word]) -> Option<Introduction> {
+    const WITHIN: usize = 10;
+    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
+    let here = (1..words.len().min(WITHIN)).find(|&k| {
+        norm[k] == "here"
+            && !ends_clause(&words[k].text)
+            && norm
+                .get(k + 1)
+                .is_some_and(|w| matches!(w.as_str(), "from" | "with"))
+    })?;
+    let mut first = here;
+    while first > 0 && here - first < 2 && !ends_clause(&words[first - 1].text) {
+        first -= 1;
+    }
+    if PRONOUNS.contains(&norm[here - 1].as_str()) {
+        return None;
+    }
+    while first < here && NOT_NAMES.contains(&norm[first].as_str()) {
+        first += 1;
+    }
+    (first < here).then(|| Introduction::from_words("here".into(), words, first, here - first))
+}
+
+/// A name said as a clause of its own after the greeting ("Hey Monica, Carl Young, we ..."):
+/// two capitalised words right after a clause that opens with a greeting.
+fn named_alone(words: &[Word]) -> Option<Introduction> {
+    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
+    if !GREETINGS.contains(&norm.first()?.as_str()) {
+        return None;
+    }
+    let first = (1..words.len().min(4)).find(|&k| ends_clause(&words[k - 1].text))?;
+    let name = first..first + 2;
+    (name.end <= words.len()
+        && name.clone().all(|k| reads_as_name(words, &norm, k))
+        && !ends_clause(&words[first].text)
+        && ends_clause(&words[first + 1].text))
+    .then(|| Introduction::from_words("name".into(), words, first, 2))
 }
 
 /// Levenshtein distance between two short strings.
@@ -391,6 +502,27 @@ mod tests {
                 "Acme team",
                 "this is",
             ),
+            // The greeting heard as other words before "<name> here from <company>".
+            (
+                "I have gone my Lopez here from Keystone, just wanted",
+                "Lopez",
+                "here",
+            ),
+            (
+                "I tear a Beth Moore here from North Star Systems.",
+                "Beth Moore",
+                "here",
+            ),
+            (
+                "More in America, this is my Lopez, whenever you get",
+                "Lopez",
+                "this is",
+            ),
+            (
+                "Hey Monica, Carl Young, we offer a free energy audit.",
+                "Carl Young",
+                "name",
+            ),
         ];
         for (text, name, cue) in cases {
             let intro = find_introduction(&words(text), None).expect(text);
@@ -410,6 +542,12 @@ mod tests {
             "Hi Jane, Ben Ortiz asked me to call you.",
             "Hi Jane, this is the third time I'm calling.",
             "Hi Jane, this is the best time for calling.",
+            "Hi Jane, I'm here from the county office.",
+            "Hi Jane, we're here with an update on your order.",
+            "Hi Jane, this is my Thursday reminder.",
+            "Hi Jane, this is my third call.",
+            "Hey Monica, Happy Monday, we offer a free audit.",
+            "Hey Monica, Good News, we offer a free audit.",
         ] {
             assert_eq!(find_introduction(&words(text), None), None, "{text}");
         }
