@@ -108,7 +108,7 @@ struct Args {
     #[arg(long, value_name = "TEXT")]
     initial_prompt: Option<String>,
     /// Transcribe each recording in a whisper window of its own; by default short recordings
-    /// (up to 20 s) share windows, several times faster (see README).
+    /// (up to 11 s) share windows, several times faster (see README).
     #[arg(long)]
     no_pack: bool,
     /// Refuse recordings longer than this many seconds.

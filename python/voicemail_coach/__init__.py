@@ -230,7 +230,7 @@ def analyze_batch(
     ``overwrite`` starts it afresh (a ledger holding results is never emptied unasked).
     ``shard``: ``"K/N"``, only the inputs of shard K of N (0-based; machines sharing a folder
     each take one, as the binary's ``--shard``).
-    ``pack``: short recordings (up to 20 s) share whisper windows, several times faster; each
+    ``pack``: short recordings (up to 11 s) share whisper windows, several times faster; each
     report's ``transcript.packed_with`` says when it did. ``False`` transcribes each alone, as
     the binary's ``--no-pack``.
     ``progress``: a line per file on standard error. Closing the generator early stops the run

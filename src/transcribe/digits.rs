@@ -375,6 +375,7 @@ pub(crate) fn search(
     let mut finished: Vec<(DigitReading, f64)> = Vec::new();
     // The best finished score among plausible strings: nothing scoring below it can win.
     let mut bar = f64::NEG_INFINITY;
+    let mut forward = true;
     while !live.is_empty() {
         // Extensions: (log-probability, parent, token, digit or separator).
         let mut children: Vec<(f64, usize, WhisperTokenId, Option<u8>)> = Vec::new();
@@ -412,8 +413,18 @@ pub(crate) fn search(
         children.retain(|c| c.0 > bar);
         children.sort_by(|a, b| b.0.total_cmp(&a.0));
         children.truncate(limits.beam);
-        // Parent by parent, so that the cache moves as little as possible.
-        children.sort_by_key(|c| c.1);
+        // In the order of their token sequences, so that each decodes after the one sharing
+        // most of its tokens: the cache then decodes again only where they part. Every other
+        // step the order turns round, so that a step starts where the last one ended.
+        children.sort_by(|a, b| {
+            let order = live[a.1].seq.cmp(&live[b.1].seq).then(a.2.cmp(&b.2));
+            if forward {
+                order
+            } else {
+                order.reverse()
+            }
+        });
+        forward = !forward;
         let mut next_live = Vec::with_capacity(children.len());
         for (log_prob, k, token, digit) in children {
             let parent = &live[k];
