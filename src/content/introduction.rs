@@ -502,6 +502,33 @@ mod tests {
                 "Acme team",
                 "this is",
             ),
+        ];
+        for (text, name, cue) in cases {
+            let intro = find_introduction(&words(text), None).expect(text);
+            assert_eq!(
+                (intro.name.as_str(), intro.cue.as_str()),
+                (name, cue),
+                "{text}"
+            );
+        }
+        for text in [
+            "Hi, this is a reminder about your appointment.",
+            "It's about the contract.",
+            "Call me back, this is important.",
+            "Hello Peter, I just wanted to say the report is Good news.",
+            "Hi Jane, it's about your renewal.",
+            "Hey Victor, it's me.",
+            "Hi Jane, Ben Ortiz asked me to call you.",
+            "Hi Jane, this is the third time I'm calling.",
+            "Hi Jane, this is the best time for calling.",
+        ] {
+            assert_eq!(find_introduction(&words(text), None), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn introductions_are_found_through_a_misheard_greeting() {
+        let cases = [
             // The greeting heard as other words before "<name> here from <company>".
             (
                 "I have gone my Lopez here from Keystone, just wanted",
@@ -533,15 +560,6 @@ mod tests {
             );
         }
         for text in [
-            "Hi, this is a reminder about your appointment.",
-            "It's about the contract.",
-            "Call me back, this is important.",
-            "Hello Peter, I just wanted to say the report is Good news.",
-            "Hi Jane, it's about your renewal.",
-            "Hey Victor, it's me.",
-            "Hi Jane, Ben Ortiz asked me to call you.",
-            "Hi Jane, this is the third time I'm calling.",
-            "Hi Jane, this is the best time for calling.",
             "Hi Jane, I'm here from the county office.",
             "Hi Jane, we're here with an update on your order.",
             "Hi Jane, this is my Thursday reminder.",

@@ -413,17 +413,7 @@ pub(crate) fn search(
         children.retain(|c| c.0 > bar);
         children.sort_by(|a, b| b.0.total_cmp(&a.0));
         children.truncate(limits.beam);
-        // In the order of their token sequences, so that each decodes after the one sharing
-        // most of its tokens: the cache then decodes again only where they part. Every other
-        // step the order turns round, so that a step starts where the last one ended.
-        children.sort_by(|a, b| {
-            let order = live[a.1].seq.cmp(&live[b.1].seq).then(a.2.cmp(&b.2));
-            if forward {
-                order
-            } else {
-                order.reverse()
-            }
-        });
+        in_cache_order(&mut children, &live, forward);
         forward = !forward;
         let mut next_live = Vec::with_capacity(children.len());
         for (log_prob, k, token, digit) in children {
@@ -450,6 +440,25 @@ pub(crate) fn search(
         live = next_live;
     }
     Ok(distinct(finished))
+}
+
+/// Sorts a step's extensions (log-probability, parent, token, digit) in the order of their
+/// token sequences, so that each decodes after the one sharing most of its tokens: the cache
+/// then decodes again only where they part. Called with `forward` turning round every step, so
+/// that a step starts where the last one ended.
+fn in_cache_order(
+    children: &mut [(f64, usize, WhisperTokenId, Option<u8>)],
+    live: &[Hyp],
+    forward: bool,
+) {
+    children.sort_by(|a, b| {
+        let order = live[a.1].seq.cmp(&live[b.1].seq).then(a.2.cmp(&b.2));
+        if forward {
+            order
+        } else {
+            order.reverse()
+        }
+    });
 }
 
 /// One entry per digit string (its best path), best first by score.
