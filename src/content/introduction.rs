@@ -1,7 +1,7 @@
 //! Finding the caller's self-introduction: after a cue ("this is", "my name is"), or where a
 //! known name is said, even misheard.
 
-use super::ends_clause;
+use super::{ends_clause, WEEKDAYS};
 use crate::report::{Introduction, Word};
 use crate::vocab::normalize;
 
@@ -279,15 +279,9 @@ fn named_before_trailing_cue(
     None
 }
 
-/// Capitalised words that are no name: the days and months, said after "this is my".
-const CALENDAR: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
+/// Capitalised words that are no name beside the [`WEEKDAYS`]: the months, said after "this is
+/// my".
+const MONTHS: &[&str] = &[
     "january",
     "february",
     "march",
@@ -308,7 +302,8 @@ fn reads_as_name(words: &[Word], norm: &[String], k: usize) -> bool {
     words[k].text.chars().next().is_some_and(char::is_uppercase)
         && !NOT_NAMES.contains(&n)
         && !GREETINGS.contains(&n)
-        && !CALENDAR.contains(&n)
+        && !WEEKDAYS.contains(&n)
+        && !MONTHS.contains(&n)
         && !n.chars().any(|c| c.is_ascii_digit())
 }
 
@@ -435,6 +430,22 @@ mod tests {
         Word::evenly(text, 0.4, 0.3, 0.9)
     }
 
+    /// Each of `cases` (text, name, cue) introduces that name after that cue; each of `none`
+    /// introduces nobody.
+    fn assert_introductions(cases: &[(&str, &str, &str)], none: &[&str]) {
+        for &(text, name, cue) in cases {
+            let intro = find_introduction(&words(text), None).expect(text);
+            assert_eq!(
+                (intro.name.as_str(), intro.cue.as_str()),
+                (name, cue),
+                "{text}"
+            );
+        }
+        for text in none {
+            assert_eq!(find_introduction(&words(text), None), None, "{text}");
+        }
+    }
+
     #[test]
     fn introductions_are_found() {
         let cases = [
@@ -503,15 +514,7 @@ mod tests {
                 "this is",
             ),
         ];
-        for (text, name, cue) in cases {
-            let intro = find_introduction(&words(text), None).expect(text);
-            assert_eq!(
-                (intro.name.as_str(), intro.cue.as_str()),
-                (name, cue),
-                "{text}"
-            );
-        }
-        for text in [
+        let none = [
             "Hi, this is a reminder about your appointment.",
             "It's about the contract.",
             "Call me back, this is important.",
@@ -521,9 +524,8 @@ mod tests {
             "Hi Jane, Ben Ortiz asked me to call you.",
             "Hi Jane, this is the third time I'm calling.",
             "Hi Jane, this is the best time for calling.",
-        ] {
-            assert_eq!(find_introduction(&words(text), None), None, "{text}");
-        }
+        ];
+        assert_introductions(&cases, &none);
     }
 
     #[test]
@@ -551,24 +553,15 @@ mod tests {
                 "name",
             ),
         ];
-        for (text, name, cue) in cases {
-            let intro = find_introduction(&words(text), None).expect(text);
-            assert_eq!(
-                (intro.name.as_str(), intro.cue.as_str()),
-                (name, cue),
-                "{text}"
-            );
-        }
-        for text in [
+        let none = [
             "Hi Jane, I'm here from the county office.",
             "Hi Jane, we're here with an update on your order.",
             "Hi Jane, this is my Thursday reminder.",
             "Hi Jane, this is my third call.",
             "Hey Monica, Happy Monday, we offer a free audit.",
             "Hey Monica, Good News, we offer a free audit.",
-        ] {
-            assert_eq!(find_introduction(&words(text), None), None, "{text}");
-        }
+        ];
+        assert_introductions(&cases, &none);
     }
 
     #[test]

@@ -360,8 +360,8 @@ fn classify_sentences(words: &[Word], classify: [bool; 4], content: &mut Content
     content.promises.sort_by(|x, y| by_time(&x.found, &y.found));
 }
 
-/// Words that make a callback promise specific: days, parts of the day, clock times.
-const WHEN_WORDS: &[&str] = &[
+/// The days of the week, lower case.
+const WEEKDAYS: &[&str] = &[
     "monday",
     "tuesday",
     "wednesday",
@@ -369,6 +369,11 @@ const WHEN_WORDS: &[&str] = &[
     "friday",
     "saturday",
     "sunday",
+];
+
+/// Words besides the [`WEEKDAYS`] that make a callback promise specific: days, parts of the
+/// day, clock times.
+const WHEN_WORDS: &[&str] = &[
     "tomorrow",
     "today",
     "tonight",
@@ -389,7 +394,8 @@ const WHEN_WORDS: &[&str] = &[
 pub(crate) fn names_a_time(words: &[Word], from: usize) -> bool {
     for w in words.iter().skip(from).take(12) {
         let n = normalize(&w.text);
-        if WHEN_WORDS.contains(&n.as_str())
+        if WEEKDAYS.contains(&n.as_str())
+            || WHEN_WORDS.contains(&n.as_str())
             || n.chars().all(|c| c.is_ascii_digit() || c == ':') && !n.is_empty()
         {
             return true;
