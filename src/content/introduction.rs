@@ -129,13 +129,7 @@ fn before_a_cue(words: &[Word]) -> Option<Introduction> {
     let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
     // Capitalised, or (`any_case`) in the opening before "here" / "calling" ("nine of Brooks
     // calling").
-    let is_name = |k: usize, any_case: bool| {
-        (any_case || words[k].text.chars().next().is_some_and(char::is_uppercase))
-            && !NOT_NAMES.contains(&norm[k].as_str())
-            && !GREETINGS.contains(&norm[k].as_str())
-            && !PRONOUNS.contains(&norm[k].as_str())
-            && !norm[k].chars().any(|c| c.is_ascii_digit())
-    };
+    let is_name = |k: usize, any_case: bool| may_be_name(words, &norm, k, any_case);
     for i in 0..words.len().min(WITHIN) {
         if i > 0 && !ends_clause(&words[i - 1].text) || !is_name(i, true) {
             continue;
@@ -295,16 +289,20 @@ const MONTHS: &[&str] = &[
     "december",
 ];
 
-/// Whether word `k` reads as (part of) a name: capitalised by the transcriber, no common word,
-/// greeting, day or month, no digit.
-fn reads_as_name(words: &[Word], norm: &[String], k: usize) -> bool {
+/// Whether word `k` may be (part of) a name: capitalised by the transcriber (or `any_case`),
+/// no common word, greeting, pronoun, day or month, no digit.
+fn may_be_name(words: &[Word], norm: &[String], k: usize, any_case: bool) -> bool {
     let n = norm[k].as_str();
-    words[k].text.chars().next().is_some_and(char::is_uppercase)
-        && !NOT_NAMES.contains(&n)
-        && !GREETINGS.contains(&n)
-        && !WEEKDAYS.contains(&n)
-        && !MONTHS.contains(&n)
+    (any_case || words[k].text.chars().next().is_some_and(char::is_uppercase))
+        && ![NOT_NAMES, GREETINGS, PRONOUNS, WEEKDAYS, MONTHS]
+            .iter()
+            .any(|list| list.contains(&n))
         && !n.chars().any(|c| c.is_ascii_digit())
+}
+
+/// Whether word `k` reads as (part of) a name: [`may_be_name`], capitalised.
+fn reads_as_name(words: &[Word], norm: &[String], k: usize) -> bool {
+    may_be_name(words, norm, k, false)
 }
 
 /// The name after a two-word cue and "my" ("this is my Lopez", a name starting "Maya" or
