@@ -30,16 +30,23 @@ const OPENING_WORDS: usize = 5;
 
 impl Introduction {
     /// The introduction whose name is `words[first..first + n]` (`n` at least 1), said after
-    /// `cue`; trailing punctuation is dropped from the name.
+    /// `cue`; trailing punctuation is dropped from the name, and a cue glued to its end by a
+    /// hyphen ("shock-calling").
     fn from_words(cue: String, words: &[Word], first: usize, n: usize) -> Self {
         let ws = &words[first..first + n];
+        let mut name = ws
+            .iter()
+            .map(|w| w.text.trim_end_matches(['.', ',', '?', '!', ';', ':']))
+            .collect::<Vec<_>>()
+            .join(" ");
+        if glued_cue(&name).is_some() {
+            if let Some(at) = name.rfind('-') {
+                name.truncate(at);
+            }
+        }
         Introduction {
             cue,
-            name: ws
-                .iter()
-                .map(|w| w.text.trim_end_matches(['.', ',', '?', '!', ';', ':']))
-                .collect::<Vec<_>>()
-                .join(" "),
+            name,
             start_s: ws[0].start_s,
             end_s: ws[n - 1].end_s,
             first_word: first,
@@ -88,18 +95,19 @@ const NOT_NAMES: &[&str] = &[
 /// common function word), the first such in the message. When the caller's name is known
 /// (`known`), it is looked for instead, word by word with a tolerance for misheard spellings.
 pub(crate) fn find_introduction(words: &[Word], known: Option<&str>) -> Option<Introduction> {
+    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
     if let Some(name) = known {
-        if let Some(intro) = find_known_name(words, name) {
+        if let Some(intro) = find_known_name(words, &norm, name) {
             return Some(Introduction {
                 heard_as_given: Some(true),
                 ..intro
             });
         }
     }
-    let found = after_a_cue(words)
-        .or_else(|| before_a_cue(words))
-        .or_else(|| before_here_from(words))
-        .or_else(|| named_alone(words))?;
+    let found = after_a_cue(words, &norm)
+        .or_else(|| before_a_cue(words, &norm))
+        .or_else(|| before_here_from(words, &norm))
+        .or_else(|| named_alone(words, &norm))?;
     Some(Introduction {
         heard_as_given: known.map(|_| false),
         ..found
@@ -124,12 +132,11 @@ const GREETINGS: &[&str] = &[
 
 /// The name said before a trailing cue ("Rachel, Dan Foster here") at the start of a clause
 /// among the message's first words.
-fn before_a_cue(words: &[Word]) -> Option<Introduction> {
+fn before_a_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
     const WITHIN: usize = 8;
-    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
     // Capitalised, or (`any_case`) in the opening before "here" / "calling" ("nine of Brooks
     // calling").
-    let is_name = |k: usize, any_case: bool| may_be_name(words, &norm, k, any_case);
+    let is_name = |k: usize, any_case: bool| may_be_name(words, norm, k, any_case);
     for i in 0..words.len().min(WITHIN) {
         if i > 0 && !ends_clause(&words[i - 1].text) || !is_name(i, true) {
             continue;
@@ -141,11 +148,7 @@ fn before_a_cue(words: &[Word]) -> Option<Introduction> {
             }
             // "pretty shock-calling.": the cue joined to the name by a hyphen.
             if let (true, Some(cue)) = (i > 0, glued_cue(&words[last].text)) {
-                let mut intro = Introduction::from_words(cue.into(), words, i, last + 1 - i);
-                if let Some((name, _)) = intro.name.rsplit_once('-') {
-                    intro.name = name.to_string();
-                }
-                return Some(intro);
+                return Some(Introduction::from_words(cue.into(), words, i, last + 1 - i));
             }
             let Some(cue) = norm.get(last + 1) else {
                 break;
@@ -187,8 +190,7 @@ fn in_opening(words: &[Word], norm: &[String], i: usize) -> bool {
 }
 
 /// The name said after a cue ("this is", "my name is", "it's", "I'm"), the first such.
-fn after_a_cue(words: &[Word]) -> Option<Introduction> {
-    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
+fn after_a_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
     for i in 0..norm.len() {
         for cue in CUES {
             let end = i + cue.len();
@@ -207,17 +209,17 @@ fn after_a_cue(words: &[Word]) -> Option<Introduction> {
             let capitalised = first.text.chars().next().is_some_and(char::is_uppercase);
             // In the opening words a cue introduces the caller whatever the transcriber made
             // of the name ("it's nine of Brooks" for Nina Brooks).
-            let opening = in_opening(words, &norm, i);
+            let opening = in_opening(words, norm, i);
             if opening && first_norm == "the" {
                 // "this is the Acme team calling", or a name heard as "the three-shot":
                 // in the opening, a trailing cue close after says the caller is introduced.
-                if let Some(intro) = named_before_trailing_cue(words, &norm, cue, end + 1) {
+                if let Some(intro) = named_before_trailing_cue(words, norm, cue, end + 1) {
                     return Some(intro);
                 }
             }
             if first_norm == "my" && cue.len() > 1 {
                 // "this is my Lopez": a name starting "Maya", "Myra", "Mike" heard as "my".
-                if let Some(intro) = misheard_my(words, &norm, cue, end + 1) {
+                if let Some(intro) = misheard_my(words, norm, cue, end + 1) {
                     return Some(intro);
                 }
             }
@@ -258,13 +260,8 @@ fn named_before_trailing_cue(
             .get(last + 1)
             .is_some_and(|w| matches!(w.as_str(), "calling" | "here"));
         if glued || next_is_cue && !ends_clause(&words[last].text) {
-            let mut intro = Introduction::from_words(cue.join(" "), words, first, last + 1 - first);
-            if glued {
-                if let Some((name, _)) = intro.name.rsplit_once('-') {
-                    intro.name = name.to_string();
-                }
-            }
-            return Some(intro);
+            let n = last + 1 - first;
+            return Some(Introduction::from_words(cue.join(" "), words, first, n));
         }
         if ends_clause(&words[last].text) {
             break;
@@ -334,9 +331,8 @@ const PRONOUNS: &[&str] = &[
 /// "<name> here from|with <company>" among the message's first words, whatever came before
 /// the name in its clause (a greeting heard as other words: "I have gone my Lopez here from
 /// Keystone"): the one or two words before "here", less a leading common word ("my").
-fn before_here_from(words: &[Word]) -> Option<Introduction> {
+fn before_here_from(words: &[Word], norm: &[String]) -> Option<Introduction> {
     const WITHIN: usize = 10;
-    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
     let here = (1..words.len().min(WITHIN)).find(|&k| {
         norm[k] == "here"
             && !ends_clause(&words[k].text)
@@ -359,15 +355,14 @@ fn before_here_from(words: &[Word]) -> Option<Introduction> {
 
 /// A name said as a clause of its own after the greeting ("Hey Monica, Carl Young, we ..."):
 /// two capitalised words right after a clause that opens with a greeting.
-fn named_alone(words: &[Word]) -> Option<Introduction> {
-    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
+fn named_alone(words: &[Word], norm: &[String]) -> Option<Introduction> {
     if !GREETINGS.contains(&norm.first()?.as_str()) {
         return None;
     }
     let first = (1..words.len().min(4)).find(|&k| ends_clause(&words[k - 1].text))?;
     let name = first..first + 2;
     (name.end <= words.len()
-        && name.clone().all(|k| reads_as_name(words, &norm, k))
+        && name.clone().all(|k| reads_as_name(words, norm, k))
         && !ends_clause(&words[first].text)
         && ends_clause(&words[first + 1].text))
     .then(|| Introduction::from_words("name".into(), words, first, 2))
@@ -399,12 +394,11 @@ fn sounds_like(heard: &str, name: &str) -> bool {
     d * 3 <= name.chars().count().max(3)
 }
 
-fn find_known_name(words: &[Word], name: &str) -> Option<Introduction> {
+fn find_known_name(words: &[Word], norm: &[String], name: &str) -> Option<Introduction> {
     let pat: Vec<String> = name.split_whitespace().map(normalize).collect();
     if pat.is_empty() || pat.len() > words.len() {
         return None;
     }
-    let norm: Vec<String> = words.iter().map(|w| normalize(&w.text)).collect();
     // The first place where most of the name's words are heard.
     let need = pat.len().div_ceil(2).max(1);
     (0..=words.len() - pat.len()).find_map(|i| {
