@@ -115,8 +115,13 @@ pub(crate) fn find_introduction(words: &[Word], known: Option<&str>) -> Option<I
 }
 
 /// Words that follow a name said at the start of a clause: "Dan Foster here", "Paul Grant
-/// calling", "Mark Evans from Northwind", "Laura Chen with Bluefield", "Tom Becker over at".
-const TRAILING_CUES: &[&str] = &["here", "calling", "from", "with", "over"];
+/// calling", "Clara Stone speaking", "Mark Evans from Northwind", "Laura Chen with Bluefield",
+/// "Tom Becker over at".
+const TRAILING_CUES: &[&str] = &["here", "calling", "speaking", "from", "with", "over"];
+
+/// The trailing cues that say a name was said before them whatever the transcriber made of it
+/// ("nine of Brooks calling").
+const NAMING_CUES: &[&str] = &["here", "calling", "speaking"];
 
 /// Greetings, never a name.
 const GREETINGS: &[&str] = &[
@@ -127,6 +132,7 @@ const GREETINGS: &[&str] = &[
     "morning",
     "afternoon",
     "evening",
+    "day",
     "dear",
 ];
 
@@ -155,7 +161,9 @@ fn before_a_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
             };
             let capitalised = (i..=last).all(|k| is_name(k, false));
             // Lower-case words only after a greeting or the prospect's name.
-            let loose = i > 0 && matches!(cue.as_str(), "here" | "calling");
+            // "generally speaking": an adverb before "speaking" is no name.
+            let adverb = cue == "speaking" && norm[last].ends_with("ly");
+            let loose = i > 0 && NAMING_CUES.contains(&cue.as_str()) && !adverb;
             if !ends_clause(&words[last].text)
                 && TRAILING_CUES.contains(&cue.as_str())
                 && (capitalised || loose)
@@ -176,7 +184,7 @@ fn before_a_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
 fn glued_cue(text: &str) -> Option<&'static str> {
     let (_, tail) = text.rsplit_once('-')?;
     let tail = normalize(tail);
-    ["here", "calling"].into_iter().find(|c| *c == tail)
+    NAMING_CUES.iter().copied().find(|c| *c == tail)
 }
 
 /// Whether word `i` starts the message's first clause of its own: among its first
@@ -258,7 +266,7 @@ fn named_before_trailing_cue(
         let glued = glued_cue(&words[last].text).is_some();
         let next_is_cue = norm
             .get(last + 1)
-            .is_some_and(|w| matches!(w.as_str(), "calling" | "here"));
+            .is_some_and(|w| NAMING_CUES.contains(&w.as_str()));
         if glued || next_is_cue && !ends_clause(&words[last].text) {
             let n = last + 1 - first;
             return Some(Introduction::from_words(cue.join(" "), words, first, n));
@@ -544,6 +552,17 @@ mod tests {
                 "Carl Young",
                 "name",
             ),
+            // "<name> speaking", also with the name heard as common words.
+            (
+                "Good day Stuart, Clara Stone speaking. It's about",
+                "Clara Stone",
+                "speaking",
+            ),
+            (
+                "Don't make organ, test a fourth speaking, I enjoyed",
+                "test a fourth",
+                "speaking",
+            ),
         ];
         let none = [
             "Hi Jane, I'm here from the county office.",
@@ -552,6 +571,7 @@ mod tests {
             "Hi Jane, this is my third call.",
             "Hey Monica, Happy Monday, we offer a free audit.",
             "Hey Monica, Good News, we offer a free audit.",
+            "Hi Jane, generally speaking, rates are up.",
         ];
         assert_introductions(&cases, &none);
     }

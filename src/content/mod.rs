@@ -387,22 +387,39 @@ const WHEN_WORDS: &[&str] = &[
     "pm",
     "o'clock",
     "noon",
+    "midday",
+    "lunch",
+    "lunchtime",
+    "weekend",
 ];
+
+/// Hours said in words, a time after one of [`AT_A_TIME`] ("around three").
+const HOURS: &[&str] = &[
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve",
+];
+
+/// Words before an hour said in words that make it a time.
+const AT_A_TIME: &[&str] = &["at", "around", "about", "by", "after", "before"];
 
 /// Whether the words from `from` to the end of the sentence (at most 12 words) name a day or
 /// time ("on Tuesday at 10 a.m.").
 pub(crate) fn names_a_time(words: &[Word], from: usize) -> bool {
+    let mut before = String::new();
     for w in words.iter().skip(from).take(12) {
         let n = normalize(&w.text);
+        let hour = HOURS.contains(&n.as_str()) && AT_A_TIME.contains(&before.as_str());
         if WEEKDAYS.contains(&n.as_str())
             || WHEN_WORDS.contains(&n.as_str())
             || n.chars().all(|c| c.is_ascii_digit() || c == ':') && !n.is_empty()
+            || hour
         {
             return true;
         }
         if w.text.ends_with(['.', '?', '!']) && !n.ends_with("a.m") && !n.ends_with("p.m") {
             break;
         }
+        before = n;
     }
     false
 }
@@ -460,7 +477,55 @@ mod tests {
     }
 
     #[test]
+    fn stock_phrases_past_the_fixed_strings_are_found() {
+        let c = default_cliches();
+        for text in [
+            "Please get back to me at the earliest convenience.",
+            "Hope to hear from you soon.",
+            "I'm a great day.",
+            "Let me know what works for you.",
+            "You won't want to miss this.",
+            "I'd like to explore how we can work together moving forward.",
+            "I'd love to grab 15 minutes on your calendar.",
+            "I just want to close the loop.",
+        ] {
+            assert!(!found(text, &c).is_empty(), "{text}");
+        }
+        assert!(found("We spoke at the summit last week.", &c).is_empty());
+    }
+
+    #[test]
+    fn referrals_past_the_fixed_strings_are_found() {
+        let r = default_referral_phrases();
+        for text in [
+            "We were put, you know, in touch through Dana White.",
+            "I'm calling at the suggestion of Frank Lee.",
+            "Frank Lee said you might want to hear from me.",
+            "Sarah Lund felt we should compare notes.",
+            "I got your name from Tom Kessler.",
+        ] {
+            assert_eq!(found(text, &r).len(), 1, "{text}");
+        }
+        assert!(found("I saw your post about the new office.", &r).is_empty());
+    }
+
+    #[test]
+    fn only_the_caller_promises_a_call() {
+        let p = default_promise_phrases();
+        assert!(found("You'll reach me at five five five.", &p).is_empty());
+        assert!(found("You will reach me on my cell.", &p).is_empty());
+        assert_eq!(found("I will try you again Friday.", &p).len(), 1);
+        assert_eq!(found("We'll call you Monday.", &p).len(), 1);
+    }
+
+    #[test]
     fn promised_times_are_recognised() {
+        let w = words("I'll try your line again Friday around three.");
+        assert!(names_a_time(&w, 0));
+        let w = words("If I don't hear back, I'll call you after lunch.");
+        assert!(names_a_time(&w, 0));
+        let w = words("I'll call you, one more thing.");
+        assert!(!names_a_time(&w, 0));
         let w = words("I'll try to reach you again on Tuesday at 10 a.m.");
         assert!(names_a_time(&w, 0));
         let w = words("I'll call you back. Thanks so much, bye on Friday");
