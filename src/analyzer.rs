@@ -37,7 +37,8 @@ pub struct Options {
 #[derive(Debug)]
 pub struct Analyzer {
     options: Options,
-    /// 16 kHz -> 8 kHz for pitch and syllable nuclei, which need the telephone band only.
+    /// Pitch, tracked on the narrow band (`audio::NARROW_RATE_HZ`), as the syllable nuclei are:
+    /// both need the telephone band only.
     pitch: PitchTracker,
     syllables: SyllableDetector,
     #[cfg(feature = "transcribe")]
@@ -115,7 +116,8 @@ impl Analyzer {
         &self.options
     }
 
-    /// Decodes and analyses the WAV file at `path`. Errors name the path.
+    /// Decodes and analyses the recording at `path` (WAV, or with the `formats` feature MP3,
+    /// M4A, Ogg, FLAC). Errors name the path.
     pub fn analyze_path(&self, path: impl AsRef<Path>) -> Result<Report> {
         self.analyze_path_with(path, &Context::default())
     }
@@ -128,10 +130,10 @@ impl Analyzer {
     }
 
     /// Decodes the recording at `path`, for [`finish_group`](Self::finish_group).
-    pub(crate) fn decode_path(&self, path: &Path) -> Result<Decoded> {
+    pub(crate) fn decode_path(&self, path: &Path) -> Result<Pending> {
         let t0 = Instant::now();
         let audio = audio::decode_path(path, &self.options.decode)?;
-        Ok(Decoded {
+        Ok(Pending {
             audio,
             file: path.display().to_string(),
             decode_ms: ms(t0),
@@ -152,7 +154,7 @@ impl Analyzer {
     /// Analyses recordings decoded by [`decode_path`](Self::decode_path), transcribing those
     /// that [`packs`](Self::packs) together. Each report's `timings_ms.transcribe` is its share
     /// of the whole, by length.
-    pub(crate) fn finish_group(&self, group: &[Decoded], ctx: &Context) -> Vec<Report> {
+    pub(crate) fn finish_group(&self, group: &[Pending], ctx: &Context) -> Vec<Report> {
         let heard = self.transcribe_group(group);
         group
             .iter()
@@ -480,7 +482,7 @@ impl Analyzer {
 
     /// The transcripts of a group, packed; each with its share of the time, by length.
     #[cfg(feature = "transcribe")]
-    fn transcribe_group(&self, group: &[Decoded]) -> Vec<Heard> {
+    fn transcribe_group(&self, group: &[Pending]) -> Vec<Heard> {
         let Some(t) = self.transcriber.as_ref().filter(|_| group.len() > 1) else {
             return group.iter().map(|d| self.transcribe(&d.audio)).collect();
         };
@@ -489,7 +491,7 @@ impl Analyzer {
         let heard = t.transcribe_many(&clips);
         let whole = ms(start);
         let length: f64 = group.iter().map(|d| d.audio.duration_s()).sum();
-        let share = |d: &Decoded| whole * d.audio.duration_s() / length.max(f64::MIN_POSITIVE);
+        let share = |d: &Pending| whole * d.audio.duration_s() / length.max(f64::MIN_POSITIVE);
         heard
             .into_iter()
             .zip(group)
@@ -564,7 +566,7 @@ impl Analyzer {
     }
 
     #[cfg(not(feature = "transcribe"))]
-    fn transcribe_group(&self, group: &[Decoded]) -> Vec<Heard> {
+    fn transcribe_group(&self, group: &[Pending]) -> Vec<Heard> {
         group.iter().map(|d| self.transcribe(&d.audio)).collect()
     }
 
@@ -595,8 +597,8 @@ pub(crate) fn syllable_stage(
     (intensity, seg, rate)
 }
 
-/// A recording decoded, waiting for the rest of its analysis.
-pub(crate) struct Decoded {
+/// A recording decoded, its analysis pending (the batch decodes a group, then finishes it).
+pub(crate) struct Pending {
     pub(crate) audio: Conditioned,
     /// The report's `file`.
     pub(crate) file: String,

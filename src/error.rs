@@ -46,9 +46,10 @@ pub enum Error {
         source: io::Error,
     },
     /// The input is no recording this crate recognises: not RIFF/WAVE, nor (with the `formats`
-    /// feature) MP3, MP4/M4A, Ogg or FLAC. The name is kept from when only WAV was read.
+    /// feature) MP3, MP4/M4A, Ogg or FLAC. Kind `unknown_format` (formerly `not_wav`: see
+    /// docs/public-api.md).
     #[error("{file}: not a recording in a known format (WAV, MP3, M4A, Ogg, FLAC): {reason}")]
-    NotWav {
+    UnknownFormat {
         /// The input.
         file: Source,
         /// What was found instead.
@@ -185,7 +186,7 @@ macro_rules! on_source {
     ($e:expr, $file:ident => $body:expr, $none:expr) => {
         match $e {
             Error::Io { $file, .. }
-            | Error::NotWav { $file, .. }
+            | Error::UnknownFormat { $file, .. }
             | Error::Truncated { $file, .. }
             | Error::UnsupportedEncoding { $file, .. }
             | Error::UnsupportedCodec { $file, .. }
@@ -226,11 +227,10 @@ impl Error {
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Io { .. } => "io",
-            Error::NotWav { .. } => "not_wav",
+            Error::UnknownFormat { .. } => "unknown_format",
             Error::Truncated { .. } => "truncated",
-            Error::UnsupportedEncoding { .. } | Error::UnsupportedCodec { .. } => {
-                "unsupported_encoding"
-            }
+            Error::UnsupportedEncoding { .. } => "unsupported_encoding",
+            Error::UnsupportedCodec { .. } => "unsupported_codec",
             Error::InvalidHeader { .. } => "invalid_header",
             Error::UnsupportedSampleRate { .. } => "unsupported_sample_rate",
             Error::TooLong { .. } => "too_long",

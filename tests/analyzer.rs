@@ -177,7 +177,7 @@ fn example_prints_json_lines_and_goes_on_after_a_bad_file() {
         .collect();
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[0]["file"], bad.as_str());
-    assert_eq!(lines[0]["error"]["kind"], "not_wav");
+    assert_eq!(lines[0]["error"]["kind"], "unknown_format");
     assert_eq!(lines[0]["schema_version"], 1);
     assert_eq!(lines[1]["file"], good.as_str());
     assert!(lines[1]["rate"]["syllables"].as_u64().expect("count") > 5);

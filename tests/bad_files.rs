@@ -20,8 +20,8 @@ fn each_bad_fixture_gives_its_typed_error() {
         ("truncated_header.wav", "truncated"),
         ("zero_channels.wav", "invalid_header"),
         ("zero_rate.wav", "invalid_header"),
-        ("not_wav.wav", "not_wav"),
-        ("empty.wav", "not_wav"),
+        ("not_wav.wav", "unknown_format"),
+        ("empty.wav", "unknown_format"),
         ("does_not_exist.wav", "io"),
     ];
     for &(name, kind) in cases {

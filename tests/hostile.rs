@@ -308,7 +308,7 @@ fn wav_cases() -> Vec<Case> {
                 b[8..12].copy_from_slice(b"AVI ");
                 b
             },
-            Fails("not_wav"),
+            Fails("unknown_format"),
         ),
     ];
     for (name, f, kind) in [
@@ -413,7 +413,7 @@ fn codec_cases() -> Vec<Case> {
                 b[22] = 2;
                 b
             },
-            Fails("unsupported_encoding"),
+            Fails("unsupported_codec"),
         ),
         case(
             "IMA ADPCM wav with data size 0 (never finalised)",
@@ -517,15 +517,15 @@ fn codec_cases() -> Vec<Case> {
         case(
             "AMR-NB",
             b"#!AMR\n\x3c\x48\xf5\x5f\x96\x66\x79\xe1".to_vec(),
-            Fails("unsupported_encoding"),
+            Fails("unsupported_codec"),
         ),
-        case("empty file", Vec::new(), Fails("not_wav")),
+        case("empty file", Vec::new(), Fails("unknown_format")),
         case("one byte of a RIFF header", vec![b'R'], Fails("truncated")),
-        case("one byte of nothing", vec![0], Fails("not_wav")),
+        case("one byte of nothing", vec![0], Fails("unknown_format")),
         case(
             "a text file",
             b"This is not audio at all, just words.\n".to_vec(),
-            Fails("not_wav"),
+            Fails("unknown_format"),
         ),
     ]
 }

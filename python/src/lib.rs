@@ -52,9 +52,10 @@ create_exception!(
 fn to_py(e: Error) -> PyErr {
     let message = e.to_string();
     let err = match e.kind() {
-        "not_wav" | "unsupported_encoding" | "unsupported_codec" | "unsupported_sample_rate" => {
-            UnsupportedFormat::new_err(message)
-        }
+        "unknown_format"
+        | "unsupported_encoding"
+        | "unsupported_codec"
+        | "unsupported_sample_rate" => UnsupportedFormat::new_err(message),
         "truncated" | "invalid_header" => DamagedRecording::new_err(message),
         "model" | "transcription" => ModelError::new_err(message),
         "invalid_options" | "rulebook" => InvalidOptions::new_err(message),

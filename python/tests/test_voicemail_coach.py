@@ -116,7 +116,7 @@ def test_numpy_input_equals_file_input_with_words() -> None:
 def test_each_error_is_its_class_naming_the_file() -> None:
     a = vc.Analyzer(transcribe=False)
     cases = [
-        (BAD / "not_wav.wav", vc.UnsupportedFormat, "not_wav"),
+        (BAD / "not_wav.wav", vc.UnsupportedFormat, "unknown_format"),
         (BAD / "rate_96000.wav", vc.UnsupportedFormat, "unsupported_sample_rate"),
         (BAD / "truncated_header.wav", vc.DamagedRecording, "truncated"),
         (BAD / "zero_channels.wav", vc.DamagedRecording, "invalid_header"),

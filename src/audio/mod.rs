@@ -178,8 +178,8 @@ fn invalid(reason: String) -> Error {
     }
 }
 
-fn not_wav(reason: String) -> Error {
-    Error::NotWav {
+fn unknown_format(reason: String) -> Error {
+    Error::UnknownFormat {
         file: Source::default(),
         reason,
     }
@@ -213,7 +213,7 @@ fn read_full<R: Read>(r: &mut R, buf: &mut [u8]) -> io::Result<usize> {
     Ok(n)
 }
 
-/// Decodes a WAV file from its path. See [`decode`].
+/// Decodes the recording at a path, in any format [`decode`] reads. Errors name the path.
 pub fn decode_path(path: impl AsRef<Path>, options: &DecodeOptions) -> Result<Conditioned> {
     let path = path.as_ref();
     let file = File::open(path).map_err(|e| io_err(e).with_file(path))?;
@@ -413,13 +413,13 @@ fn decode_wav_codec<R: Read + Seek>(
     Err(wav::unsupported(layout))
 }
 
-/// Finishes a codec's output; a stream that gives well under the length its header claims (cut
-/// short, or with damaged stretches skipped) is marked truncated.
 /// Share of the frames a header claims that a stream must hold not to be called cut short:
 /// encoders' frame counts run a few percent over what a stream holds (padding, priming).
 #[cfg(feature = "formats")]
 const CLAIM_KEPT: f64 = 0.97;
 
+/// Finishes a codec's output; a stream that gives well under the length its header claims (cut
+/// short, or with damaged stretches skipped) is marked truncated.
 #[cfg(feature = "formats")]
 fn conditioned(d: compressed::Decoded, container: Container) -> Result<Conditioned> {
     let duration_s = d.sink.duration_s();

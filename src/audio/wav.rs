@@ -11,7 +11,7 @@ use std::io::{Cursor, Read, Seek, SeekFrom};
 
 use super::conditioning::Sink;
 use super::{
-    invalid, io_err, not_wav, read_full, truncated, AudioInfo, Conditioned, Container,
+    invalid, io_err, read_full, truncated, unknown_format, AudioInfo, Conditioned, Container,
     DecodeOptions, Encoding, MAX_RATE_HZ, MIN_RATE_HZ,
 };
 use crate::error::{Error, Result, Source};
@@ -116,21 +116,21 @@ fn read_form<R: Read>(r: &mut R) -> Result<bool> {
     let mut head = [0u8; 12];
     let n = read_full(r, &mut head).map_err(io_err)?;
     if n == 0 {
-        return Err(not_wav("the file is empty".into()));
+        return Err(unknown_format("the file is empty".into()));
     }
     if n < 12 {
         if head[..n.min(4)] == b"RIFF"[..n.min(4)] {
             return Err(truncated("RIFF header", 12, n as u64));
         }
-        return Err(not_wav(describe_magic(&head[..n])));
+        return Err(unknown_format(describe_magic(&head[..n])));
     }
     let wide = matches!(&head[0..4], b"RF64" | b"BW64");
     if !(wide || &head[0..4] == b"RIFF") {
-        return Err(not_wav(describe_magic(&head)));
+        return Err(unknown_format(describe_magic(&head)));
     }
     if &head[8..12] != b"WAVE" {
         let form: String = head[8..12].iter().map(|&c| c as char).collect();
-        return Err(not_wav(format!(
+        return Err(unknown_format(format!(
             "a RIFF file of form {form:?}, not \"WAVE\""
         )));
     }

@@ -60,7 +60,7 @@ pub use self::csv::{csv, CSV_HEADER};
 pub use inputs::{expand, read_list, Shard, Stamp};
 pub use ledger::read_ledger;
 
-use crate::analyzer::{Analyzer, Decoded};
+use crate::analyzer::{Analyzer, Pending};
 use crate::campaign::{self, Campaign};
 use crate::context::Context;
 use crate::error::{Error, Result, Source};
@@ -525,7 +525,7 @@ impl Counts {
 
 /// Inputs analysed together: each with its decoded audio or why it has none. Several when
 /// their transcription shares whisper windows.
-type Group = Vec<(String, Result<Decoded>)>;
+type Group = Vec<(String, Result<Pending>)>;
 
 /// Decodes `todo` in order and sends it out in groups: the recordings that
 /// [`Analyzer::packs`] together (consecutive ones, while they fit) when `pack`, every other
@@ -604,7 +604,7 @@ fn record(ledger: &mut Option<Ledger>, error: &mut Option<Error>, entry: &Entry)
 
 /// Decodes one input; a folder (one with no recordings, as [`expand`] leaves it) or a path
 /// that does not exist is an [`Error::NoRecordings`] saying so.
-fn decode_input(analyzer: &Analyzer, path: &Path) -> Result<Decoded> {
+fn decode_input(analyzer: &Analyzer, path: &Path) -> Result<Pending> {
     let reason = if path.is_dir() {
         Some(format!(
             "no files ending in .{} in the folder",
