@@ -9,7 +9,7 @@ mod common;
 use common::example_binary;
 
 fn speech(name: &str) -> String {
-    format!("{}/fixtures/speech/{name}", env!("CARGO_MANIFEST_DIR"))
+    common::fixture(&format!("speech/{name}"))
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn example_prints_json_lines_and_goes_on_after_a_bad_file() {
     let bin = example_binary();
     assert!(bin.exists(), "{} not built", bin.display());
     let good = speech("privacy-prompt.wav");
-    let bad = format!("{}/fixtures/bad/not_wav.wav", env!("CARGO_MANIFEST_DIR"));
+    let bad = common::fixture("bad/not_wav.wav");
     let out = Command::new(&bin)
         .args(["--json", "--no-transcribe", &bad, &good])
         .output()

@@ -7,8 +7,11 @@ use std::io::Cursor;
 use voicemail_coach::audio::{decode_path, DecodeOptions};
 use voicemail_coach::{Analyzer, Error, Options};
 
+mod common;
+use common::fixture;
+
 fn bad(name: &str) -> String {
-    format!("{}/fixtures/bad/{name}", env!("CARGO_MANIFEST_DIR"))
+    fixture(&format!("bad/{name}"))
 }
 
 #[test]
@@ -85,10 +88,7 @@ fn damaged_recordings_give_reports_with_notices() {
 fn recordings_over_the_limit_are_refused_before_decoding() {
     let mut opts = DecodeOptions::default();
     opts.max_duration_s = 1.0;
-    let path = format!(
-        "{}/fixtures/encodings/pcm_s16.wav",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = fixture("encodings/pcm_s16.wav");
     match decode_path(&path, &opts) {
         Err(Error::TooLong { seconds, limit, .. }) => {
             assert!((seconds - 2.5).abs() < 1e-3);

@@ -8,10 +8,10 @@ use serde_json::Value;
 use voicemail_coach::batch::{self, Batch, Shard};
 use voicemail_coach::{Analyzer, Options};
 
+mod common;
+
 fn fixture(rel: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fixtures")
-        .join(rel)
+    PathBuf::from(common::fixture(rel))
 }
 
 /// A fresh folder holding `n` copies of a short recording.

@@ -5,8 +5,11 @@ use std::io::Cursor;
 
 use voicemail_coach::audio::{decode, decode_path, DecodeOptions, Encoding, ANALYSIS_RATE_HZ};
 
+mod common;
+
+/// A fixture of `fixtures/encodings/`.
 fn fixture(name: &str) -> String {
-    format!("{}/fixtures/encodings/{name}", env!("CARGO_MANIFEST_DIR"))
+    common::fixture(&format!("encodings/{name}"))
 }
 
 /// Signal-to-difference ratio in dB.

@@ -6,9 +6,8 @@
 use voicemail_coach::audio::{decode_path, Container, DecodeOptions, Encoding};
 use voicemail_coach::Error;
 
-fn fixture(rel: &str) -> String {
-    format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::fixture;
 
 /// The lag (in samples, `x` behind `reference` when positive) that best lines `x` up with
 /// `reference`, by FFT cross-correlation: codecs add their own delay.
@@ -160,17 +159,7 @@ fn wer(reference: &str, hyp: &str) -> f64 {
 #[cfg(feature = "transcribe")]
 #[test]
 fn every_format_is_heard_as_the_original_is() {
-    use voicemail_coach::transcribe::{default_model_path, TranscribeOptions, Transcriber};
-    use voicemail_coach::{Analyzer, Options};
-    let model = default_model_path().expect("a cache folder");
-    assert!(
-        model.exists(),
-        "no model at {}: run scripts/setup",
-        model.display()
-    );
-    let analyzer = Analyzer::new(Options::default())
-        .expect("analyzer")
-        .with_transcriber(Transcriber::new(model, TranscribeOptions::default()).expect("model"));
+    let analyzer = common::analyzer_with_model();
     let text = |rel: &str| {
         let r = analyzer
             .analyze_path(fixture(rel))

@@ -13,10 +13,8 @@ const HANG: Duration = Duration::from_secs(10);
 /// Peak resident memory allowed for the whole test process.
 const MAX_PEAK_MB: f64 = 150.0;
 
-fn fixture(rel: &str) -> Vec<u8> {
-    let path = format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
-}
+mod common;
+use common::fixture_bytes as fixture;
 
 /// The process's peak resident set (VmHWM) in MB, where the kernel reports it.
 fn peak_mb() -> Option<f64> {

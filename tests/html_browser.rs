@@ -16,8 +16,9 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use voicemail_coach::html::{self, HtmlOptions};
 use voicemail_coach::report::Report;
-use voicemail_coach::transcribe::{default_model_path, TranscribeOptions, Transcriber};
-use voicemail_coach::{audio, Analyzer, Context, Options};
+use voicemail_coach::{audio, Context};
+
+mod common;
 
 const PROBE: &str = r#"
 <script>
@@ -124,20 +125,8 @@ fn run_chromium(page: &Path, profile: &Path, extra: &[&str]) -> String {
 }
 
 fn analyzed() -> (Report, audio::Conditioned) {
-    let model = default_model_path().expect("HOME or XDG_CACHE_HOME is set");
-    assert!(
-        model.exists(),
-        "no model at {}: run scripts/fetch-model (scripts/setup does)",
-        model.display()
-    );
-    let t = Transcriber::new(model, TranscribeOptions::default()).expect("model loads");
-    let analyzer = Analyzer::new(Options::default())
-        .expect("analyzer")
-        .with_transcriber(t);
-    let wav = format!(
-        "{}/fixtures/voicemail/clark-slow.wav",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let analyzer = common::analyzer_with_model();
+    let wav = common::fixture("voicemail/clark-slow.wav");
     let sound = audio::decode_path(&wav, &Default::default()).expect("fixture decodes");
     let ctx = Context::new()
         .expect_number("850-936-7028")

@@ -13,9 +13,8 @@ fn from_json<T: serde::de::DeserializeOwned>(v: serde_json::Value) -> T {
     serde_json::from_value(v).expect("a valid report part")
 }
 
-fn fixture(rel: &str) -> String {
-    format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::fixture;
 
 /// The acoustic report of a real 8 kHz message (Clark's, slow), no transcript.
 fn base() -> Report {

@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 use voicemail_coach::report::{Report, Verdict};
 use voicemail_coach::{campaign, text, Analyzer, Context, Options, Rulebook, Status};
 
+mod common;
+
 fn transcribing() -> &'static Analyzer {
     static A: OnceLock<Analyzer> = OnceLock::new();
     A.get_or_init(|| {
@@ -80,10 +82,7 @@ fn noise_a_tone_and_silence_are_no_speech_never_nothing_to_change() {
 #[test]
 fn without_a_transcriber_the_report_says_why_there_are_no_words() {
     let acoustic = Analyzer::new(Options::default()).expect("analyzer");
-    let path = format!(
-        "{}/fixtures/voicemail/clark-slow.wav",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = common::fixture("voicemail/clark-slow.wav");
     let r = acoustic.analyze_path(&path).expect("analysed");
     assert_eq!(r.status, Status::NoTranscript);
     let why = r.status_reason.as_deref().unwrap_or("");

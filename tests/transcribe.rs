@@ -3,23 +3,14 @@
 //! text, word timings, sharing across threads, and bad model files refused before whisper.cpp.
 #![cfg(feature = "transcribe")]
 
-use std::path::PathBuf;
-
-use voicemail_coach::transcribe::{default_model_path, TranscribeOptions, Transcriber};
+use voicemail_coach::transcribe::{TranscribeOptions, Transcriber};
 use voicemail_coach::{Analyzer, Error, Options};
 
-fn model() -> PathBuf {
-    let path = default_model_path().expect("HOME or XDG_CACHE_HOME is set");
-    assert!(
-        path.exists(),
-        "no model at {}: run scripts/fetch-model (scripts/setup does)",
-        path.display()
-    );
-    path
-}
+mod common;
+use common::model_path as model;
 
 fn speech(name: &str) -> String {
-    format!("{}/fixtures/speech/{name}", env!("CARGO_MANIFEST_DIR"))
+    common::fixture(&format!("speech/{name}"))
 }
 
 /// Lower case, letters, digits and apostrophes only, single spaces.
@@ -166,15 +157,12 @@ fn bad_model_files_are_refused_before_whisper_cpp() {
 
 /// Digit onsets of the assembled numbers, from the `.onsets.txt` beside each fixture.
 fn onsets(name: &str) -> Vec<f64> {
-    std::fs::read_to_string(format!(
-        "{}/fixtures/speech/{name}.onsets.txt",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-    .expect("onsets")
-    .lines()
-    .filter(|l| !l.starts_with('#'))
-    .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok())
-    .collect()
+    std::fs::read_to_string(common::fixture(&format!("speech/{name}.onsets.txt")))
+        .expect("onsets")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().nth(1)?.parse().ok())
+        .collect()
 }
 
 #[test]
@@ -294,10 +282,7 @@ fn noise_and_silence_are_not_speech() {
 fn an_abort_flag_left_down_changes_nothing() {
     use std::sync::atomic::AtomicBool;
     use std::sync::Arc;
-    let path = format!(
-        "{}/fixtures/voicemail/clark-slow.wav",
-        env!("CARGO_MANIFEST_DIR")
-    );
+    let path = common::fixture("voicemail/clark-slow.wav");
     let with_flag = |flag: Option<bool>| {
         let mut t = Transcriber::new(model(), TranscribeOptions::default()).expect("model");
         if let Some(up) = flag {

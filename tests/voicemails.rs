@@ -10,28 +10,15 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 use voicemail_coach::report::{Report, Verdict};
-use voicemail_coach::transcribe::{default_model_path, TranscribeOptions, Transcriber};
-use voicemail_coach::{Analyzer, Context, Options};
+use voicemail_coach::{Analyzer, Context};
 
 fn analyzer() -> &'static Analyzer {
     static A: OnceLock<Analyzer> = OnceLock::new();
-    A.get_or_init(|| {
-        let path: PathBuf = default_model_path().expect("HOME or XDG_CACHE_HOME is set");
-        assert!(
-            path.exists(),
-            "no model at {}: run scripts/fetch-model (scripts/setup does)",
-            path.display()
-        );
-        let t = Transcriber::new(path, TranscribeOptions::default()).expect("model loads");
-        Analyzer::new(Options::default())
-            .expect("analyzer")
-            .with_transcriber(t)
-    })
+    A.get_or_init(common::analyzer_with_model)
 }
 
-fn fixture(rel: &str) -> String {
-    format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::fixture;
 
 /// The caller's name in each seed message.
 fn caller(name: &str) -> &'static str {

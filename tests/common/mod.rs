@@ -1,4 +1,5 @@
-//! What several test files share: the path of a fixture and the example binary, built fresh.
+//! What the test files share: the path of a fixture, the default model (and an analyzer that
+//! transcribes with it), and the example binary, built fresh.
 // Each test file uses its own part of this module.
 #![allow(dead_code)]
 
@@ -8,6 +9,41 @@ use std::process::Command;
 /// The path of a fixture, `rel` under `fixtures/`.
 pub fn fixture(rel: &str) -> String {
     format!("{}/fixtures/{rel}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The bytes of a fixture, `rel` under `fixtures/`.
+pub fn fixture_bytes(rel: &str) -> Vec<u8> {
+    let path = fixture(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The default model's path (tiny.en, fetched and converted by `scripts/fetch-model`, which
+/// `scripts/setup` runs); the test fails with what to run when it is missing.
+#[cfg(feature = "transcribe")]
+pub fn model_path() -> PathBuf {
+    let path =
+        voicemail_coach::transcribe::default_model_path().expect("HOME or XDG_CACHE_HOME is set");
+    assert!(
+        path.exists(),
+        "no model at {}: run scripts/fetch-model (scripts/setup does)",
+        path.display()
+    );
+    path
+}
+
+/// A transcriber with the default model and options.
+#[cfg(feature = "transcribe")]
+pub fn transcriber() -> voicemail_coach::transcribe::Transcriber {
+    use voicemail_coach::transcribe::{TranscribeOptions, Transcriber};
+    Transcriber::new(model_path(), TranscribeOptions::default()).expect("model loads")
+}
+
+/// An analyzer with default options that transcribes with the default model.
+#[cfg(feature = "transcribe")]
+pub fn analyzer_with_model() -> voicemail_coach::Analyzer {
+    voicemail_coach::Analyzer::new(voicemail_coach::Options::default())
+        .expect("analyzer")
+        .with_transcriber(transcriber())
 }
 
 /// The example binary `analyze`, built for the profile this test was built with. It is built
