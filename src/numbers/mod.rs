@@ -11,19 +11,20 @@
 //! One file a concept: `parse` (spoken and written forms to digits), `find` (numbers in the
 //! transcript's timed words), `timing` and `digit_times` (groups and digits timed on the sound),
 //! `reading` (the second, digit-only reading weighed with the first), `compare` (the report's
-//! numbers and the number the caller meant).
+//! numbers and the number the caller meant), `align` (two digit strings lined up, for both).
 
 // The second reading of numbers (`reading`, `reading_window`, `HeardNumber::adopt`) runs only
 // with a transcriber; without the `transcribe` feature it is compiled for its tests alone.
 #![cfg_attr(not(feature = "transcribe"), allow(dead_code, unused_imports))]
 
+mod align;
 mod compare;
 mod digit_times;
 mod find;
 mod parse;
 mod reading;
 mod timing;
-pub(crate) use compare::{align, Edit};
+pub(crate) use align::{align, Edit};
 pub(crate) use compare::{may_be, normalize_expected, to_report};
 pub(crate) use digit_times::time_digits;
 pub(crate) use find::{find_numbers, loose_runs, nuclei_in, HeardNumber};

@@ -23,6 +23,12 @@ mod tokens;
 #[cfg(feature = "transcribe")]
 mod whisper;
 #[cfg(feature = "transcribe")]
+mod window;
+#[cfg(feature = "transcribe")]
 pub use packing::{fit_in_one_window, PACK_MAX_S};
 #[cfg(feature = "transcribe")]
-pub use whisper::*;
+pub use whisper::{
+    default_model_path, TranscribeOptions, Transcriber, DEFAULT_MODEL_FILE, FIT_MARGIN_S, MODEL_ENV,
+};
+#[cfg(feature = "transcribe")]
+pub use window::SAMPLE_RATE_HZ;

@@ -15,12 +15,11 @@
 //! piece of a word, or when it got no words (the decoder stopped after a neighbour) or words
 //! the decoder itself doubts.
 
-use crate::error::Result;
 use crate::report::Transcript;
 use crate::vocab;
 
-use super::tokens::{without_annotations, RawToken};
-use super::whisper::{samples_in, seconds, Transcriber, WINDOW_S};
+use super::tokens::RawToken;
+use super::window::{samples_in, seconds, WINDOW_S};
 
 /// The longest recording packed with others, seconds. A longer one is voicemail-length and
 /// nearly always says a number, so it would be transcribed again alone after its pack: packing
@@ -51,9 +50,9 @@ pub fn fit_in_one_window(lengths_s: &[f64]) -> bool {
 }
 
 /// Where each recording of a pack lies in it.
-struct Pack {
+pub(super) struct Pack {
     /// The packed audio.
-    samples: Vec<f32>,
+    pub(super) samples: Vec<f32>,
     /// Each recording's start and length in the pack, seconds.
     places: Vec<(f64, f64)>,
 }
@@ -72,7 +71,7 @@ fn hiss(n: usize, seed: &mut u32) -> impl Iterator<Item = f32> + '_ {
 }
 
 impl Pack {
-    fn new(clips: &[&[f32]]) -> Pack {
+    pub(super) fn new(clips: &[&[f32]]) -> Pack {
         let gap = samples_in(PACK_GAP_S);
         let total = clips.iter().map(|c| c.len() + gap).sum();
         let mut samples = Vec::with_capacity(total);
@@ -101,7 +100,7 @@ impl Pack {
     /// The pack's tokens dealt out to the recordings, their times made each recording's own,
     /// and for each whether a word of it ran across into another recording. A token that
     /// continues a word (no leading space) goes with the word.
-    fn split(&self, tokens: Vec<RawToken>) -> (Vec<Vec<RawToken>>, Vec<bool>) {
+    pub(super) fn split(&self, tokens: Vec<RawToken>) -> (Vec<Vec<RawToken>>, Vec<bool>) {
         let mut out: Vec<Vec<RawToken>> = self.places.iter().map(|_| Vec::new()).collect();
         let mut crossed = vec![false; self.places.len()];
         let mut current = 0;
@@ -151,60 +150,11 @@ fn says_digits(transcript: &Transcript) -> bool {
         .any(|w| vocab::numbers_said(&w.text) > 0 || w.text.bytes().any(|b| b.is_ascii_digit()))
 }
 
-impl Transcriber {
-    /// Transcribes several recordings (mono, at [`SAMPLE_RATE_HZ`](super::SAMPLE_RATE_HZ)),
-    /// packing those that [`fit_in_one_window`] together into shared whisper windows: one
-    /// encoder pass for the lot. Each transcript holds only words said in its own recording,
-    /// timed from its own start. Recordings are packed in the order given, consecutive ones
-    /// while they fit. A recording too long to pack is transcribed alone as by
-    /// [`transcribe`](Self::transcribe), and so is one whose words in its pack hold a number
-    /// or any figure, begin with the piece of a word or ran across into a neighbour, are none,
-    /// or have a mean probability under 0.1: a transcript with a number in it is always the
-    /// one the recording gets alone. Each transcript's
-    /// [`packed_with`](Transcript::packed_with) says whether it was heard in a shared window.
-    pub fn transcribe_many(&self, clips: &[&[f32]]) -> Vec<Result<Transcript>> {
-        let lengths: Vec<f64> = clips.iter().map(|c| seconds(c.len())).collect();
-        let mut out = Vec::with_capacity(clips.len());
-        let mut from = 0;
-        while from < clips.len() {
-            let mut to = from + 1;
-            while to < clips.len() && fit_in_one_window(&lengths[from..=to]) {
-                to += 1;
-            }
-            out.extend(self.transcribe_pack(&clips[from..to]));
-            from = to;
-        }
-        out
-    }
-
-    /// One pack's transcripts; a pack of one is transcribed alone.
-    fn transcribe_pack(&self, clips: &[&[f32]]) -> Vec<Result<Transcript>> {
-        if clips.len() < 2 || clips.iter().any(|c| c.is_empty()) {
-            return clips.iter().map(|c| self.transcribe(c)).collect();
-        }
-        let pack = Pack::new(clips);
-        // A pack that fails (stopped, say) fails for each recording as it would alone.
-        let Ok(tokens) = self.decode(&pack.samples, false, self.options.packed_beam_size) else {
-            return clips.iter().map(|c| self.transcribe(c)).collect();
-        };
-        let (split, crossed) = pack.split(tokens);
-        split
-            .into_iter()
-            .zip(crossed)
-            .zip(clips)
-            .map(|((tokens, crossed), clip)| {
-                let transcript = self.transcript(without_annotations(tokens));
-                if crossed || unsure(&transcript) || says_digits(&transcript) {
-                    self.transcribe(clip)
-                } else {
-                    Ok(Transcript {
-                        packed_with: clips.len() - 1,
-                        ..transcript
-                    })
-                }
-            })
-            .collect()
-    }
+/// Whether a recording's words in its pack cannot stand, so that it is transcribed again
+/// alone: a word ran across into a neighbour (`crossed`), the decoder is unsure of them, or
+/// they hold a number.
+pub(super) fn heard_alone_instead(transcript: &Transcript, crossed: bool) -> bool {
+    crossed || unsure(transcript) || says_digits(transcript)
 }
 
 #[cfg(test)]

@@ -1,14 +1,12 @@
 //! The number's second reading: the window around a callback number decoded again with the
 //! decoder allowed nothing but digits, separators and the end.
 
-use whisper_rs::{FullParams, SamplingStrategy, WhisperContext};
+use whisper_rs::{SamplingStrategy, WhisperContext, WhisperState};
 
 use super::digits::{self, DigitVocab};
-use super::whisper::{
-    positions_for, samples_in, seconds, TranscribeOptions, Transcriber, WINDOW_S,
-};
+use super::window::{failed, positions_for, samples_in, seconds, Decoding, WINDOW_S};
 use super::{DigitReading, ReadingWindow};
-use crate::error::{Error, Result};
+use crate::error::Result;
 
 /// Most tokens of the words before a number given to the digit reading.
 pub(super) const MAX_PREFIX_TOKENS: usize = 96;
@@ -20,18 +18,13 @@ pub(super) struct DigitReader {
 }
 
 impl DigitReader {
-    /// The reader for the model of `ctx`; `None` when a digit has no single token in it.
-    pub(super) fn new(ctx: &WhisperContext, options: &TranscribeOptions) -> Option<Self> {
-        let lang_id = whisper_rs::get_lang_id(&options.language).unwrap_or(0);
+    /// The reader for the model of `ctx` in `language`; `None` when a digit has no single
+    /// token in it.
+    pub(super) fn new(ctx: &WhisperContext, language: &str) -> Option<Self> {
+        let lang_id = whisper_rs::get_lang_id(language).unwrap_or(0);
         DigitVocab::new(ctx, lang_id).map(|vocab| DigitReader { vocab })
     }
-}
 
-/// Seconds of silence the encoder sees after a digit window: whisper reads the end of the
-/// speech better when it sees some silence after it, as in its 30 s training windows.
-pub(super) const WINDOW_PAD_S: f64 = 2.0;
-
-impl Transcriber {
     /// Reads the digits said in `window` of `samples` (mono, at
     /// [`SAMPLE_RATE_HZ`](super::SAMPLE_RATE_HZ)) with the decoder allowed nothing but digits,
     /// separators and the end: the second reading of a callback number.
@@ -46,31 +39,28 @@ impl Transcriber {
     /// (log-probability plus prior, `-inf` where the prior ruled the string out), best first;
     /// empty when the window is empty or the model has no single-token digits. The window is
     /// cut to whisper's 30 s.
-    pub(crate) fn read_digits(
+    pub(super) fn read(
         &self,
+        ctx: &WhisperContext,
+        decoding: &Decoding<'_>,
         samples: &[f32],
         window: &ReadingWindow,
         also_score: Option<&str>,
         prior: &dyn Fn(&str) -> Option<f64>,
     ) -> Result<Vec<(DigitReading, f64)>> {
-        let fail = |what: &str, e: whisper_rs::WhisperError| Error::Transcription {
-            reason: format!("{what}: {e}"),
-        };
-        let ctx = &self.ctx;
-        let Some(DigitReader { vocab }) = &self.digits else {
-            return Ok(Vec::new());
-        };
+        let fail = failed;
+        let vocab = &self.vocab;
         let index = |t: f64| samples_in(t).min(samples.len());
         let (a, b) = (index(window.from_s), index(window.to_s));
         let b = b.min(a + samples_in(WINDOW_S));
         if b <= a {
             return Ok(Vec::new());
         }
-        let threads = self.threads();
+        let threads = decoding.threads;
         let mut state = ctx
             .create_state()
             .map_err(|e| fail("creating a whisper state", e))?;
-        self.encode_window(&mut state, &samples[a..b])
+        encode_window(decoding, &mut state, &samples[a..b])
             .map_err(|e| fail("encoding a digit window", e))?;
         let words = |text: &str| -> Result<Vec<whisper_rs::WhisperTokenId>> {
             let text: String = text.chars().filter(|&c| c != '\0').collect();
@@ -101,42 +91,38 @@ impl Transcriber {
         }
         Ok(found)
     }
+}
 
-    /// Encodes `window` with the encoder's context fitted to it (and [`WINDOW_PAD_S`] of silence
-    /// after it): a quarter of the work of a full 30 s window for a number and the words before
-    /// it. The binding sets the context size only through a full transcription, so one is run
-    /// with a single token to decode, its result set to count as no speech: whisper.cpp then
-    /// keeps no segment of it and so runs no DTW alignment, whose pass reads out of bounds
-    /// after an encoder context fitted to a short window (seen as a crash one run in a few
-    /// with `base`). The digit reading needs no token times.
-    fn encode_window(
-        &self,
-        state: &mut whisper_rs::WhisperState,
-        window: &[f32],
-    ) -> std::result::Result<(), whisper_rs::WhisperError> {
-        // Silence after the window, which also keeps it over whisper's 1 s minimum.
-        let pad = samples_in(WINDOW_PAD_S);
-        let mut padded = Vec::with_capacity(window.len() + pad);
-        padded.extend_from_slice(window);
-        padded.resize(window.len() + pad, 0.0);
-        let audio_ctx = positions_for(seconds(padded.len()));
-        let mut params = FullParams::new(SamplingStrategy::Greedy { best_of: 1 });
-        self.abortable(&mut params);
-        params.set_n_threads(self.threads() as i32);
-        params.set_language(Some(&self.options.language));
-        params.set_audio_ctx(audio_ctx);
-        params.set_no_timestamps(true);
-        params.set_single_segment(true);
-        params.set_max_tokens(1);
-        params.set_temperature_inc(0.0);
-        // Every result counts as no speech (its no-speech probability is above -1 and its mean
-        // log-probability below infinity): no segment, so no alignment pass.
-        params.set_no_speech_thold(-1.0);
-        params.set_logprob_thold(f32::INFINITY);
-        params.set_print_special(false);
-        params.set_print_progress(false);
-        params.set_print_realtime(false);
-        params.set_print_timestamps(false);
-        state.full(params, &padded)
-    }
+/// Seconds of silence the encoder sees after a digit window: whisper reads the end of the
+/// speech better when it sees some silence after it, as in its 30 s training windows.
+pub(super) const WINDOW_PAD_S: f64 = 2.0;
+
+/// Encodes `window` with the encoder's context fitted to it (and [`WINDOW_PAD_S`] of silence
+/// after it): a quarter of the work of a full 30 s window for a number and the words before
+/// it. The binding sets the context size only through a full transcription, so one is run
+/// with a single token to decode, its result set to count as no speech: whisper.cpp then
+/// keeps no segment of it and so runs no DTW alignment, whose pass reads out of bounds
+/// after an encoder context fitted to a short window (seen as a crash one run in a few
+/// with `base`). The digit reading needs no token times.
+fn encode_window(
+    decoding: &Decoding<'_>,
+    state: &mut WhisperState,
+    window: &[f32],
+) -> std::result::Result<(), whisper_rs::WhisperError> {
+    // Silence after the window, which also keeps it over whisper's 1 s minimum.
+    let pad = samples_in(WINDOW_PAD_S);
+    let mut padded = Vec::with_capacity(window.len() + pad);
+    padded.extend_from_slice(window);
+    padded.resize(window.len() + pad, 0.0);
+    let mut params = decoding.params(SamplingStrategy::Greedy { best_of: 1 });
+    params.set_audio_ctx(positions_for(seconds(padded.len())));
+    params.set_no_timestamps(true);
+    params.set_single_segment(true);
+    params.set_max_tokens(1);
+    params.set_temperature_inc(0.0);
+    // Every result counts as no speech (its no-speech probability is above -1 and its mean
+    // log-probability below infinity): no segment, so no alignment pass.
+    params.set_no_speech_thold(-1.0);
+    params.set_logprob_thold(f32::INFINITY);
+    state.full(params, &padded)
 }

@@ -1,7 +1,7 @@
 //! whisper.cpp through whisper-rs: loading a model and transcribing with word timings.
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, Once};
 
 use whisper_rs::{
@@ -13,37 +13,11 @@ use crate::error::{Error, Result};
 use crate::model::check_ggml;
 use crate::report::{Piece, Transcript, Word};
 
+use super::packing::{fit_in_one_window, heard_alone_instead, Pack};
 use super::rereading::DigitReader;
 use super::tokens::{repeats_itself, token_spans, without_annotations, RawToken};
-
-/// The rate of the samples a [`Transcriber`] takes, Hz: whisper's own, the crate's analysis rate
-/// ([`ANALYSIS_RATE_HZ`](crate::audio::ANALYSIS_RATE_HZ)), so that
-/// [`Conditioned::samples`](crate::Conditioned::samples) go in as they are.
-pub const SAMPLE_RATE_HZ: u32 = crate::audio::ANALYSIS_RATE_HZ;
-
-/// Whisper's window, seconds: the encoder hears at most this much at a time.
-pub(super) const WINDOW_S: f64 = 30.0;
-
-/// Encoder positions per second of audio: the window's 1500 positions over its 30 s.
-const POSITIONS_PER_S: f64 = 50.0;
-
-/// Encoder positions of a whole window.
-pub(super) const WINDOW_POSITIONS: i32 = 1500;
-
-/// Seconds of `n` samples at [`SAMPLE_RATE_HZ`].
-pub(super) fn seconds(n: usize) -> f64 {
-    n as f64 / f64::from(SAMPLE_RATE_HZ)
-}
-
-/// Samples in `t` seconds at [`SAMPLE_RATE_HZ`] (none before 0).
-pub(super) fn samples_in(t: f64) -> usize {
-    (t.max(0.0) * f64::from(SAMPLE_RATE_HZ)) as usize
-}
-
-/// Encoder positions covering `t` seconds, at most a whole window's.
-pub(super) fn positions_for(t: f64) -> i32 {
-    ((t * POSITIONS_PER_S).ceil() as i32).min(WINDOW_POSITIONS)
-}
+use super::window::{failed, positions_for, seconds, Decoding, WINDOW_POSITIONS, WINDOW_S};
+use super::{DigitReading, ReadingWindow};
 
 /// The environment variable naming the default model file.
 pub const MODEL_ENV: &str = "VOICEMAIL_COACH_MODEL";
@@ -129,12 +103,12 @@ impl Default for TranscribeOptions {
 
 /// A loaded whisper model, shared across files and threads.
 pub struct Transcriber {
-    pub(super) ctx: WhisperContext,
+    ctx: WhisperContext,
     /// What reads a number again (`None` when switched off or the model lacks digit tokens).
-    pub(super) digits: Option<DigitReader>,
+    digits: Option<DigitReader>,
     name: String,
     path: PathBuf,
-    pub(super) options: TranscribeOptions,
+    options: TranscribeOptions,
     /// Set to stop transcriptions under way.
     abort: Option<Arc<AtomicBool>>,
 }
@@ -228,7 +202,7 @@ impl Transcriber {
             .unwrap_or_else(|| "whisper".to_string());
         let digits = options
             .read_numbers_twice
-            .then(|| DigitReader::new(&ctx, &options))
+            .then(|| DigitReader::new(&ctx, &options.language))
             .flatten();
         Ok(Transcriber {
             ctx,
@@ -268,17 +242,12 @@ impl Transcriber {
         self
     }
 
-    /// Lets whisper.cpp poll the abort flag, if one was given.
-    ///
-    /// The closure is handed over boxed: whisper-rs 0.16's `set_abort_callback_safe` boxes its
-    /// argument as `Box<dyn FnMut>` but calls it back as the argument's own type, which is only
-    /// the same thing when that type is itself a `Box<dyn FnMut() -> bool>`. A bare closure is
-    /// read from the wrong memory, and the flag it reads can stop decoding at random.
-    pub(super) fn abortable(&self, params: &mut FullParams<'_, '_>) {
-        if let Some(flag) = &self.abort {
-            let flag = Arc::clone(flag);
-            let poll: Box<dyn FnMut() -> bool> = Box::new(move || flag.load(Ordering::Relaxed));
-            params.set_abort_callback_safe(poll);
+    /// How each whisper pass runs: threads, language, the abort flag.
+    fn decoding(&self) -> Decoding<'_> {
+        Decoding {
+            threads: self.threads(),
+            language: &self.options.language,
+            abort: self.abort.as_ref(),
         }
     }
 
@@ -309,10 +278,7 @@ impl Transcriber {
         } else {
             SamplingStrategy::Greedy { best_of: 1 }
         };
-        let mut params = FullParams::new(strategy);
-        self.abortable(&mut params);
-        params.set_n_threads(self.threads() as i32);
-        params.set_language(Some(&self.options.language));
+        let mut params = self.decoding().params(strategy);
         params.set_token_timestamps(true);
         if fit {
             // FIT_MARGIN_S keeps the sound inside the positions encoded.
@@ -322,10 +288,6 @@ impl Transcriber {
             // decodes the window again from its last timestamp and repeats the message.
             params.set_single_segment(true);
         }
-        params.set_print_special(false);
-        params.set_print_progress(false);
-        params.set_print_realtime(false);
-        params.set_print_timestamps(false);
         // Past text a later window is prompted with, at most (whisper.cpp's default is half the
         // decoder's context, 224 tokens).
         params.set_n_max_text_ctx(MAX_PROMPT_TOKENS);
@@ -335,7 +297,8 @@ impl Transcriber {
         params
     }
 
-    /// Transcribes mono audio at [`SAMPLE_RATE_HZ`] (the analysis rate: give it
+    /// Transcribes mono audio at [`SAMPLE_RATE_HZ`](super::SAMPLE_RATE_HZ) (the analysis rate:
+    /// give it
     /// [`Conditioned::samples`](crate::Conditioned::samples)).
     pub fn transcribe(&self, samples: &[f32]) -> Result<Transcript> {
         if samples.is_empty() {
@@ -351,11 +314,81 @@ impl Transcriber {
         Ok(self.transcript(without_annotations(tokens)))
     }
 
-    /// One whisper pass over `samples`: its text tokens with their times, inside the audio.
-    pub(super) fn decode(&self, samples: &[f32], fit: bool, beam: usize) -> Result<Vec<RawToken>> {
-        let fail = |what: &str, e: whisper_rs::WhisperError| Error::Transcription {
-            reason: format!("{what}: {e}"),
+    /// Transcribes several recordings (mono, at [`SAMPLE_RATE_HZ`](super::SAMPLE_RATE_HZ)),
+    /// packing those that [`fit_in_one_window`] together into shared whisper windows: one
+    /// encoder pass for the lot. Each transcript holds only words said in its own recording,
+    /// timed from its own start. Recordings are packed in the order given, consecutive ones
+    /// while they fit. A recording too long to pack is transcribed alone as by
+    /// [`transcribe`](Self::transcribe), and so is one whose words in its pack hold a number
+    /// or any figure, begin with the piece of a word or ran across into a neighbour, are none,
+    /// or have a mean probability under 0.1: a transcript with a number in it is always the
+    /// one the recording gets alone. Each transcript's
+    /// [`packed_with`](Transcript::packed_with) says whether it was heard in a shared window.
+    pub fn transcribe_many(&self, clips: &[&[f32]]) -> Vec<Result<Transcript>> {
+        let lengths: Vec<f64> = clips.iter().map(|c| seconds(c.len())).collect();
+        let mut out = Vec::with_capacity(clips.len());
+        let mut from = 0;
+        while from < clips.len() {
+            let mut to = from + 1;
+            while to < clips.len() && fit_in_one_window(&lengths[from..=to]) {
+                to += 1;
+            }
+            out.extend(self.transcribe_pack(&clips[from..to]));
+            from = to;
+        }
+        out
+    }
+
+    /// One pack's transcripts; a pack of one is transcribed alone.
+    fn transcribe_pack(&self, clips: &[&[f32]]) -> Vec<Result<Transcript>> {
+        if clips.len() < 2 || clips.iter().any(|c| c.is_empty()) {
+            return clips.iter().map(|c| self.transcribe(c)).collect();
+        }
+        let pack = Pack::new(clips);
+        // A pack that fails (stopped, say) fails for each recording as it would alone.
+        let Ok(tokens) = self.decode(&pack.samples, false, self.options.packed_beam_size) else {
+            return clips.iter().map(|c| self.transcribe(c)).collect();
         };
+        let (split, crossed) = pack.split(tokens);
+        split
+            .into_iter()
+            .zip(crossed)
+            .zip(clips)
+            .map(|((tokens, crossed), clip)| {
+                let transcript = self.transcript(without_annotations(tokens));
+                if heard_alone_instead(&transcript, crossed) {
+                    self.transcribe(clip)
+                } else {
+                    Ok(Transcript {
+                        packed_with: clips.len() - 1,
+                        ..transcript
+                    })
+                }
+            })
+            .collect()
+    }
+
+    /// Reads the digits said in `window` of `samples` with the decoder allowed nothing but
+    /// digits, separators and the end: the second reading of a callback number (see
+    /// `DigitReader::read`). Empty when the reading is switched off or the model has no
+    /// single-token digits.
+    pub(crate) fn read_digits(
+        &self,
+        samples: &[f32],
+        window: &ReadingWindow,
+        also_score: Option<&str>,
+        prior: &dyn Fn(&str) -> Option<f64>,
+    ) -> Result<Vec<(DigitReading, f64)>> {
+        let Some(reader) = &self.digits else {
+            return Ok(Vec::new());
+        };
+        let decoding = self.decoding();
+        reader.read(&self.ctx, &decoding, samples, window, also_score, prior)
+    }
+
+    /// One whisper pass over `samples`: its text tokens with their times, inside the audio.
+    fn decode(&self, samples: &[f32], fit: bool, beam: usize) -> Result<Vec<RawToken>> {
+        let fail = failed;
         let mut state = self
             .ctx
             .create_state()
@@ -396,7 +429,7 @@ impl Transcriber {
 
     /// The transcript the decoded tokens spell: words from the tokens that start them, each
     /// timed and given its tokens' mean probability.
-    pub(super) fn transcript(&self, tokens: Vec<RawToken>) -> Transcript {
+    fn transcript(&self, tokens: Vec<RawToken>) -> Transcript {
         let text: String = tokens.iter().map(|t| t.piece.as_str()).collect();
         let spans = token_spans(&tokens);
         let mut words: Vec<Word> = Vec::new();
