@@ -272,16 +272,7 @@ impl Analyzer {
             notices,
         };
         report.set_status(unheard);
-        report.advice = rules::evaluate(&report, &self.options.rulebook, ctx);
-        // A number the transcriber doubts although the caller said it clearly: say so plainly.
-        let unverified = report
-            .advice
-            .iter()
-            .filter(|a| a.rule == "number.clarity")
-            .find_map(|a| a.message.find(rules::UNVERIFIED).map(|i| &a.message[i..]));
-        if let Some(doubt) = unverified {
-            report.notices.push(doubt.to_string());
-        }
+        rules::judge_report(&mut report, &self.options.rulebook, ctx);
         if report.status == report::Status::NoSpeech {
             let why = report.status_reason.as_deref().unwrap_or("no speech");
             let notice = format!("no speech found ({why}): nothing is judged");

@@ -95,6 +95,7 @@ fn pace(p: &NumberPace, m: &Measured) -> Judged {
         _ => format!("{}.", capitalised(&mend.join("; "))),
     };
     Judged {
+        notice: None,
         verdict: worst,
         measured: Some(measured),
         target,
@@ -139,6 +140,7 @@ fn present(p: &NumberPresent, m: &Measured) -> Judged {
     }
     if let Some(n) = m.r.phone_numbers.first() {
         return Judged {
+            notice: None,
             verdict: Verdict::Pass,
             measured: Some(m.r.phone_numbers.len() as f64),
             target,
@@ -149,6 +151,7 @@ fn present(p: &NumberPresent, m: &Measured) -> Judged {
     let dated = m.dated_promises();
     if p.accept_promise && !dated.is_empty() {
         return Judged {
+            notice: None,
             verdict: Verdict::Pass,
             measured: Some(0.0),
             target,
@@ -160,6 +163,7 @@ fn present(p: &NumberPresent, m: &Measured) -> Judged {
         };
     }
     Judged {
+        notice: None,
         verdict: Verdict::Fail,
         measured: Some(0.0),
         target,
@@ -312,6 +316,7 @@ fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
             ));
         }
     }
+    let mut notice = None;
     let message = if !mend.is_empty() {
         format!(
             "A listener may not take the number down right: {}",
@@ -322,6 +327,8 @@ fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
             "{UNVERIFIED} {} The number was said at a clear pace over a clean line, so this is the transcriber's doubt, not advice: check the digits by ear.",
             unverified.join(" ")
         );
+        // The transcriber's doubt is the report's to say as well, whatever the verdict.
+        notice = Some(doubt.clone());
         if likely_right {
             format!("Said clearly, and the digits are likely right. {doubt}")
         } else {
@@ -333,6 +340,7 @@ fn clarity(p: &NumberClarity, d: &Delivery, m: &Measured) -> Judged {
         format!("Every digit is clear: {}.", heard.join(", "))
     };
     Judged {
+        notice,
         verdict: worst,
         measured: clearest.iter().map(|n| n.confidence).reduce(f64::min),
         target,
@@ -349,8 +357,8 @@ fn capitalised(s: &str) -> String {
 }
 
 /// What marks the part of `number.clarity`'s message about a number the transcriber doubts
-/// although the caller said it clearly: the message holds it from there on (the analyzer
-/// repeats that part as a notice).
+/// although the caller said it clearly: the message holds it from there on, and the report's
+/// notices repeat that part.
 pub const UNVERIFIED: &str = "Could not be verified:";
 
 /// Which digits of `n` a listener may mishear, what they may hear instead and where to listen.
@@ -409,6 +417,7 @@ fn matches(m: &Measured, ctx: &Context) -> Judged {
     let heard = &m.r.phone_numbers;
     let evidence: Vec<Span> = heard.iter().map(PhoneNumber::span).collect();
     let judged = |verdict, measured, message| Judged {
+        notice: None,
         verdict,
         measured: Some(measured),
         target: target.clone(),
@@ -427,6 +436,7 @@ fn matches(m: &Measured, ctx: &Context) -> Judged {
             unclear_note(n)
         );
         return Judged {
+            notice: None,
             evidence: n.unclear_spans(),
             ..judged(Verdict::Warn, 0.5, message)
         };
@@ -483,6 +493,7 @@ fn name_early(p: &NameEarly, m: &Measured) -> Judged {
     }
     let Some(i) = &m.r.introduction else {
         return Judged {
+            notice: None,
             verdict: Verdict::Fail,
             measured: None,
             target,
@@ -506,6 +517,7 @@ fn name_early(p: &NameEarly, m: &Measured) -> Judged {
         )
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(at),
         target,

@@ -11,6 +11,9 @@ pub(super) struct Judged {
     pub(super) target: String,
     pub(super) message: String,
     pub(super) evidence: Vec<Span>,
+    /// What the report's notices should say besides the verdict (a number the transcriber
+    /// doubts although the caller said it clearly).
+    pub(super) notice: Option<String>,
 }
 
 /// A report and what the rules look for in its words, found once for all of them.
@@ -65,6 +68,7 @@ pub(super) const NO_WORDS: &str =
 /// Not applicable, with why.
 pub(super) fn na(target: String, message: &str) -> Judged {
     Judged {
+        notice: None,
         verdict: Verdict::NotApplicable,
         measured: None,
         target,

@@ -39,6 +39,7 @@ fn length_max(p: &LengthMax, m: &Measured) -> Judged {
         ),
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(len),
         target,
@@ -78,6 +79,7 @@ fn length_min(p: &LengthMin, m: &Measured) -> Judged {
     };
     let len = s.end_s - s.start_s;
     let warn = |message: String| Judged {
+        notice: None,
         verdict: Verdict::Warn,
         measured: Some(len),
         target: target.clone(),
@@ -105,6 +107,7 @@ fn length_min(p: &LengthMin, m: &Measured) -> Judged {
         }
     }
     Judged {
+        notice: None,
         verdict: Verdict::Pass,
         measured: Some(len),
         target,
@@ -146,6 +149,7 @@ fn dead_air(p: &OpeningDeadAir, m: &Measured) -> Judged {
         format!("{lead:.1} s of silence before you speak: start at once; listeners delete in the first few seconds.")
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(lead),
         target,

@@ -411,6 +411,20 @@ fn check_param(p: &Param, v: &Value) -> std::result::Result<(), String> {
 /// [`status`](Report::status) is [`Status::NoSpeech`]; `campaign.variation` is `not_applicable`
 /// for a single recording ([`crate::campaign::evaluate`] judges it across recordings).
 pub fn evaluate(r: &Report, book: &Rulebook, ctx: &Context) -> Vec<Advice> {
+    verdicts(r, book, ctx).into_iter().map(|(a, _)| a).collect()
+}
+
+/// Judges `r` by every rule that is on, putting the verdicts in its `advice` and what the rules
+/// ask to be said besides (a number the transcriber doubts) in its `notices`.
+pub(crate) fn judge_report(r: &mut Report, book: &Rulebook, ctx: &Context) {
+    let (advice, notices): (Vec<Advice>, Vec<Option<String>>) =
+        verdicts(r, book, ctx).into_iter().unzip();
+    r.advice = advice;
+    r.notices.extend(notices.into_iter().flatten());
+}
+
+/// Each rule's verdict on `r`, with the notice it asks for.
+fn verdicts(r: &Report, book: &Rulebook, ctx: &Context) -> Vec<(Advice, Option<String>)> {
     let measured = Measured::new(r, &book.rules);
     RULES
         .iter()
@@ -429,6 +443,7 @@ pub(crate) fn rejudge(r: &mut Report, ids: &[&str], book: &Rulebook, ctx: &Conte
     let fresh: Vec<Advice> = ids
         .iter()
         .filter_map(|id| judge(rule(id)?, &measured, book, ctx))
+        .map(|(advice, _)| advice)
         .collect();
     for advice in fresh {
         match r.advice.iter_mut().find(|a| a.rule == advice.rule) {
@@ -444,14 +459,20 @@ const NO_SPEECH: &str = "No speech found in the recording: nothing to judge.";
 /// Judges a report by one rule; `None` when the rule is off. A recording without speech
 /// (silence, noise, a tone, music) is judged by no rule: nothing the caller said can be, so every
 /// rule is not applicable rather than judged on the noise.
-fn judge(rule: &Rule, m: &Measured, book: &Rulebook, ctx: &Context) -> Option<Advice> {
+fn judge(
+    rule: &Rule,
+    m: &Measured,
+    book: &Rulebook,
+    ctx: &Context,
+) -> Option<(Advice, Option<String>)> {
     let mut j = (rule.judge)(&book.rules, m, ctx)?;
     if m.r.status == Status::NoSpeech {
         j.verdict = Verdict::NotApplicable;
         j.message = NO_SPEECH.to_string();
         j.evidence.clear();
+        j.notice = None;
     }
-    Some(Advice {
+    let advice = Advice {
         rule: rule.id.to_string(),
         verdict: j.verdict,
         measured: j.measured.filter(|x| x.is_finite()),
@@ -459,7 +480,8 @@ fn judge(rule: &Rule, m: &Measured, book: &Rulebook, ctx: &Context) -> Option<Ad
         message: j.message,
         source: rule.source.to_string(),
         evidence: j.evidence,
-    })
+    };
+    Some((advice, j.notice))
 }
 
 #[cfg(test)]

@@ -59,6 +59,7 @@ fn words_per_minute(p: &RateOverall, wpm: f64, s: Span) -> Judged {
         format!("{wpm:.0} words/min: slow down your rate of speech to {hi:.0} or less.")
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(wpm),
         target: format!("{lo:.0}-{hi:.0} words/min (warn to {warn:.0})"),
@@ -79,6 +80,7 @@ fn syllables_per_second(p: &RateOverall, sps: Option<f64>, s: Span) -> Judged {
         format!("{sps:.1} syllables/s: slow down your rate of speech.")
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(sps),
         target,
@@ -140,6 +142,7 @@ fn details(p: &RateDetails, m: &Measured) -> Judged {
         )
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(ratio),
         target,

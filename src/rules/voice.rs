@@ -56,6 +56,7 @@ fn confident(p: &PitchConfident, m: &Measured) -> Judged {
         )
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(frac),
         target,
@@ -104,6 +105,7 @@ fn warm(p: &PitchWarm, m: &Measured) -> Judged {
         format!("{sd:.1} st of pitch variation sounds monotone: make the message warm and enthusiastic.")
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(sd),
         target,
@@ -164,6 +166,7 @@ fn baseline(p: &PitchBaseline, m: &Measured, ctx: &Context) -> Judged {
         )
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(st),
         target,
@@ -229,6 +232,7 @@ fn level(p: &SpeechLevel, m: &Measured) -> Judged {
         format!("{}.", problems.join("; "))
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(db),
         target,

@@ -62,6 +62,7 @@ fn pitching(p: &ContentPitch, m: &Measured) -> Judged {
         )
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(found.len() as f64),
         target,
@@ -113,6 +114,7 @@ fn cliches(p: &ContentCliches, m: &Measured) -> Judged {
         )
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(count),
         target,
@@ -158,6 +160,7 @@ fn referral(p: &ContentReferral, m: &Measured) -> Judged {
         );
     }
     Judged {
+        notice: None,
         verdict: Verdict::Pass,
         measured: Some(found.len() as f64),
         target,
@@ -214,6 +217,7 @@ fn promise(p: &ContentCallbackPromise, m: &Measured) -> Judged {
         return absent(p.warn_when_absent, target, "No callback promised.");
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(measured),
         target,
@@ -226,6 +230,7 @@ fn promise(p: &ContentCallbackPromise, m: &Measured) -> Judged {
 /// asks for one (`warn_when_absent`).
 fn absent(warn: bool, target: String, message: &str) -> Judged {
     Judged {
+        notice: None,
         verdict: if warn {
             Verdict::Warn
         } else {
@@ -284,6 +289,7 @@ fn fillers(p: &ContentFillers, m: &Measured) -> Judged {
         )
     };
     Judged {
+        notice: None,
         verdict,
         measured: Some(per_min),
         target,
@@ -375,6 +381,7 @@ fn variation(p: &CampaignVariation, m: &Measured, previous: Option<&PreviousMess
         }
     };
     Judged {
+        notice: None,
         verdict,
         measured: previous.similarity,
         target,
