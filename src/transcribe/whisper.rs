@@ -261,6 +261,11 @@ impl Transcriber {
         &self.options
     }
 
+    /// Whether numbers are read a second time ([`TranscribeOptions::read_numbers_twice`]).
+    pub(crate) fn reads_numbers_twice(&self) -> bool {
+        self.options.read_numbers_twice
+    }
+
     /// Threads a transcription uses: the option, capped at the machine's cores.
     pub fn threads(&self) -> usize {
         let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
