@@ -28,6 +28,7 @@
 //! new line replaces the old. Shard ledgers concatenate into one (`cat shard-*.jsonl`).
 
 mod csv;
+mod entry;
 mod inputs;
 mod ledger;
 #[cfg(feature = "html")]
@@ -37,8 +38,6 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
-
-use serde_json::Value;
 
 #[cfg(feature = "html")]
 pub use pages::write_html;
@@ -57,6 +56,7 @@ pub fn write_html(
     )))
 }
 pub use self::csv::{csv, CSV_HEADER};
+pub use entry::{Entry, Outcome};
 pub use inputs::{expand, read_list, Shard, Stamp};
 pub use ledger::read_ledger;
 
@@ -64,104 +64,8 @@ use crate::analyzer::{Analyzer, Pending};
 use crate::campaign::{self, Campaign};
 use crate::context::Context;
 use crate::error::{Error, Result, Source};
-use crate::report::{ErrorRecord, Report, Status};
+use crate::report::{Report, Status};
 use ledger::Ledger;
-
-/// One input's result.
-#[derive(Debug, Clone, PartialEq)]
-#[non_exhaustive]
-pub struct Entry {
-    /// The input as named (the report's `file`).
-    pub file: String,
-    /// The input's size and modification time when it was analysed.
-    pub input: Stamp,
-    /// The report, or why there is none.
-    pub outcome: Outcome,
-}
-
-/// A report or an error record.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Outcome {
-    /// The input was analysed.
-    Report(Box<Report>),
-    /// It could not be.
-    Failed(ErrorRecord),
-}
-
-impl Entry {
-    /// The entry of one input analysed outside a batch: its report, or the error as a record.
-    pub fn new(file: String, input: Stamp, result: Result<Report>) -> Self {
-        let outcome = match result {
-            Ok(r) => Outcome::Report(Box::new(r)),
-            Err(e) => Outcome::Failed(ErrorRecord::new(file.clone(), &e)),
-        };
-        Entry {
-            file,
-            input,
-            outcome,
-        }
-    }
-
-    /// The report, if the input was analysed.
-    pub fn report(&self) -> Option<&Report> {
-        match &self.outcome {
-            Outcome::Report(r) => Some(r),
-            Outcome::Failed(_) => None,
-        }
-    }
-
-    /// The error record, if it was not.
-    pub fn error(&self) -> Option<&ErrorRecord> {
-        match &self.outcome {
-            Outcome::Report(_) => None,
-            Outcome::Failed(e) => Some(e),
-        }
-    }
-
-    /// The entry as its ledger line: the report (or error record) with `"input"` added.
-    pub fn to_json(&self) -> Value {
-        let body = match &self.outcome {
-            Outcome::Report(r) => serde_json::to_value(r),
-            Outcome::Failed(e) => serde_json::to_value(e),
-        };
-        // The report holds finite numbers and strings only, so serialising cannot fail; were it
-        // to, the line still names the file.
-        let mut v = body.unwrap_or_else(|e| {
-            serde_json::json!({"file": self.file, "error": {"kind": "serialise", "message": e.to_string()}})
-        });
-        if let Some(obj) = v.as_object_mut() {
-            obj.insert(
-                "input".into(),
-                serde_json::to_value(self.input).unwrap_or_default(),
-            );
-        }
-        crate::report::round_figures(&mut v);
-        v
-    }
-
-    /// Reads a ledger line back (`None` unless it is a report or an error record).
-    pub fn from_json(mut v: Value) -> Option<Self> {
-        let obj = v.as_object_mut()?;
-        let input = obj
-            .remove("input")
-            .and_then(|s| serde_json::from_value(s).ok())
-            .unwrap_or_default();
-        let outcome = if obj.contains_key("error") {
-            Outcome::Failed(serde_json::from_value(v).ok()?)
-        } else {
-            Outcome::Report(Box::new(serde_json::from_value(v).ok()?))
-        };
-        let file = match &outcome {
-            Outcome::Report(r) => r.file.clone(),
-            Outcome::Failed(e) => e.file.clone(),
-        };
-        Some(Entry {
-            file,
-            input,
-            outcome,
-        })
-    }
-}
 
 /// How far a batch has got.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
