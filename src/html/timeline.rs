@@ -38,13 +38,7 @@ pub(super) fn timeline(
     };
     let width = LEFT + duration * pps + RIGHT;
     let x = |t: f64| LEFT + t.clamp(0.0, duration) * pps;
-    let tick = if duration <= 40.0 {
-        1.0
-    } else if duration <= 200.0 {
-        5.0
-    } else {
-        30.0
-    };
+    let tick = tick_step(duration);
     let ticks: Vec<f64> = (0..=(duration / tick) as usize)
         .map(|i| i as f64 * tick)
         .collect();
@@ -91,25 +85,7 @@ pub(super) fn timeline(
                 path #waveform d=(waveform_path(a, duration, pps)) fill="#5c6b80" stroke="none" {}
             }
             // Pitch: axis labels, the p10–p90 band, the median, the contour.
-            g #pitch {
-                @for hz in pitch.gridlines() {
-                    line x1=(px(LEFT)) x2=(px(x(duration))) y1=(px(pitch.y(hz))) y2=(px(pitch.y(hz))) stroke="#eef0f3" {}
-                    text x=(px(LEFT - 4.0)) y=(px(pitch.y(hz) + 4.0)) text-anchor="end" { (format!("{hz:.0}")) }
-                }
-                @if let (Some(lo), Some(hi)) = (r.pitch.summary.p10_hz, r.pitch.summary.p90_hz) {
-                    rect #pitch-range x=(px(LEFT)) width=(px(duration * pps)) y=(px(pitch.y(hi)))
-                        height=(px((pitch.y(lo) - pitch.y(hi)).max(1.0))) fill="#2e7d3226" {
-                        title { (format!("p10–p90: {lo:.0}–{hi:.0} Hz")) }
-                    }
-                }
-                @if let Some(m) = r.pitch.summary.median_hz {
-                    line #pitch-median x1=(px(LEFT)) x2=(px(x(duration))) y1=(px(pitch.y(m))) y2=(px(pitch.y(m)))
-                        stroke="#2e7d32" stroke-dasharray="6 4" stroke-width="1.2" {}
-                    text x=(px(LEFT + 4.0)) y=(px(pitch.y(m) - 4.0)) fill="#2e7d32" { (format!("median {m:.0} Hz")) }
-                }
-                path #pitch-contour d=(pitch.contour(r, &x)) fill="none" stroke="#c2185b" stroke-width="2"
-                    stroke-linejoin="round" stroke-linecap="round" {}
-            }
+            (pitch_lane(r, &pitch, &x, duration * pps))
             // Name and numbers.
             (details_track(r, &x))
             // Words, staggered over a few rows so that neighbours do not overlap.
@@ -122,6 +98,43 @@ pub(super) fn timeline(
             }
             line #playhead x1=(px(LEFT)) x2=(px(LEFT)) y1=(px(AXIS_Y)) y2=(px(SPANS_TOP + SPANS_H))
                 stroke="#d32f2f" stroke-width="1.5" visibility="hidden" {}
+        }
+    }
+}
+
+/// Seconds between the time axis's ticks for a recording of `duration` seconds.
+fn tick_step(duration: f64) -> f64 {
+    if duration <= 40.0 {
+        1.0
+    } else if duration <= 200.0 {
+        5.0
+    } else {
+        30.0
+    }
+}
+
+/// The pitch lane: gridlines with their Hz, the p10–p90 band, the median and the contour, over
+/// `width` pixels of time.
+fn pitch_lane(r: &Report, pitch: &PitchScale, x: &impl Fn(f64) -> f64, width: f64) -> Markup {
+    html! {
+        g #pitch {
+            @for hz in pitch.gridlines() {
+                line x1=(px(LEFT)) x2=(px(LEFT + width)) y1=(px(pitch.y(hz))) y2=(px(pitch.y(hz))) stroke="#eef0f3" {}
+                text x=(px(LEFT - 4.0)) y=(px(pitch.y(hz) + 4.0)) text-anchor="end" { (format!("{hz:.0}")) }
+            }
+            @if let (Some(lo), Some(hi)) = (r.pitch.summary.p10_hz, r.pitch.summary.p90_hz) {
+                rect #pitch-range x=(px(LEFT)) width=(px(width)) y=(px(pitch.y(hi)))
+                    height=(px((pitch.y(lo) - pitch.y(hi)).max(1.0))) fill="#2e7d3226" {
+                    title { (format!("p10–p90: {lo:.0}–{hi:.0} Hz")) }
+                }
+            }
+            @if let Some(m) = r.pitch.summary.median_hz {
+                line #pitch-median x1=(px(LEFT)) x2=(px(LEFT + width)) y1=(px(pitch.y(m))) y2=(px(pitch.y(m)))
+                    stroke="#2e7d32" stroke-dasharray="6 4" stroke-width="1.2" {}
+                text x=(px(LEFT + 4.0)) y=(px(pitch.y(m) - 4.0)) fill="#2e7d32" { (format!("median {m:.0} Hz")) }
+            }
+            path #pitch-contour d=(pitch.contour(r, x)) fill="none" stroke="#c2185b" stroke-width="2"
+                stroke-linejoin="round" stroke-linecap="round" {}
         }
     }
 }

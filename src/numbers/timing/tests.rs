@@ -16,19 +16,25 @@ fn one_group(digits: &str, a: f64, b: f64) -> HeardNumber {
     }
 }
 
-#[test]
-fn pauses_regroup_digits_as_the_syllable_nuclei_say() {
-    let group = |d: &str, a: f64, b: f64| DigitGroup {
+/// A digit group of `d` from `a` to `b` seconds.
+fn group(d: &str, a: f64, b: f64) -> DigitGroup {
+    DigitGroup {
         digits: d.to_string(),
         start_s: a,
         end_s: b,
-    };
-    let gs = |n: &HeardNumber| -> Vec<(String, f64, f64)> {
-        n.groups
-            .iter()
-            .map(|g| (g.digits.clone(), g.start_s, g.end_s))
-            .collect()
-    };
+    }
+}
+
+/// A number's groups as (digits, start, end).
+fn gs(n: &HeardNumber) -> Vec<(String, f64, f64)> {
+    n.groups
+        .iter()
+        .map(|g| (g.digits.clone(), g.start_s, g.end_s))
+        .collect()
+}
+
+#[test]
+fn pauses_regroup_digits_as_the_syllable_nuclei_say() {
     // "oh two oh, seven nine four six, oh nine five eight", transcribed 020-794-609-5-8 with
     // the "six" timed across the pause after it.
     let mut n = HeardNumber {
@@ -79,6 +85,10 @@ fn pauses_regroup_digits_as_the_syllable_nuclei_say() {
         &nuclei
     ));
     assert_eq!(gs(&once), vec![("02079460958".to_string(), 15.35, 20.46)]);
+}
+
+#[test]
+fn a_split_that_fits_the_nuclei_only_moves_to_the_pause() {
     // The transcript's split fits the nuclei: only the times move to the pause.
     let mut n = HeardNumber {
         digits: "5551212".into(),
