@@ -210,12 +210,7 @@ pub(super) fn decode(
         .ok_or_else(|| damaged(format!("no audio track in the {container} container")))?;
     let (id, params) = (track.id, track.codec_params.clone());
     let Some(encoding) = encoding_of(&params) else {
-        let name = symphonia::default::get_codecs()
-            .get_codec(params.codec)
-            .map_or_else(
-                || format!("{:?}", params.codec),
-                |d| d.long_name.to_string(),
-            );
+        let name = codec_name(&params);
         return Err(unsupported(format!("{name} in {container}")));
     };
     let (rate, channels) = check(&params, options)?;
@@ -274,6 +269,16 @@ pub(super) fn decode(
         notices,
         claimed_frames: params.n_frames,
     })
+}
+
+/// The codec's name as symphonia knows it, else its id.
+fn codec_name(params: &CodecParameters) -> String {
+    symphonia::default::get_codecs()
+        .get_codec(params.codec)
+        .map_or_else(
+            || format!("{:?}", params.codec),
+            |d| d.long_name.to_string(),
+        )
 }
 
 /// The next packet of track `id`; `None` where the stream ends, with a notice unless it ended

@@ -198,11 +198,7 @@ impl PitchTracker {
     /// Tracks the pitch of `samples` (mono, at the rate given to [`PitchTracker::new`]).
     pub fn track(&self, samples: &[f32]) -> PitchTrack {
         let hop_s = self.opts.hop_s;
-        let n_frames = if samples.is_empty() {
-            0
-        } else {
-            (samples.len() as f64 / f64::from(self.input_rate) / hop_s).ceil() as usize
-        };
+        let n_frames = self.frame_count(samples.len());
         // Already at the analysis rate: borrow; otherwise decimate into a new buffer.
         let decimated;
         let x: &[f32] = if self.decimator.factor() == 1 {
@@ -278,6 +274,15 @@ impl PitchTracker {
             hop_s,
             f0_hz: self.viterbi(&frames),
             periodicity: frames.periodicity,
+        }
+    }
+
+    /// Frames of a track over `n` input samples: one a hop, the last one partial.
+    fn frame_count(&self, n: usize) -> usize {
+        if n == 0 {
+            0
+        } else {
+            (n as f64 / f64::from(self.input_rate) / self.opts.hop_s).ceil() as usize
         }
     }
 
