@@ -204,22 +204,7 @@ pub(crate) fn segment(
         .map(|&d| f64::from(d) >= threshold)
         .collect();
     // Drop clicks: sounding runs shorter than min_sound_s.
-    let min_run = (opts.min_sound_s / hop).round() as usize;
-    let mut i = 0;
-    while i < sounding.len() {
-        if sounding[i] {
-            let j = sounding[i..]
-                .iter()
-                .position(|&s| !s)
-                .map_or(sounding.len(), |k| i + k);
-            if j - i < min_run {
-                sounding[i..j].iter_mut().for_each(|s| *s = false);
-            }
-            i = j;
-        } else {
-            i += 1;
-        }
-    }
+    drop_clicks(&mut sounding, (opts.min_sound_s / hop).round() as usize);
     let first = sounding.iter().position(|&s| s);
     let last = sounding.iter().rposition(|&s| s);
     let speech = match (first, last) {
@@ -265,6 +250,25 @@ pub(crate) fn segment(
         threshold_dbfs: threshold,
         loud_dbfs: loud,
         floor_dbfs: floor,
+    }
+}
+
+/// Silences the sounding runs of fewer than `min_run` frames (clicks).
+fn drop_clicks(sounding: &mut [bool], min_run: usize) {
+    let mut i = 0;
+    while i < sounding.len() {
+        if sounding[i] {
+            let j = sounding[i..]
+                .iter()
+                .position(|&s| !s)
+                .map_or(sounding.len(), |k| i + k);
+            if j - i < min_run {
+                sounding[i..j].iter_mut().for_each(|s| *s = false);
+            }
+            i = j;
+        } else {
+            i += 1;
+        }
     }
 }
 

@@ -229,17 +229,9 @@ pub(crate) fn reconcile(
     let (best, best_score) = scored.first().map(|c| (c.0, c.1))?;
     let z = scored.iter().map(|c| (c.1 - best_score).exp()).sum::<f64>();
     let share = |s: f64| (s - best_score).exp() / z;
-    let digit_p: Vec<f64> = best
-        .digits
-        .bytes()
-        .zip(&best.posteriors)
-        .map(|(b, row)| f64::from(row[usize::from(b - b'0')]))
-        .collect();
-    let mut unclear: Vec<usize> = digit_p
-        .iter()
-        .enumerate()
-        .filter(|(_, &p)| p < CLEAR_DIGIT)
-        .map(|(k, _)| k)
+    let digit_p = digit_probabilities(best);
+    let mut unclear: Vec<usize> = (0..digit_p.len())
+        .filter(|&k| digit_p[k] < CLEAR_DIGIT)
         .collect();
     let mut alternatives = Vec::new();
     for c in &scored[1..] {
@@ -289,6 +281,15 @@ pub(crate) fn reconcile(
         unclear_digits: unclear,
         alternatives,
     })
+}
+
+/// Each digit's probability in the reading, from the decoder's posteriors at its place.
+fn digit_probabilities(r: &DigitReading) -> Vec<f64> {
+    r.digits
+        .bytes()
+        .zip(&r.posteriors)
+        .map(|(b, row)| f64::from(row[usize::from(b - b'0')]))
+        .collect()
 }
 
 /// Longest stretch of words before a number given to its second reading as context, seconds.
