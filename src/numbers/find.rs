@@ -310,6 +310,32 @@ fn figures_held(w: &Word) -> usize {
     }
 }
 
+/// A short word that holds no digit: what may stand between the digits of a loose run, or be
+/// a digit misheard.
+fn is_short_word(w: &Word) -> bool {
+    let letters = w.text.chars().filter(|c| c.is_alphabetic()).count();
+    letters > 0 && letters <= LOOSE_MAX_OTHER.1 && !holds_digit(w)
+}
+
+/// Where a loose run that starts at `start` begins once short words just before it are taken
+/// in: they may be its first digits misheard ("me a, a, two, one").
+fn lead_in(words: &[Word], start: usize) -> usize {
+    let mut first = start;
+    for _ in 0..LOOSE_MAX_OTHER.0 {
+        match first.checked_sub(1).map(|p| &words[p]) {
+            Some(w)
+                if is_short_word(w)
+                    && !CUES.contains(&bare(&w.text).as_str())
+                    && words[first].start_s - w.end_s <= LOOSE_MAX_GAP_S =>
+            {
+                first -= 1
+            }
+            _ => break,
+        }
+    }
+    first
+}
+
 /// Stretches of the transcript where a number may have been said although no number was found
 /// there: at least four digits (one fewer than `min_digits` when that is lower: a string the
 /// transcript heard a digit short of; right after a word that leads into a number, the figures
@@ -324,10 +350,7 @@ pub(crate) fn loose_runs(
     min_digits: usize,
 ) -> Vec<HeardNumber> {
     let least = LOOSE_MIN_DIGITS.min(min_digits.saturating_sub(1)).max(2);
-    let short = |w: &Word| {
-        let letters = w.text.chars().filter(|c| c.is_alphabetic()).count();
-        letters > 0 && letters <= LOOSE_MAX_OTHER.1 && !holds_digit(w)
-    };
+    let short = is_short_word;
     let mut out = Vec::new();
     let mut k = 0;
     while k < words.len() {
@@ -361,20 +384,7 @@ pub(crate) fn loose_runs(
         {
             count = count.max(figures);
         }
-        // Short words just before may be its first digits misheard ("me a, a, two, one").
-        let mut first = start;
-        for _ in 0..LOOSE_MAX_OTHER.0 {
-            match first.checked_sub(1).map(|p| &words[p]) {
-                Some(w)
-                    if short(w)
-                        && !CUES.contains(&bare(&w.text).as_str())
-                        && words[first].start_s - w.end_s <= LOOSE_MAX_GAP_S =>
-                {
-                    first -= 1
-                }
-                _ => break,
-            }
-        }
+        let first = lead_in(words, start);
         let (a, b) = (words[first].start_s, words[last].end_s);
         let taken = heard
             .iter()

@@ -255,28 +255,8 @@ pub(crate) fn regroup_at_pauses(
     if n < m {
         return false;
     }
-    let mut shown = vec![false; n + 1];
-    let mut at = 0;
-    for g in &number.groups {
-        at += g.digits.chars().count();
-        shown[at.min(n)] = true;
-    }
-    // Stretch i runs from the end of pause i-1 to the start of pause i.
-    let bounds: Vec<(f64, f64)> = (0..m)
-        .map(|i| {
-            let a = if i == 0 {
-                span.start_s
-            } else {
-                inside[i - 1].end_s
-            };
-            let b = if i + 1 == m {
-                span.end_s
-            } else {
-                inside[i].start_s
-            };
-            (a, b)
-        })
-        .collect();
+    let shown = shown_cuts(&number.groups, n);
+    let bounds = stretches(span, &inside);
     let heard: Vec<f64> = bounds
         .iter()
         .map(|&(a, b)| nuclei_s.iter().filter(|&&t| t >= a && t < b).count() as f64)
@@ -314,6 +294,39 @@ pub(crate) fn regroup_at_pauses(
         })
         .collect();
     set_groups(number, groups)
+}
+
+/// Which cuts between `n` digits the groups already make: `shown[k]` when a group ends after
+/// digit `k`.
+fn shown_cuts(groups: &[DigitGroup], n: usize) -> Vec<bool> {
+    let mut shown = vec![false; n + 1];
+    let mut at = 0;
+    for g in groups {
+        at += g.digits.chars().count();
+        shown[at.min(n)] = true;
+    }
+    shown
+}
+
+/// The stretches of speech in `span` between the pauses `inside` it: stretch i runs from the
+/// end of pause i-1 to the start of pause i.
+fn stretches(span: Span, inside: &[Span]) -> Vec<(f64, f64)> {
+    let m = inside.len() + 1;
+    (0..m)
+        .map(|i| {
+            let a = if i == 0 {
+                span.start_s
+            } else {
+                inside[i - 1].end_s
+            };
+            let b = if i + 1 == m {
+                span.end_s
+            } else {
+                inside[i].start_s
+            };
+            (a, b)
+        })
+        .collect()
 }
 
 /// How much better, in syllable nuclei, another split must fit the sound to win over the groups

@@ -342,6 +342,37 @@ pub(crate) fn roots(
     ])
 }
 
+/// A hypothesis extended by one token: (log-probability, parent, token, digit or separator).
+type Extension = (f64, usize, WhisperTokenId, Option<u8>);
+
+impl Hyp {
+    /// Pushes this hypothesis's (number `k`) extensions onto `out`: each digit within [`PRUNE`]
+    /// of its best, and a separator after a digit.
+    fn extend(&self, k: usize, out: &mut Vec<Extension>) {
+        let best = self
+            .next
+            .digit
+            .iter()
+            .copied()
+            .fold(f64::NEG_INFINITY, f64::max);
+        let whole = if self.whole_next {
+            self.next.allowed
+        } else {
+            0.0
+        };
+        for d in 0..10u8 {
+            let lp = self.next.digit[usize::from(d)];
+            if lp > best - PRUNE {
+                let score = self.log_prob + lp + whole;
+                out.push((score, k, self.next.form[usize::from(d)], Some(d)));
+            }
+        }
+        if !self.last_sep && !self.digits.is_empty() {
+            out.push((self.log_prob + self.next.sep, k, self.next.sep_token, None));
+        }
+    }
+}
+
 /// Reads the digits said at the end of the encoded window: a beam search from `roots`. `prior`
 /// scores a finished digit string (added to its log-probability when ranking; `None` means the
 /// string is not plausible on its own, and finishing it does not end the search). Returns the
@@ -377,8 +408,7 @@ pub(crate) fn search(
     let mut bar = f64::NEG_INFINITY;
     let mut forward = true;
     while !live.is_empty() {
-        // Extensions: (log-probability, parent, token, digit or separator).
-        let mut children: Vec<(f64, usize, WhisperTokenId, Option<u8>)> = Vec::new();
+        let mut children: Vec<Extension> = Vec::new();
         for (k, h) in live.iter().enumerate() {
             if !h.digits.is_empty() {
                 let done = h.finished();
@@ -389,25 +419,8 @@ pub(crate) fn search(
                 }
                 finished.push((done, score));
             }
-            if h.digits.len() >= limits.max_digits {
-                continue;
-            }
-            let best = h
-                .next
-                .digit
-                .iter()
-                .copied()
-                .fold(f64::NEG_INFINITY, f64::max);
-            let whole = if h.whole_next { h.next.allowed } else { 0.0 };
-            for d in 0..10u8 {
-                let lp = h.next.digit[usize::from(d)];
-                if lp > best - PRUNE {
-                    let score = h.log_prob + lp + whole;
-                    children.push((score, k, h.next.form[usize::from(d)], Some(d)));
-                }
-            }
-            if !h.last_sep && !h.digits.is_empty() {
-                children.push((h.log_prob + h.next.sep, k, h.next.sep_token, None));
+            if h.digits.len() < limits.max_digits {
+                h.extend(k, &mut children);
             }
         }
         children.retain(|c| c.0 > bar);
@@ -446,11 +459,7 @@ pub(crate) fn search(
 /// token sequences, so that each decodes after the one sharing most of its tokens: the cache
 /// then decodes again only where they part. Called with `forward` turning round every step, so
 /// that a step starts where the last one ended.
-fn in_cache_order(
-    children: &mut [(f64, usize, WhisperTokenId, Option<u8>)],
-    live: &[Hyp],
-    forward: bool,
-) {
+fn in_cache_order(children: &mut [Extension], live: &[Hyp], forward: bool) {
     children.sort_by(|a, b| {
         let order = live[a.1].seq.cmp(&live[b.1].seq).then(a.2.cmp(&b.2));
         if forward {
