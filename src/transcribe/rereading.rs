@@ -48,7 +48,6 @@ impl DigitReader {
         also_score: Option<&str>,
         prior: &dyn Fn(&str) -> Option<f64>,
     ) -> Result<Vec<(DigitReading, f64)>> {
-        let fail = failed;
         let vocab = &self.vocab;
         let index = |t: f64| samples_in(t).min(samples.len());
         let (a, b) = (index(window.from_s), index(window.to_s));
@@ -59,15 +58,15 @@ impl DigitReader {
         let threads = decoding.threads;
         let mut state = ctx
             .create_state()
-            .map_err(|e| fail("creating a whisper state", e))?;
+            .map_err(|e| failed("creating a whisper state", e))?;
         encode_window(decoding, &mut state, &samples[a..b])
-            .map_err(|e| fail("encoding a digit window", e))?;
+            .map_err(|e| failed("encoding a digit window", e))?;
         let words = |text: &str| -> Result<Vec<whisper_rs::WhisperTokenId>> {
             let text: String = text.chars().filter(|&c| c != '\0').collect();
             if text.trim().is_empty() {
                 return Ok(Vec::new());
             }
-            digits::tokenize(ctx, &format!(" {}", text.trim())).map_err(|e| fail("tokenizing", e))
+            digits::tokenize(ctx, &format!(" {}", text.trim())).map_err(|e| failed("tokenizing", e))
         };
         let mut before = words(&window.before)?;
         // The decoder's context is 448 tokens; a long prefix keeps its end.
@@ -76,13 +75,13 @@ impl DigitReader {
         prompt.extend(before);
         let maybe = words(&window.maybe_digit)?;
         let roots = digits::roots(&mut state, vocab, prompt, &maybe, threads)
-            .map_err(|e| fail("reading digits", e))?;
+            .map_err(|e| failed("reading digits", e))?;
         let limits = digits::SearchLimits::default();
         let mut found = digits::search(&mut state, vocab, &roots, threads, limits, prior)
-            .map_err(|e| fail("reading digits", e))?;
+            .map_err(|e| failed("reading digits", e))?;
         if let Some(first) = also_score.filter(|f| !found.iter().any(|r| r.0.digits == *f)) {
             if let Some(r) = digits::score(&mut state, vocab, &roots, threads, first)
-                .map_err(|e| fail("scoring a reading", e))?
+                .map_err(|e| failed("scoring a reading", e))?
             {
                 let s = r.log_prob + prior(first).unwrap_or(f64::NEG_INFINITY);
                 found.push((r, s));

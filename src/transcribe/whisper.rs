@@ -393,15 +393,14 @@ impl Transcriber {
 
     /// One whisper pass over `samples`: its text tokens with their times, inside the audio.
     fn decode(&self, samples: &[f32], fit: bool, beam: usize) -> Result<Vec<RawToken>> {
-        let fail = failed;
         let mut state = self
             .ctx
             .create_state()
-            .map_err(|e| fail("creating a whisper state", e))?;
+            .map_err(|e| failed("creating a whisper state", e))?;
         let duration = seconds(samples.len());
         state
             .full(self.params(duration, fit, beam), samples)
-            .map_err(|e| fail("transcribing", e))?;
+            .map_err(|e| failed("transcribing", e))?;
 
         let eot = self.ctx.token_eot();
         // whisper's token times can overrun the audio; keep them inside it.
@@ -416,7 +415,7 @@ impl Transcriber {
                 }
                 let piece = token
                     .to_str_lossy()
-                    .map_err(|e| fail("reading a token", e))?
+                    .map_err(|e| failed("reading a token", e))?
                     .into_owned();
                 let data = token.token_data();
                 let clamp = |t: i64| (t as f64 * TIMESTAMP_S).clamp(0.0, duration);
