@@ -156,81 +156,50 @@ pub struct Rule {
     judge: Judge,
 }
 
-/// Every rule, in the order the report lists them.
-pub const RULES: &[Rule] = &[
-    length::MAX,
-    length::MIN,
-    pace::OVERALL,
-    pace::DETAILS,
-    details::PACE,
-    details::PRESENT,
-    details::CLARITY,
-    details::MATCHES,
-    details::NAME,
-    voice::CONFIDENT,
-    voice::WARM,
-    voice::BASELINE,
-    voice::LEVEL,
-    length::DEAD_AIR,
-    words::PITCH,
-    words::CLICHES,
-    words::REFERRAL,
-    words::PROMISE,
-    words::FILLERS,
-    words::VARIATION,
-];
+/// Declares every rule once: its id in a rulebook file, its field and parameter type in
+/// [`Rules`], and its [`Rule`] in [`RULES`] (the order the report lists them).
+macro_rules! rule_table {
+    ($($id:literal $field:ident: $ty:ty = $rule:path,)*) => {
+        /// Every rule, in the order the report lists them.
+        pub const RULES: &[Rule] = &[$($rule),*];
+
+        /// Every rule's parameters, by rule id in a rulebook file.
+        #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+        #[serde(default, deny_unknown_fields)]
+        #[non_exhaustive]
+        #[allow(missing_docs)] // each field's type documents its rule
+        pub struct Rules {
+            $(#[serde(rename = $id)] pub $field: $ty,)*
+        }
+    };
+}
+
+rule_table! {
+    "length.max" length_max: LengthMax = length::MAX,
+    "length.min" length_min: LengthMin = length::MIN,
+    "rate.overall" rate_overall: RateOverall = pace::OVERALL,
+    "rate.details" rate_details: RateDetails = pace::DETAILS,
+    "number.pace" number_pace: NumberPace = details::PACE,
+    "number.present" number_present: NumberPresent = details::PRESENT,
+    "number.clarity" number_clarity: NumberClarity = details::CLARITY,
+    "number.matches" number_matches: NumberMatches = details::MATCHES,
+    "name.early" name_early: NameEarly = details::NAME,
+    "pitch.confident" pitch_confident: PitchConfident = voice::CONFIDENT,
+    "pitch.warm" pitch_warm: PitchWarm = voice::WARM,
+    "pitch.baseline" pitch_baseline: PitchBaseline = voice::BASELINE,
+    "level" level: SpeechLevel = voice::LEVEL,
+    "opening.dead_air" opening_dead_air: OpeningDeadAir = length::DEAD_AIR,
+    "content.pitch" content_pitch: ContentPitch = words::PITCH,
+    "content.cliches" content_cliches: ContentCliches = words::CLICHES,
+    "content.referral" content_referral: ContentReferral = words::REFERRAL,
+    "content.callback_promise" content_callback_promise: ContentCallbackPromise = words::PROMISE,
+    "content.fillers" content_fillers: ContentFillers = words::FILLERS,
+    "campaign.variation" campaign_variation: CampaignVariation = words::VARIATION,
+}
 
 /// The rule with this id.
 pub fn rule(id: &str) -> Option<&'static Rule> {
     RULES.iter().find(|r| r.id == id)
-}
-
-/// Every rule's parameters, by rule id in a rulebook file.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-#[non_exhaustive]
-#[allow(missing_docs)] // each field's type documents its rule
-pub struct Rules {
-    #[serde(rename = "length.max")]
-    pub length_max: LengthMax,
-    #[serde(rename = "length.min")]
-    pub length_min: LengthMin,
-    #[serde(rename = "rate.overall")]
-    pub rate_overall: RateOverall,
-    #[serde(rename = "rate.details")]
-    pub rate_details: RateDetails,
-    #[serde(rename = "number.pace")]
-    pub number_pace: NumberPace,
-    #[serde(rename = "number.present")]
-    pub number_present: NumberPresent,
-    #[serde(rename = "number.clarity")]
-    pub number_clarity: NumberClarity,
-    #[serde(rename = "number.matches")]
-    pub number_matches: NumberMatches,
-    #[serde(rename = "name.early")]
-    pub name_early: NameEarly,
-    #[serde(rename = "pitch.confident")]
-    pub pitch_confident: PitchConfident,
-    #[serde(rename = "pitch.warm")]
-    pub pitch_warm: PitchWarm,
-    #[serde(rename = "pitch.baseline")]
-    pub pitch_baseline: PitchBaseline,
-    #[serde(rename = "level")]
-    pub level: SpeechLevel,
-    #[serde(rename = "opening.dead_air")]
-    pub opening_dead_air: OpeningDeadAir,
-    #[serde(rename = "content.pitch")]
-    pub content_pitch: ContentPitch,
-    #[serde(rename = "content.cliches")]
-    pub content_cliches: ContentCliches,
-    #[serde(rename = "content.referral")]
-    pub content_referral: ContentReferral,
-    #[serde(rename = "content.callback_promise")]
-    pub content_callback_promise: ContentCallbackPromise,
-    #[serde(rename = "content.fillers")]
-    pub content_fillers: ContentFillers,
-    #[serde(rename = "campaign.variation")]
-    pub campaign_variation: CampaignVariation,
 }
 
 impl Rules {
