@@ -8,17 +8,21 @@ fn read(rel: &str) -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
+/// The text after the line `header` up to the next line starting with `next`.
+fn section<'a>(text: &'a str, header: &str, next: &str) -> &'a str {
+    text.split(&format!("\n{header}\n"))
+        .nth(1)
+        .and_then(|rest| rest.split(&format!("\n{next}")).next())
+        .unwrap_or_else(|| panic!("no section {header}"))
+}
+
 /// Cargo.toml's features (without `default`) and the default ones.
 fn declared() -> (BTreeSet<String>, BTreeSet<String>) {
     let manifest = read("Cargo.toml");
-    let section = manifest
-        .split("\n[features]\n")
-        .nth(1)
-        .and_then(|rest| rest.split("\n[").next())
-        .expect("a [features] section");
     let mut all = BTreeSet::new();
     let mut default = BTreeSet::new();
-    for line in section.lines().filter(|l| !l.starts_with('#')) {
+    let features = section(&manifest, "[features]", "[");
+    for line in features.lines().filter(|l| !l.starts_with('#')) {
         let Some((name, value)) = line.split_once('=') else {
             continue;
         };
@@ -68,12 +72,8 @@ fn every_feature_is_documented_alike_in_the_crate_docs_and_the_readme() {
             .map(String::from),
     );
     let readme = read("README.md");
-    let section = readme
-        .split("\n## Features\n")
-        .nth(1)
-        .and_then(|rest| rest.split("\n## ").next())
-        .expect("a Features section in the README");
-    let readme_list = documented(section.lines().map(String::from));
+    let features = section(&readme, "## Features", "## ");
+    let readme_list = documented(features.lines().map(String::from));
     assert!(declared.0.len() >= 5, "features read: {:?}", declared.0);
     assert_eq!(crate_docs, declared, "src/lib.rs against Cargo.toml");
     assert_eq!(readme_list, declared, "README against Cargo.toml");

@@ -350,7 +350,6 @@ pub(crate) fn loose_runs(
     min_digits: usize,
 ) -> Vec<HeardNumber> {
     let least = LOOSE_MIN_DIGITS.min(min_digits.saturating_sub(1)).max(2);
-    let short = is_short_word;
     let mut out = Vec::new();
     let mut k = 0;
     while k < words.len() {
@@ -368,7 +367,7 @@ pub(crate) fn loose_runs(
                 count += digits_held(&words[j]);
                 figures += figures_held(&words[j]);
                 others = 0;
-            } else if short(&words[j]) && others < LOOSE_MAX_OTHER.0 {
+            } else if is_short_word(&words[j]) && others < LOOSE_MAX_OTHER.0 {
                 others += 1;
             } else {
                 break;
