@@ -53,6 +53,16 @@ const FOLLOW_UPS: &[&str] = &[
     "just want|wanted to touch",
     "just a quick call",
     "quick call to",
+    // Trying again and again, and saying so.
+    "called|tried|left|rang|phoned ... few|several|couple|number ... times|messages|voicemails",
+    "been trying to reach|catch|get|contact",
+    "reach|reaching back out",
+    "did|have you get|had a chance to",
+    "had a chance to look|review|read|think|consider",
+    "just want|wanted to see|ask|know if|whether",
+    "as i mentioned|said in|on my",
+    "keep|keeping you posted",
+    "out of pocket",
 ];
 
 /// Stock openers.
@@ -81,6 +91,26 @@ const OPENERS: &[&str] = &[
     "to be honest|frank|candid",
     "hope|hoping you're|you are well",
     "are you the right person",
+    "hope|hoping everything's|all's okay|ok|good|well|fine|alright",
+    "hope|hoping everything is okay|ok|good|well|fine|alright",
+    "hope|hoping you had a good|great|nice|wonderful|lovely weekend|holiday|holidays|break|trip",
+    "trust you're|you are well",
+    "trust this finds you",
+    "you may|might be wondering",
+    "you don't|probably know me",
+    "not expecting my call",
+    "quick question",
+    "don't|not want to waste your time",
+    "won't|not take|keep ... your time",
+    "your time is valuable|precious|important",
+    "value your time",
+    "not trying to sell",
+    "not a sales call",
+    "level with you",
+    "tell you the truth",
+    "be honest|straight|upfront with you",
+    "sorry to bug|disturb|interrupt|trouble",
+    "get a lot|lots|many|ton of these|calls",
 ];
 
 /// Stock sign-offs.
@@ -112,6 +142,13 @@ const SIGN_OFFS: &[&str] = &[
     "thanks in advance",
     "at your convenience",
     "whenever you get a chance",
+    "let me know if ... interested|interest",
+    "if you're|you are interested",
+    "if this is something",
+    "something of interest",
+    "i'll|i will let you go",
+    "no pressure",
+    "talk|speak to you soon",
 ];
 
 /// Sales jargon.
@@ -142,6 +179,24 @@ const JARGON: &[&str] = &[
     "one stop shop",
     "turnkey solution",
     "value add|added",
+    "deep dive",
+    "bandwidth",
+    "ping me|you",
+    "ballpark",
+    "on the same page",
+    "no brainer",
+    "no-brainer",
+    "skin in the game",
+    "hit the ground running",
+    "quick win|wins",
+    "heads up",
+    "take this|it offline",
+    "best practice|practices",
+    "state of the art",
+    "bottom line",
+    "seamless|seamlessly",
+    "mission critical",
+    "tailored|tailor-made solution|solutions",
 ];
 
 /// The default constructions of company, product, offer or benefit talk (`content.pitch`):
@@ -178,6 +233,15 @@ pub(crate) fn default_pitch_phrases() -> Vec<String> {
         "save|saves|saving|cut|cuts|reduce|reduces|lower|lowers|boost|boosts|increase|increases|improve|improves|grow ... cost|costs|time|money|revenue|sales|downtime|spend|spending|bill|bills|percent|efficiency|productivity|turnover|roi",
         "companies|businesses|firms|teams|practices|clients|customers like you|yours",
         "companies|businesses|firms|teams your size",
+    // Claims in figures and superlatives: "twenty percent", "the biggest and the best".
+    "percent",
+    "the biggest|largest|cheapest|fastest|leading",
+    "no money|cash|cost down|upfront",
+    "at no cost|charge",
+    "free of charge",
+    "earn|make ... commission|commissions|income",
+    // What the product is: "our signs are made locally".
+    "our ... are|is made|built|designed|delivered|installed|guaranteed|certified",
         // What it is for: "backup service for accounting firms", "programs for small business
         // owners".
         "service|services|software|platform|solution|solutions|product|products|program|programs|tool|tools|package|packages|app|system|systems for",

@@ -107,7 +107,8 @@ pub(crate) fn find_introduction(words: &[Word], known: Option<&str>) -> Option<I
     let found = after_a_cue(words, &norm)
         .or_else(|| before_a_cue(words, &norm))
         .or_else(|| before_here_from(words, &norm))
-        .or_else(|| named_alone(words, &norm))?;
+        .or_else(|| named_alone(words, &norm))
+        .or_else(|| before_company_cue(words, &norm))?;
     Some(Introduction {
         heard_as_given: known.map(|_| false),
         ..found
@@ -254,8 +255,8 @@ fn after_a_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
     None
 }
 
-/// The words from `first` up to a trailing cue ("calling", "here", also glued by a hyphen)
-/// within two words of the same clause, as the name introduced by `cue`.
+/// The words from `first` up to a trailing cue ("calling", "here", also glued by a hyphen; or
+/// "from|with <Company>") within two words of the same clause, as the name introduced by `cue`.
 fn named_before_trailing_cue(
     words: &[Word],
     norm: &[String],
@@ -264,9 +265,17 @@ fn named_before_trailing_cue(
 ) -> Option<Introduction> {
     for last in first..(first + 2).min(words.len()) {
         let glued = glued_cue(&words[last].text).is_some();
+        // "calling", "here", or a company after "from" or "with" ("the moment from Red Way").
+        let company = |k: usize| {
+            matches!(norm[k].as_str(), "from" | "with")
+                && words
+                    .get(k + 1)
+                    .is_some_and(|w| w.text.starts_with(char::is_uppercase))
+        };
         let next_is_cue = norm
             .get(last + 1)
-            .is_some_and(|w| NAMING_CUES.contains(&w.as_str()));
+            .is_some_and(|w| NAMING_CUES.contains(&w.as_str()))
+            || last + 1 < words.len() && company(last + 1);
         if glued || next_is_cue && !ends_clause(&words[last].text) {
             let n = last + 1 - first;
             return Some(Introduction::from_words(cue.join(" "), words, first, n));
@@ -361,19 +370,86 @@ fn before_here_from(words: &[Word], norm: &[String]) -> Option<Introduction> {
     (first < here).then(|| Introduction::from_words("here".into(), words, first, here - first))
 }
 
-/// A name said as a clause of its own after the greeting ("Hey Monica, Carl Young, we ..."):
-/// two capitalised words right after a clause that opens with a greeting.
-fn named_alone(words: &[Word], norm: &[String]) -> Option<Introduction> {
-    if !GREETINGS.contains(&norm.first()?.as_str()) {
-        return None;
+/// The clauses (first word, one past the last) of the message's opening: commas and full stops
+/// end a clause.
+fn opening_clauses(words: &[Word], within: usize) -> Vec<(usize, usize)> {
+    let mut clauses = Vec::new();
+    let mut start = 0;
+    for (k, w) in words.iter().enumerate().take(within) {
+        if ends_clause(&w.text) {
+            clauses.push((start, k + 1));
+            start = k + 1;
+        }
     }
-    let first = (1..words.len().min(4)).find(|&k| ends_clause(&words[k - 1].text))?;
-    let name = first..first + 2;
-    (name.end <= words.len()
-        && name.clone().all(|k| reads_as_name(words, norm, k))
-        && !ends_clause(&words[first].text)
-        && ends_clause(&words[first + 1].text))
-    .then(|| Introduction::from_words("name".into(), words, first, 2))
+    clauses
+}
+
+/// A name said as a clause of its own at the start of the message (Mike Brooks's "three stand"
+/// introduction: prospect, caller, company, "Arthur, Kevin Marsh, Summit Print."): two words
+/// that read as a name
+/// - as the clause after a greeting ("Hey Monica, Carl Young, we offer ..."), or after the
+///   prospect's name when a short clause (the company) follows;
+/// - closing a first clause of three or four words that opens with no greeting, the prospect's
+///   name heard with it ("Arthur Kevin Marsh, Summit Print").
+fn named_alone(words: &[Word], norm: &[String]) -> Option<Introduction> {
+    let clauses = opening_clauses(words, 12);
+    let &(_, first_end) = clauses.first()?;
+    let opens_with_greeting = GREETINGS.contains(&norm[0].as_str());
+    let is_name = |k: usize| reads_as_name(words, norm, k);
+    if let Some(&(start, end)) = clauses.get(1) {
+        let prospect_alone = first_end == 1 && is_name(0);
+        let company_follows = clauses.get(2).is_some_and(|&(s, e)| e - s <= 3);
+        if end - start == 2
+            && (start..end).all(is_name)
+            && (opens_with_greeting && first_end <= 3 || prospect_alone && company_follows)
+        {
+            return Some(Introduction::from_words("name".into(), words, start, 2));
+        }
+    }
+    let name = first_end.checked_sub(2)?;
+    ((3..=4).contains(&first_end) && !opens_with_greeting && is_name(name) && is_name(name + 1))
+        .then(|| Introduction::from_words("name".into(), words, name, 2))
+}
+
+/// The name said before "from|with <Company> calling|here" in a clause of the message's first
+/// words, whatever the transcriber made of it ("Good morning, Derek. I will show Grant from
+/// Summit Print calling.", "hello with Harlow Logistics here"): the one or two words before
+/// "from" or "with".
+fn before_company_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
+    const WITHIN: usize = 12;
+    for k in 1..words.len().min(WITHIN) {
+        if !matches!(norm[k].as_str(), "from" | "with") || ends_clause(&words[k - 1].text) {
+            continue;
+        }
+        // The company: one to three words, the first capitalised, then "calling" or "here"
+        // closing the clause.
+        if !words
+            .get(k + 1)
+            .is_some_and(|w| w.text.starts_with(char::is_uppercase))
+        {
+            continue;
+        }
+        let cue = (k + 2..=(k + 4).min(words.len() - 1)).find(|&e| {
+            matches!(norm[e].as_str(), "calling" | "here")
+                && !words[k..e].iter().any(|w| ends_clause(&w.text))
+                && (e + 1 == words.len() || ends_clause(&words[e].text))
+        });
+        if cue.is_none() || PRONOUNS.contains(&norm[k - 1].as_str()) {
+            continue;
+        }
+        let first = if k >= 2 && !ends_clause(&words[k - 2].text) {
+            k - 2
+        } else {
+            k - 1
+        };
+        return Some(Introduction::from_words(
+            norm[cue?].clone(),
+            words,
+            first,
+            k - first,
+        ));
+    }
+    None
 }
 
 /// Levenshtein distance between two short strings.

@@ -50,7 +50,14 @@ const GAP_WORDS: usize = 4;
 const FUZZY_MIN_WORDS: usize = 4;
 
 /// The stem a word is matched by: its normalised form through the English Snowball stemmer.
+/// A figure with a percent sign ("70%") is the word "percent".
 fn stem_of(stemmer: &Stemmer, text: &str) -> String {
+    if text
+        .trim_end_matches(['.', ',', '?', '!', ';', ':'])
+        .ends_with('%')
+    {
+        return "percent".into();
+    }
     stemmer.stem(&normalize(text)).into_owned()
 }
 
@@ -342,10 +349,18 @@ fn classify_sentences(words: &[Word], classify: [bool; 4], content: &mut Content
         if new(Kind::Referral, &mut content.referrals.iter()) {
             content.referrals.push(found(Kind::Referral));
         }
-        if new(
-            Kind::Promise,
-            &mut content.promises.iter().map(|p| &p.found),
-        ) {
+        // A sentence the catalogue holds as a stock phrase is no promise by the model alone
+        // ("I'll be out of pocket most of next week").
+        let stock = content
+            .stock_phrases
+            .iter()
+            .any(|m| m.start_s < to && m.end_s > from);
+        if !stock
+            && new(
+                Kind::Promise,
+                &mut content.promises.iter().map(|p| &p.found),
+            )
+        {
             content.promises.push(Promise {
                 dated: names_a_time(words, a),
                 found: found(Kind::Promise),
@@ -488,10 +503,25 @@ mod tests {
             "I'd like to explore how we can work together moving forward.",
             "I'd love to grab 15 minutes on your calendar.",
             "I just want to close the loop.",
+            "I'll be out of pocket most of next week.",
+            "To level with you, I've called a few times.",
+            "I'm not trying to sell you anything.",
+            "I don't want to waste your time.",
+            "I hope everything's okay.",
+            "I hope you had a good weekend.",
+            "Let me know if this is something you're interested in.",
+            "I've left you a couple of messages.",
         ] {
             assert!(!found(text, &c).is_empty(), "{text}");
         }
-        assert!(found("We spoke at the summit last week.", &c).is_empty());
+        for text in [
+            "We spoke at the summit last week.",
+            "As soon as you get a minute, please give me a call.",
+            "I have an idea I need your feedback on.",
+            "I noticed you just opened a store in Leeds.",
+        ] {
+            assert!(found(text, &c).is_empty(), "{text}");
+        }
     }
 
     #[test]
@@ -514,8 +544,30 @@ mod tests {
         let p = default_promise_phrases();
         assert!(found("You'll reach me at five five five.", &p).is_empty());
         assert!(found("You will reach me on my cell.", &p).is_empty());
+        assert!(found("I'll be out of pocket most of next week.", &p).is_empty());
         assert_eq!(found("I will try you again Friday.", &p).len(), 1);
         assert_eq!(found("We'll call you Monday.", &p).len(), 1);
+    }
+
+    #[test]
+    fn a_stock_phrase_is_no_promise_by_the_classifier_alone() {
+        let (pitch, cliches) = (default_pitch_phrases(), default_cliches());
+        let (referral, promise) = (default_referral_phrases(), default_promise_phrases());
+        let (vocal, lexical) = (default_fillers(), default_lexical_fillers());
+        let lists = Lists {
+            pitch: &pitch,
+            cliches: &cliches,
+            referral: &referral,
+            promise: &promise,
+            vocal: &vocal,
+            lexical: &lexical,
+            classify: [true; 4],
+        };
+        let c = find(&words("I'll be out of pocket most of next week."), &lists, None);
+        assert_eq!(c.stock_phrases.len(), 1);
+        assert!(c.promises.is_empty(), "{:?}", c.promises);
+        let c = find(&words("I'll try you again next Tuesday."), &lists, None);
+        assert_eq!(c.promises.len(), 1);
     }
 
     #[test]

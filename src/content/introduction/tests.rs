@@ -89,6 +89,11 @@ fn introductions_are_found() {
             "Acme team",
             "this is",
         ),
+        (
+            "Hi, Vanessa. This is the moment from Red Way Energy.",
+            "moment",
+            "this is",
+        ),
     ];
     let none = [
         "Hi, this is a reminder about your appointment.",
@@ -128,6 +133,33 @@ fn introductions_are_found_through_a_misheard_greeting() {
             "Carl Young",
             "name",
         ),
+        // The "three stand" introduction: prospect, caller, company as clauses of their own.
+        (
+            "Arthur Kevin Marsh, Summit Print, I'll be away",
+            "Kevin Marsh",
+            "name",
+        ),
+        (
+            "Monique, Marcus Webb, Harlow Logistics. I have a question",
+            "Marcus Webb",
+            "name",
+        ),
+        (
+            "My old Pedro Alvarez, clear view signs, I noticed",
+            "Pedro Alvarez",
+            "name",
+        ),
+        // "<name> from|with <Company> calling|here", the name heard as common words.
+        (
+            "Good morning, Derek. I will show Grant from Summit Print Calling. It's about",
+            "show Grant",
+            "calling",
+        ),
+        (
+            "Hello Jerome, hello with Harlow Logistics here. To level",
+            "hello",
+            "here",
+        ),
         // "<name> speaking", also with the name heard as common words.
         (
             "Good day Stuart, Clara Stone speaking. It's about",
@@ -148,6 +180,11 @@ fn introductions_are_found_through_a_misheard_greeting() {
         "Hey Monica, Happy Monday, we offer a free audit.",
         "Hey Monica, Good News, we offer a free audit.",
         "Hi Jane, generally speaking, rates are up.",
+        "Hi Sarah Jones, I have a question about your renewal.",
+        "John, quick question, are you free on Friday?",
+        "Thanks again Bob, we shipped your order.",
+        "We shipped the order from our warehouse here.",
+        "Hi Jane, Happy Monday, Good news, we offer a free audit.",
     ];
     assert_introductions(&cases, &none);
 }
