@@ -7,9 +7,12 @@ use super::{ms, Heard, Pending};
 use crate::audio::Conditioned;
 
 #[cfg(feature = "transcribe")]
-use crate::transcribe::{fit_in_one_window, Transcriber as Engine};
+use crate::{
+    numbers::DigitReader,
+    transcribe::{fit_in_one_window, Transcriber as Engine},
+};
 #[cfg(not(feature = "transcribe"))]
-use off::{fit_in_one_window, Engine};
+use off::{fit_in_one_window, DigitReader, Engine};
 
 /// Why a report has no transcript when nothing hears it.
 #[cfg(feature = "transcribe")]
@@ -38,9 +41,9 @@ impl Ears {
         self.engine.as_ref()
     }
 
-    /// The transcriber when it reads numbers a second time.
-    pub(super) fn digit_reader(&self) -> Option<&Engine> {
-        self.engine.as_ref().filter(|t| t.reads_numbers_twice())
+    /// What reads numbers a second time, when the transcriber does.
+    pub(super) fn digit_reader(&self) -> Option<DigitReader<'_>> {
+        self.engine.as_ref().and_then(DigitReader::new)
     }
 
     /// The transcript, with the time it took; the reason when there is none.
@@ -83,17 +86,13 @@ impl Ears {
 #[cfg(not(feature = "transcribe"))]
 mod off {
     use crate::error::Result;
+    use crate::numbers::second_reading::{DigitReading, ReadDigits, ReadingWindow};
     use crate::report::Transcript;
-    use crate::transcribe::{DigitReading, ReadingWindow};
 
     #[derive(Debug)]
     pub(crate) enum Engine {}
 
     impl Engine {
-        pub(crate) fn reads_numbers_twice(&self) -> bool {
-            match *self {}
-        }
-
         pub(crate) fn transcribe(&self, _: &[f32]) -> Result<Transcript> {
             match *self {}
         }
@@ -101,15 +100,26 @@ mod off {
         pub(crate) fn transcribe_many(&self, _: &[&[f32]]) -> Vec<Result<Transcript>> {
             match *self {}
         }
+    }
 
-        pub(crate) fn read_digits(
+    /// Reads no digits: it holds an engine, which has no value.
+    pub(crate) struct DigitReader<'t>(&'t Engine);
+
+    impl<'t> DigitReader<'t> {
+        pub(crate) fn new(engine: &'t Engine) -> Option<Self> {
+            match *engine {}
+        }
+    }
+
+    impl ReadDigits for DigitReader<'_> {
+        fn read(
             &self,
             _: &[f32],
             _: &ReadingWindow,
             _: Option<&str>,
             _: &dyn Fn(&str) -> Option<f64>,
         ) -> Result<Vec<(DigitReading, f64)>> {
-            match *self {}
+            match *self.0 {}
         }
     }
 

@@ -256,7 +256,7 @@ fn after_a_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
 }
 
 /// The words from `first` up to a trailing cue ("calling", "here", also glued by a hyphen; or
-/// "from|with <Company>") within two words of the same clause, as the name introduced by `cue`.
+/// `from|with <Company>`) within two words of the same clause, as the name introduced by `cue`.
 fn named_before_trailing_cue(
     words: &[Word],
     norm: &[String],
@@ -345,7 +345,7 @@ const PRONOUNS: &[&str] = &[
     "i", "i'm", "we", "we're", "they're", "he's", "she's", "am", "are",
 ];
 
-/// "<name> here from|with <company>" among the message's first words, whatever came before
+/// `<name> here from|with <company>` among the message's first words, whatever came before
 /// the name in its clause (a greeting heard as other words: "I have gone my Lopez here from
 /// Keystone"): the one or two words before "here", less a leading common word ("my").
 fn before_here_from(words: &[Word], norm: &[String]) -> Option<Introduction> {
@@ -411,7 +411,7 @@ fn named_alone(words: &[Word], norm: &[String]) -> Option<Introduction> {
         .then(|| Introduction::from_words("name".into(), words, name, 2))
 }
 
-/// The name said before "from|with <Company> calling|here" in a clause of the message's first
+/// The name said before `from|with <Company> calling|here` in a clause of the message's first
 /// words, whatever the transcriber made of it ("Good morning, Derek. I will show Grant from
 /// Summit Print calling.", "hello with Harlow Logistics here"): the one or two words before
 /// "from" or "with".

@@ -563,7 +563,11 @@ mod tests {
             lexical: &lexical,
             classify: [true; 4],
         };
-        let c = find(&words("I'll be out of pocket most of next week."), &lists, None);
+        let c = find(
+            &words("I'll be out of pocket most of next week."),
+            &lists,
+            None,
+        );
         assert_eq!(c.stock_phrases.len(), 1);
         assert!(c.promises.is_empty(), "{:?}", c.promises);
         let c = find(&words("I'll try you again next Tuesday."), &lists, None);

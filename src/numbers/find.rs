@@ -5,10 +5,16 @@
 use serde::{Deserialize, Serialize};
 
 use super::parse::{flatten, lex, parse_spoken, Element, Item, Lex, Parser};
-use super::reading::CUES;
-use super::{align, Edit, Reconciled};
 use crate::report::{Alternative, DigitGroup, PhoneNumber, Span, Word};
 use crate::vocab::{bare, numbers_said};
+
+/// Words that lead into a number ("call me at", "my number is"): said before a number, they
+/// are what they are. Any other word just before a number may be its first digit misheard
+/// ("a mini task for 0, 2, 9..." for "4, 0, 2, 9").
+pub(super) const CUES: &[&str] = &[
+    "at", "is", "me", "my", "number", "numbers", "call", "reach", "on", "dial", "thats", "its",
+    "was", "be", "back", "again", "it", "the", "and", "number's",
+];
 
 /// A callback number found in timed words, before acoustic timing.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -27,7 +33,7 @@ pub(crate) struct HeardNumber {
     #[serde(default)]
     pub first_word: usize,
     /// How likely the digits are to be exactly right, 0 to 1: from the transcriber's word
-    /// probabilities, until a second reading ([`HeardNumber::adopt`]) says more.
+    /// probabilities, until a second reading (`HeardNumber::adopt`) says more.
     #[serde(default)]
     pub confidence: f64,
     /// 0-based positions of digits a listener may mishear.
@@ -39,40 +45,6 @@ pub(crate) struct HeardNumber {
 }
 
 impl HeardNumber {
-    /// Takes what the two readings settled on: its digits (shared among the groups as the
-    /// digits they replace were), confidence, unclear digits and alternatives.
-    pub(crate) fn adopt(&mut self, r: Reconciled) {
-        if r.digits != self.digits {
-            let old: Vec<usize> = self
-                .groups
-                .iter()
-                .enumerate()
-                .flat_map(|(k, g)| std::iter::repeat_n(k, g.digits.len()))
-                .collect();
-            let mut new_groups: Vec<String> = vec![String::new(); self.groups.len()];
-            let mut group = 0;
-            let new = r.digits.as_bytes();
-            for edit in align(self.digits.as_bytes(), new) {
-                match edit {
-                    Edit::Pair(i, j) => {
-                        group = old.get(i).copied().unwrap_or(group);
-                        new_groups[group].push(char::from(new[j]));
-                    }
-                    Edit::OnlyA(i) => group = old.get(i).copied().unwrap_or(group),
-                    Edit::OnlyB(j) => new_groups[group].push(char::from(new[j])),
-                }
-            }
-            for (g, d) in self.groups.iter_mut().zip(new_groups) {
-                g.digits = d;
-            }
-            self.groups.retain(|g| !g.digits.is_empty());
-            self.digits = r.digits;
-        }
-        self.confidence = r.confidence;
-        self.unclear_digits = r.unclear_digits;
-        self.alternatives = r.alternatives;
-    }
-
     /// From the first group's start to the last group's end, seconds.
     pub(crate) fn span(&self) -> Option<Span> {
         Some(Span {

@@ -9,15 +9,8 @@
 //! The transcriber is only in builds with the `transcribe` feature (on by default); without it
 //! this module is empty.
 
-mod reading;
-pub(crate) use reading::{DigitReading, ReadingWindow};
-
-#[cfg(feature = "transcribe")]
-mod digits;
 #[cfg(feature = "transcribe")]
 mod packing;
-#[cfg(feature = "transcribe")]
-mod rereading;
 #[cfg(feature = "transcribe")]
 mod tokens;
 #[cfg(feature = "transcribe")]
@@ -32,3 +25,6 @@ pub use whisper::{
 };
 #[cfg(feature = "transcribe")]
 pub use window::SAMPLE_RATE_HZ;
+// What every whisper pass shares, for the number's second reading (`numbers::second_reading`).
+#[cfg(feature = "transcribe")]
+pub(crate) use window::{failed, positions_for, samples_in, seconds, Decoding, WINDOW_S};

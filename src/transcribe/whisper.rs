@@ -14,10 +14,8 @@ use crate::model::check_ggml;
 use crate::report::{Piece, Transcript, Word};
 
 use super::packing::{fit_in_one_window, heard_alone_instead, Pack};
-use super::rereading::DigitReader;
 use super::tokens::{repeats_itself, token_spans, without_annotations, RawToken};
 use super::window::{failed, positions_for, seconds, Decoding, WINDOW_POSITIONS, WINDOW_S};
-use super::{DigitReading, ReadingWindow};
 
 /// The environment variable naming the default model file.
 pub const MODEL_ENV: &str = "VOICEMAIL_COACH_MODEL";
@@ -104,8 +102,6 @@ impl Default for TranscribeOptions {
 /// A loaded whisper model, shared across files and threads.
 pub struct Transcriber {
     ctx: WhisperContext,
-    /// What reads a number again (`None` when switched off or the model lacks digit tokens).
-    digits: Option<DigitReader>,
     name: String,
     path: PathBuf,
     options: TranscribeOptions,
@@ -200,13 +196,8 @@ impl Transcriber {
             .file_stem()
             .map(|s| s.to_string_lossy().into_owned())
             .unwrap_or_else(|| "whisper".to_string());
-        let digits = options
-            .read_numbers_twice
-            .then(|| DigitReader::new(&ctx, &options.language))
-            .flatten();
         Ok(Transcriber {
             ctx,
-            digits,
             name,
             path: path.to_path_buf(),
             options,
@@ -243,7 +234,7 @@ impl Transcriber {
     }
 
     /// How each whisper pass runs: threads, language, the abort flag.
-    fn decoding(&self) -> Decoding<'_> {
+    pub(crate) fn decoding(&self) -> Decoding<'_> {
         Decoding {
             threads: self.threads(),
             language: &self.options.language,
@@ -373,22 +364,10 @@ impl Transcriber {
             .collect()
     }
 
-    /// Reads the digits said in `window` of `samples` with the decoder allowed nothing but
-    /// digits, separators and the end: the second reading of a callback number (see
-    /// `DigitReader::read`). Empty when the reading is switched off or the model has no
-    /// single-token digits.
-    pub(crate) fn read_digits(
-        &self,
-        samples: &[f32],
-        window: &ReadingWindow,
-        also_score: Option<&str>,
-        prior: &dyn Fn(&str) -> Option<f64>,
-    ) -> Result<Vec<(DigitReading, f64)>> {
-        let Some(reader) = &self.digits else {
-            return Ok(Vec::new());
-        };
-        let decoding = self.decoding();
-        reader.read(&self.ctx, &decoding, samples, window, also_score, prior)
+    /// The loaded model, for the number's second reading (`numbers::second_reading`), which
+    /// decodes with it.
+    pub(crate) fn whisper_context(&self) -> &WhisperContext {
+        &self.ctx
     }
 
     /// One whisper pass over `samples`: its text tokens with their times, inside the audio.

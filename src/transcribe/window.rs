@@ -15,47 +15,47 @@ use crate::error::Error;
 pub const SAMPLE_RATE_HZ: u32 = crate::audio::ANALYSIS_RATE_HZ;
 
 /// Whisper's window, seconds: the encoder hears at most this much at a time.
-pub(super) const WINDOW_S: f64 = 30.0;
+pub(crate) const WINDOW_S: f64 = 30.0;
 
 /// Encoder positions per second of audio: the window's 1500 positions over its 30 s.
 const POSITIONS_PER_S: f64 = 50.0;
 
 /// Encoder positions of a whole window.
-pub(super) const WINDOW_POSITIONS: i32 = 1500;
+pub(crate) const WINDOW_POSITIONS: i32 = 1500;
 
 /// Seconds of `n` samples at [`SAMPLE_RATE_HZ`].
-pub(super) fn seconds(n: usize) -> f64 {
+pub(crate) fn seconds(n: usize) -> f64 {
     n as f64 / f64::from(SAMPLE_RATE_HZ)
 }
 
 /// Samples in `t` seconds at [`SAMPLE_RATE_HZ`] (none before 0).
-pub(super) fn samples_in(t: f64) -> usize {
+pub(crate) fn samples_in(t: f64) -> usize {
     (t.max(0.0) * f64::from(SAMPLE_RATE_HZ)) as usize
 }
 
 /// Encoder positions covering `t` seconds, at most a whole window's.
-pub(super) fn positions_for(t: f64) -> i32 {
+pub(crate) fn positions_for(t: f64) -> i32 {
     ((t * POSITIONS_PER_S).ceil() as i32).min(WINDOW_POSITIONS)
 }
 
 /// The error a failed whisper call becomes: what was being done, and whisper's word for it.
-pub(super) fn failed(what: &str, e: WhisperError) -> Error {
+pub(crate) fn failed(what: &str, e: WhisperError) -> Error {
     Error::Transcription {
         reason: format!("{what}: {e}"),
     }
 }
 
 /// How every whisper pass of a transcriber runs: its threads, language and abort flag.
-pub(super) struct Decoding<'a> {
-    pub(super) threads: usize,
-    pub(super) language: &'a str,
-    pub(super) abort: Option<&'a Arc<AtomicBool>>,
+pub(crate) struct Decoding<'a> {
+    pub(crate) threads: usize,
+    pub(crate) language: &'a str,
+    pub(crate) abort: Option<&'a Arc<AtomicBool>>,
 }
 
 impl<'a> Decoding<'a> {
     /// Whisper's parameters for `strategy` with what every pass shares: the threads, the
     /// language, the abort flag polled, and nothing printed.
-    pub(super) fn params(&self, strategy: SamplingStrategy) -> FullParams<'a, 'a> {
+    pub(crate) fn params(&self, strategy: SamplingStrategy) -> FullParams<'a, 'a> {
         let mut params = FullParams::new(strategy);
         // The closure is handed over boxed: whisper-rs 0.16's `set_abort_callback_safe` boxes
         // its argument as `Box<dyn FnMut>` but calls it back as the argument's own type, which

@@ -1,54 +1,50 @@
-//! The number's second reading: the window around a callback number decoded again with the
-//! decoder allowed nothing but digits, separators and the end.
+//! The decoder of the second reading: the window around a callback number decoded again by the
+//! transcriber's model with the decoder allowed nothing but digits, separators and the end.
 
-use whisper_rs::{SamplingStrategy, WhisperContext, WhisperState};
+use whisper_rs::{SamplingStrategy, WhisperState};
 
-use super::digits::{self, DigitVocab};
-use super::window::{failed, positions_for, samples_in, seconds, Decoding, WINDOW_S};
-use super::{DigitReading, ReadingWindow};
+use super::search::{self, DigitVocab};
+use super::{DigitReading, ReadDigits, ReadingWindow};
 use crate::error::Result;
+use crate::transcribe::{
+    failed, positions_for, samples_in, seconds, Decoding, Transcriber, WINDOW_S,
+};
 
 /// Most tokens of the words before a number given to the digit reading.
-pub(super) const MAX_PREFIX_TOKENS: usize = 96;
+const MAX_PREFIX_TOKENS: usize = 96;
 
-/// What reads numbers again: the model's digit tokens. It reads with the transcriber's own
-/// model (one copy of the weights in memory).
-pub(super) struct DigitReader {
+/// What reads numbers again: the transcriber's own model (one copy of the weights in memory)
+/// and its digit tokens.
+pub(crate) struct DigitReader<'t> {
+    transcriber: &'t Transcriber,
     vocab: DigitVocab,
 }
 
-impl DigitReader {
-    /// The reader for the model of `ctx` in `language`; `None` when a digit has no single
-    /// token in it.
-    pub(super) fn new(ctx: &WhisperContext, language: &str) -> Option<Self> {
-        let lang_id = whisper_rs::get_lang_id(language).unwrap_or(0);
-        DigitVocab::new(ctx, lang_id).map(|vocab| DigitReader { vocab })
+impl<'t> DigitReader<'t> {
+    /// The reader for `transcriber`'s model in its language; `None` when the transcriber is
+    /// set not to read numbers twice (`TranscribeOptions::read_numbers_twice`) or a digit has
+    /// no single token in its model.
+    pub(crate) fn new(transcriber: &'t Transcriber) -> Option<Self> {
+        if !transcriber.reads_numbers_twice() {
+            return None;
+        }
+        let lang_id = whisper_rs::get_lang_id(transcriber.decoding().language).unwrap_or(0);
+        DigitVocab::new(transcriber.whisper_context(), lang_id)
+            .map(|vocab| DigitReader { transcriber, vocab })
     }
+}
 
-    /// Reads the digits said in `window` of `samples` (mono, at
-    /// [`SAMPLE_RATE_HZ`](super::SAMPLE_RATE_HZ)) with the decoder allowed nothing but digits,
-    /// separators and the end: the second reading of a callback number.
-    ///
-    /// The window should end just after the number's last digit; its `before` words (said in
-    /// it before the number) are given to the decoder as said, and its `maybe_digit` word (the
-    /// word just before the number, when it sounds like a digit) is weighed both as said and as
-    /// digits. `prior` scores a whole digit string (what numbers look like): its value is added
-    /// to the string's log-probability, and `None` marks a string that cannot stand as a
-    /// number (the search goes on past it). `also_score` is scored as well when the search did
-    /// not find it (the first reading). Returns the strings considered with their scores
-    /// (log-probability plus prior, `-inf` where the prior ruled the string out), best first;
-    /// empty when the window is empty or the model has no single-token digits. The window is
-    /// cut to whisper's 30 s.
-    pub(super) fn read(
+impl ReadDigits for DigitReader<'_> {
+    /// The window decoded with digits only, on the transcriber's model ([`ReadDigits::read`]).
+    fn read(
         &self,
-        ctx: &WhisperContext,
-        decoding: &Decoding<'_>,
         samples: &[f32],
         window: &ReadingWindow,
         also_score: Option<&str>,
         prior: &dyn Fn(&str) -> Option<f64>,
     ) -> Result<Vec<(DigitReading, f64)>> {
-        let vocab = &self.vocab;
+        let (vocab, ctx) = (&self.vocab, self.transcriber.whisper_context());
+        let decoding = self.transcriber.decoding();
         let index = |t: f64| samples_in(t).min(samples.len());
         let (a, b) = (index(window.from_s), index(window.to_s));
         let b = b.min(a + samples_in(WINDOW_S));
@@ -59,14 +55,14 @@ impl DigitReader {
         let mut state = ctx
             .create_state()
             .map_err(|e| failed("creating a whisper state", e))?;
-        encode_window(decoding, &mut state, &samples[a..b])
+        encode_window(&decoding, &mut state, &samples[a..b])
             .map_err(|e| failed("encoding a digit window", e))?;
         let words = |text: &str| -> Result<Vec<whisper_rs::WhisperTokenId>> {
             let text: String = text.chars().filter(|&c| c != '\0').collect();
             if text.trim().is_empty() {
                 return Ok(Vec::new());
             }
-            digits::tokenize(ctx, &format!(" {}", text.trim())).map_err(|e| failed("tokenizing", e))
+            search::tokenize(ctx, &format!(" {}", text.trim())).map_err(|e| failed("tokenizing", e))
         };
         let mut before = words(&window.before)?;
         // The decoder's context is 448 tokens; a long prefix keeps its end.
@@ -74,13 +70,13 @@ impl DigitReader {
         let mut prompt = vocab.head().to_vec();
         prompt.extend(before);
         let maybe = words(&window.maybe_digit)?;
-        let roots = digits::roots(&mut state, vocab, prompt, &maybe, threads)
+        let roots = search::roots(&mut state, vocab, prompt, &maybe, threads)
             .map_err(|e| failed("reading digits", e))?;
-        let limits = digits::SearchLimits::default();
-        let mut found = digits::search(&mut state, vocab, &roots, threads, limits, prior)
+        let limits = search::SearchLimits::default();
+        let mut found = search::search(&mut state, vocab, &roots, threads, limits, prior)
             .map_err(|e| failed("reading digits", e))?;
         if let Some(first) = also_score.filter(|f| !found.iter().any(|r| r.0.digits == *f)) {
-            if let Some(r) = digits::score(&mut state, vocab, &roots, threads, first)
+            if let Some(r) = search::score(&mut state, vocab, &roots, threads, first)
                 .map_err(|e| failed("scoring a reading", e))?
             {
                 let s = r.log_prob + prior(first).unwrap_or(f64::NEG_INFINITY);
@@ -94,7 +90,7 @@ impl DigitReader {
 
 /// Seconds of silence the encoder sees after a digit window: whisper reads the end of the
 /// speech better when it sees some silence after it, as in its 30 s training windows.
-pub(super) const WINDOW_PAD_S: f64 = 2.0;
+const WINDOW_PAD_S: f64 = 2.0;
 
 /// Encodes `window` with the encoder's context fitted to it (and [`WINDOW_PAD_S`] of silence
 /// after it): a quarter of the work of a full 30 s window for a number and the words before

@@ -1,18 +1,18 @@
-//! Hearing a number twice: what a digit-only second reading says, weighed with what numbers
-//! look like, and how sure the result is.
+//! Weighing the two readings of a number: what the digit-only reading says, weighed with the
+//! transcript's reading and with what numbers look like, and how sure the result is.
 //!
-//! The transcriber's free reading of a number and a second reading constrained to digits
-//! ([`Transcriber::read_digits`](crate::transcribe::Transcriber::read_digits)) give candidate
+//! The transcriber's free reading of a number and the second reading constrained to digits
+//! ([`ReadDigits::read`](super::ReadDigits::read)) give candidate
 //! digit strings with their log-probabilities. [`shape_prior`] adds what a callback number
 //! looks like (ten North American digits whose area code and exchange do not start with 0 or 1,
 //! a leading 1, an 11-digit national number starting with 0, a 7-digit local number), and
 //! [`reconcile`] picks the likeliest, says how sure it is and which digits a listener (and the
 //! transcriber) could take for another.
 
-use super::{align, Edit};
-use crate::report::{Alternative, PhoneNumber, Word};
-use crate::transcribe::{DigitReading, ReadingWindow};
-use crate::vocab::bare;
+use super::DigitReading;
+use crate::numbers::HeardNumber;
+use crate::numbers::{align, Edit};
+use crate::report::{Alternative, PhoneNumber};
 
 /// What the two readings of a number settle on.
 #[derive(Debug, Clone, PartialEq)]
@@ -196,6 +196,42 @@ fn differing_positions(best: &str, other: &str) -> Vec<usize> {
     out
 }
 
+impl HeardNumber {
+    /// Takes what the two readings settled on: its digits (shared among the groups as the
+    /// digits they replace were), confidence, unclear digits and alternatives.
+    pub(crate) fn adopt(&mut self, r: Reconciled) {
+        if r.digits != self.digits {
+            let old: Vec<usize> = self
+                .groups
+                .iter()
+                .enumerate()
+                .flat_map(|(k, g)| std::iter::repeat_n(k, g.digits.len()))
+                .collect();
+            let mut new_groups: Vec<String> = vec![String::new(); self.groups.len()];
+            let mut group = 0;
+            let new = r.digits.as_bytes();
+            for edit in align(self.digits.as_bytes(), new) {
+                match edit {
+                    Edit::Pair(i, j) => {
+                        group = old.get(i).copied().unwrap_or(group);
+                        new_groups[group].push(char::from(new[j]));
+                    }
+                    Edit::OnlyA(i) => group = old.get(i).copied().unwrap_or(group),
+                    Edit::OnlyB(j) => new_groups[group].push(char::from(new[j])),
+                }
+            }
+            for (g, d) in self.groups.iter_mut().zip(new_groups) {
+                g.digits = d;
+            }
+            self.groups.retain(|g| !g.digits.is_empty());
+            self.digits = r.digits;
+        }
+        self.confidence = r.confidence;
+        self.unclear_digits = r.unclear_digits;
+        self.alternatives = r.alternatives;
+    }
+}
+
 /// Weighs the candidates of a number (`(reading, score)`: score is the log-probability plus
 /// [`ReadingPrior::score`]; `-inf` for strings the prior rules out) against the transcript's own
 /// reading (`prior.first`, weighed as heard twice: [`TRANSCRIPT_AGREES`]). The likeliest string
@@ -290,52 +326,6 @@ fn digit_probabilities(r: &DigitReading) -> Vec<f64> {
         .zip(&r.posteriors)
         .map(|(b, row)| f64::from(row[usize::from(b - b'0')]))
         .collect()
-}
-
-/// Longest stretch of words before a number given to its second reading as context, seconds.
-const READING_CONTEXT_S: f64 = 3.0;
-
-/// Words that lead into a number ("call me at", "my number is"): said before a number, they
-/// are what they are. Any other word just before a number may be its first digit misheard
-/// ("a mini task for 0, 2, 9..." for "4, 0, 2, 9").
-pub(super) const CUES: &[&str] = &[
-    "at", "is", "me", "my", "number", "numbers", "call", "reach", "on", "dial", "thats", "its",
-    "was", "be", "back", "again", "it", "the", "and", "number's",
-];
-
-/// The window of a number's second reading: from the words that start in the 3 s before the
-/// number's `start_s` (before its first word, `first_word`) to `end_s`, the last of those words
-/// set apart unless it leads into numbers ("at", "is", "number"...).
-/// With no words there, the window starts half a second before the number.
-pub(crate) fn reading_window(
-    words: &[Word],
-    first_word: usize,
-    start_s: f64,
-    end_s: f64,
-) -> ReadingWindow {
-    let mut before: Vec<&Word> = words[..first_word.min(words.len())]
-        .iter()
-        .filter(|w| w.start_s >= start_s - READING_CONTEXT_S)
-        .collect();
-    let from_s = before
-        .first()
-        .map_or((start_s - 0.5).max(0.0), |w| w.start_s.min(start_s));
-    let maybe_digit = match before.last() {
-        Some(w) if !CUES.contains(&bare(&w.text).as_str()) && w.end_s > start_s - 1.0 => {
-            before.pop().map(|w| w.text.clone()).unwrap_or_default()
-        }
-        _ => String::new(),
-    };
-    ReadingWindow {
-        from_s,
-        to_s: end_s,
-        before: before
-            .iter()
-            .map(|w| w.text.as_str())
-            .collect::<Vec<_>>()
-            .join(" "),
-        maybe_digit,
-    }
 }
 
 #[cfg(test)]
