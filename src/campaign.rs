@@ -17,9 +17,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::context::{Context, PreviousMessage};
+use crate::lexicon::normalize;
 use crate::report::{Advice, Report, Status, Verdict};
 use crate::rules::{self, Rulebook};
-use crate::vocab::normalize;
 
 fn tokens(text: &str) -> Vec<String> {
     text.split_whitespace()

@@ -115,12 +115,12 @@ mod analyzer;
 pub mod audio;
 pub mod batch;
 pub mod campaign;
-mod content;
 mod context;
 mod dsp;
 pub mod error;
 #[cfg(feature = "html")]
 pub mod html;
+mod lexicon;
 pub mod model;
 mod nuclei;
 mod numbers;
@@ -131,7 +131,7 @@ pub mod report;
 pub mod rules;
 pub mod text;
 pub mod transcribe;
-mod vocab;
+mod wording;
 
 /// Stages of the analysis for the crate's own benchmarks (`benches/`): not part of the API,
 /// and free to change in any release.

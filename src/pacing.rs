@@ -7,10 +7,10 @@
 //! no transcript but misses syllables that run together in fast speech, so it flatters a
 //! rushed number). The verdict uses the first; both are reported.
 
+use crate::lexicon::{digit_syllables, syllables};
 use crate::prosody::MIN_PHONATION_S;
 use crate::report::Speech;
 use crate::report::{Introduction, Pacing, PhoneNumber, Span, Word};
-use crate::vocab::{digit_syllables, syllables};
 
 fn inside(t: f64, spans: &[Span]) -> bool {
     spans.iter().any(|s| t >= s.start_s && t < s.end_s)

@@ -3,9 +3,9 @@
 
 use crate::campaign::Campaign;
 
+use crate::lexicon::digit_place;
 use crate::report::{clock, Advice, PhoneNumber, Report, Span, Status, Verdict};
 use crate::rules::WERTH;
-use crate::vocab::digit_place;
 
 /// The unclear digits and other readings of a number, for the readable report.
 fn unsure(n: &PhoneNumber) -> String {

@@ -3,7 +3,7 @@
 
 use super::{Acoustic, Analyzer};
 use crate::context::Context;
-use crate::{content, numbers, report, vocab};
+use crate::{lexicon, numbers, report, wording};
 
 /// How far before the transcriber's start a name's first syllable may be found by counting
 /// syllable nuclei back from its end, seconds. Tighter than for numbers: a name's syllables are
@@ -18,10 +18,10 @@ impl Analyzer {
         words: &[report::Word],
         ctx: &Context,
     ) -> Option<report::Introduction> {
-        let mut intro = content::find_introduction(words, ctx.caller_name.as_deref())?;
+        let mut intro = wording::find_introduction(words, ctx.caller_name.as_deref())?;
         let syllables: usize = words[intro.first_word..intro.first_word + intro.words]
             .iter()
-            .map(|w| vocab::syllables(&w.text))
+            .map(|w| lexicon::syllables(&w.text))
             .sum();
         if let Some(start) = numbers::anchor_on_nuclei(
             intro.start_s,

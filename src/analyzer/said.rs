@@ -7,7 +7,7 @@ use super::{ms, Acoustic, Analyzer};
 use crate::audio::Conditioned;
 use crate::context::Context;
 use crate::report::{self, Span};
-use crate::{content, numbers, pacing, vocab};
+use crate::{lexicon, numbers, pacing, wording};
 
 /// How far a spoken digit's start may move onto an acoustic onset, seconds.
 pub(super) const DIGIT_REACH_S: f64 = 0.3;
@@ -46,14 +46,14 @@ impl Analyzer {
             .count();
         let syllables: usize = words
             .iter()
-            .map(|w| vocab::syllables(&w.text))
+            .map(|w| lexicon::syllables(&w.text))
             .sum::<usize>()
             + unwritten;
         a.rate.transcript_syllables = Some(syllables);
         if let Some(span) = a.seg.speech.span() {
             let spoken: usize = words
                 .iter()
-                .map(|w| vocab::spoken_words(&w.text))
+                .map(|w| lexicon::spoken_words(&w.text))
                 .sum::<usize>()
                 + unwritten;
             a.rate.words_per_minute = Some(spoken as f64 * 60.0 / span.duration_s());
@@ -76,7 +76,7 @@ impl Analyzer {
         numbers: &[report::PhoneNumber],
     ) -> report::Content {
         let spans: Vec<Span> = numbers.iter().map(report::PhoneNumber::span).collect();
-        let voice = content::Voice {
+        let voice = wording::Voice {
             f0_hz: &a.track.f0_hz,
             hop_s: a.track.hop_s,
             runs: &a.runs,
@@ -84,7 +84,7 @@ impl Analyzer {
             numbers: &spans,
         };
         let lists = self.options.rulebook.rules.content_lists();
-        content::find(words, &lists, Some(&voice))
+        wording::find(words, &lists, Some(&voice))
     }
 }
 

@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::parse::{flatten, lex, parse_spoken, Element, Item, Lex, Parser};
+use crate::lexicon::{bare, numbers_said};
 use crate::report::{Alternative, DigitGroup, PhoneNumber, Span, Word};
-use crate::vocab::{bare, numbers_said};
 
 /// Words that lead into a number ("call me at", "my number is"): said before a number, they
 /// are what they are. Any other word just before a number may be its first digit misheard

@@ -2,8 +2,8 @@
 //! "five fifty-five", "double two", "850-936-7028", "5 out of 3") parsed into runs of digits
 //! with the items they span, their breaks and extension marks.
 
+use crate::lexicon::{digit_value, is_oh};
 use crate::report::Word;
-use crate::vocab::{digit_value, is_oh};
 
 /// Longest pause between two spoken digits that still counts as the same number, seconds.
 const MAX_DIGIT_GAP_S: f64 = 2.5;

@@ -2,8 +2,8 @@
 //! redrawn at the pauses heard inside a number.
 
 use super::HeardNumber;
+use crate::lexicon::digit_syllables;
 use crate::report::{DigitGroup, PhoneNumber, Span};
-use crate::vocab::digit_syllables;
 
 /// How far before a group's aligned end its run is looked for, seconds: two intensity frames,
 /// so that an end aligned just past the run's own end still finds it.

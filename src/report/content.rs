@@ -1,5 +1,5 @@
 //! What the words say, as the report holds it: fillers, company or product talk, stock phrases,
-//! referrals and promised callbacks, each with the time span to listen to. The `content` module
+//! referrals and promised callbacks, each with the time span to listen to. The `wording` module
 //! finds them; the rules on words judge them.
 
 use serde::{Deserialize, Serialize};

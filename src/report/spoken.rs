@@ -101,7 +101,7 @@ impl Word {
     /// Whether the word is a spoken digit: a numeral (`"7"`, `"7,"`) or a digit word
     /// (`"seven"`, `"zero"`, `"oh"`).
     pub fn is_digit(&self) -> bool {
-        crate::vocab::is_spoken_digit(&self.text)
+        crate::lexicon::is_spoken_digit(&self.text)
     }
 }
 

@@ -3,9 +3,9 @@
 use super::judged::{grade_upper, na, quoted, spans, Judged, Measured, NO_WORDS};
 use super::{Rule, MEWSE};
 use crate::context::Context;
+use crate::lexicon::digit_place;
 use crate::numbers;
 use crate::report::{DigitDifference, PhoneNumber, Span, Verdict};
-use crate::vocab::digit_place;
 
 params! {
     /// `number.pace`: digits per second and pauses between digit groups.

@@ -1,8 +1,8 @@
 //! What every rule judges from, measured once per report, and what a rule's judgement holds.
 
 use super::Rules;
-use crate::content;
 use crate::report::{Content, PhraseMatch, Report, Span, Verdict, Word};
+use crate::wording;
 
 /// One verdict in the making: the rule's id, source and on/off state are added around it.
 pub(super) struct Judged {
@@ -34,7 +34,7 @@ impl<'a> Measured<'a> {
         let words = r.transcript.as_ref().map(|t| t.words.as_slice());
         let content = match (&r.content, words) {
             (Some(c), _) => c.clone(),
-            (None, Some(w)) => content::find(w, &rules.content_lists(), None),
+            (None, Some(w)) => wording::find(w, &rules.content_lists(), None),
             (None, None) => Content::default(),
         };
         Measured {

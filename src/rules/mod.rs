@@ -204,8 +204,8 @@ pub fn rule(id: &str) -> Option<&'static Rule> {
 
 impl Rules {
     /// The phrase lists the words are searched with.
-    pub(crate) fn content_lists(&self) -> crate::content::Lists<'_> {
-        crate::content::Lists {
+    pub(crate) fn content_lists(&self) -> crate::wording::Lists<'_> {
+        crate::wording::Lists {
             pitch: &self.content_pitch.phrases,
             cliches: &self.content_cliches.phrases,
             referral: &self.content_referral.phrases,

@@ -3,16 +3,16 @@
 
 use super::judged::{grade_upper, na, quoted, spans, Judged, Measured, NO_WORDS};
 use super::{Rule, FRANCIS, ROBERTSON};
-use crate::content;
 use crate::context::PreviousMessage;
 use crate::report::{Advice, Filler, Verdict};
+use crate::wording;
 
 params! {
     /// `content.pitch`: no company or offer talk in the opening seconds.
     ContentPitch {
         within_s: number = 10.0,
             "pitching before this many seconds after speech starts fails, s" [0.0, 600.0];
-        phrases: phrases = content::default_pitch_phrases(), "what counts as pitching";
+        phrases: phrases = wording::default_pitch_phrases(), "what counts as pitching";
         classifier: flag = true,
             "also count the sentences the sentence classifier judges pitch (scripts/classify-sentences)";
     }
@@ -75,7 +75,7 @@ params! {
     /// `content.cliches`: no stock phrases.
     ContentCliches {
         warn_max: number = 1.0, "this many stock phrases only warn; more fail" [0.0, 100.0];
-        phrases: phrases = content::default_cliches(), "the stock phrases";
+        phrases: phrases = wording::default_cliches(), "the stock phrases";
     }
 }
 
@@ -128,7 +128,7 @@ params! {
     ContentReferral {
         warn_when_absent: flag = false,
             "warn when no referral is mentioned (Francis leaves voicemails only when referred)";
-        phrases: phrases = content::default_referral_phrases(), "what counts as a referral";
+        phrases: phrases = wording::default_referral_phrases(), "what counts as a referral";
         classifier: flag = true,
             "also count the sentences the sentence classifier judges referrals";
     }
@@ -176,7 +176,7 @@ params! {
     /// `content.callback_promise`: a callback promised for a day and time (informational).
     ContentCallbackPromise {
         warn_when_absent: flag = false, "warn when no callback is promised";
-        phrases: phrases = content::default_promise_phrases(),
+        phrases: phrases = wording::default_promise_phrases(),
             "what counts as a callback promise";
         classifier: flag = true,
             "also count the sentences the sentence classifier judges callback promises";
@@ -248,9 +248,9 @@ params! {
     ContentFillers {
         pass_max_per_minute: number = 5.0, "most fillers per minute that pass" [0.0, 100.0];
         warn_max_per_minute: number = 8.0, "most fillers per minute that only warn" [0.0, 100.0];
-        phrases: phrases = content::default_fillers(),
+        phrases: phrases = wording::default_fillers(),
             "vocal fillers, counted wherever they are said";
-        lexical: phrases = content::default_lexical_fillers(),
+        lexical: phrases = wording::default_lexical_fillers(),
             "words counted as fillers where they are used as fillers (set off by a comma or pause)";
     }
 }

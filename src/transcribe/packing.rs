@@ -15,8 +15,8 @@
 //! piece of a word, or when it got no words (the decoder stopped after a neighbour) or words
 //! the decoder itself doubts.
 
+use crate::lexicon;
 use crate::report::Transcript;
-use crate::vocab;
 
 use super::tokens::RawToken;
 use super::window::{samples_in, seconds, WINDOW_S};
@@ -147,7 +147,7 @@ fn says_digits(transcript: &Transcript) -> bool {
     transcript
         .words
         .iter()
-        .any(|w| vocab::numbers_said(&w.text) > 0 || w.text.bytes().any(|b| b.is_ascii_digit()))
+        .any(|w| lexicon::numbers_said(&w.text) > 0 || w.text.bytes().any(|b| b.is_ascii_digit()))
 }
 
 /// Whether a recording's words in its pack cannot stand, so that it is transcribed again

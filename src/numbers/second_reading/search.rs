@@ -17,7 +17,7 @@
 use whisper_rs::{WhisperContext, WhisperError, WhisperState, WhisperTokenId};
 
 use super::DigitReading;
-use crate::vocab::DIGIT_WORDS;
+use crate::lexicon::DIGIT_WORDS;
 
 /// The tokens that stand for digits, separators and the start and end of a text, of one model.
 #[derive(Debug, Clone)]

@@ -1,9 +1,9 @@
 //! Where a number's second reading listens: the number's own sound, with the words said just
 //! before it, and the word before it set apart when it may be the number's first digit misheard.
 
+use crate::lexicon::bare;
 use crate::numbers::find::CUES;
 use crate::report::Word;
-use crate::vocab::bare;
 
 /// Where a number's second reading listens, and what was said before the number there.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,4 +1,4 @@
-//! Tests of `content::introduction`.
+//! Tests of `wording::introduction`.
 
 use super::*;
 
@@ -160,6 +160,22 @@ fn introductions_are_found_through_a_misheard_greeting() {
             "hello",
             "here",
         ),
+        // Any construction: two capitalised words that read as a name, early.
+        (
+            "Hi Lorraine, Simon Pike at Keystone payroll. I'd like",
+            "Simon Pike",
+            "name",
+        ),
+        (
+            "No one good afternoon. Lucie Tran, Keystone payroll. I'd like",
+            "Lucie Tran",
+            "name",
+        ),
+        (
+            "Veterans, Rosa Delgado again from Keystone payroll.",
+            "Rosa Delgado",
+            "name",
+        ),
         // "<name> speaking", also with the name heard as common words.
         (
             "Good day Stuart, Clara Stone speaking. It's about",
@@ -185,6 +201,9 @@ fn introductions_are_found_through_a_misheard_greeting() {
         "Thanks again Bob, we shipped your order.",
         "We shipped the order from our warehouse here.",
         "Hi Jane, Happy Monday, Good news, we offer a free audit.",
+        "Hi Jane, Dana Whitfield gave me your number.",
+        "Hi Jane, Paul Okafor and I were talking last week.",
+        "Hi Sarah Jones, I read your post.",
     ];
     assert_introductions(&cases, &none);
 }
@@ -192,7 +211,12 @@ fn introductions_are_found_through_a_misheard_greeting() {
 #[test]
 fn a_known_name_is_found_even_misheard() {
     let w = words("John Isis, Steve Glark, as soon as you get a minute");
-    assert_eq!(find_introduction(&w, None), None);
+    // Unknown, the name is the capitalised pair after the prospect's.
+    let intro = find_introduction(&w, None).expect("found");
+    assert_eq!(
+        (intro.name.as_str(), intro.heard_as_given),
+        ("Steve Glark", None)
+    );
     let intro = find_introduction(&w, Some("Steve Clark")).expect("found");
     assert_eq!(intro.name, "Steve Glark");
     assert_eq!(intro.heard_as_given, Some(true));

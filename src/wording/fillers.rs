@@ -10,8 +10,8 @@
 //!   0.8 s long, mostly voiced at a steady pitch, at most one syllable, that no transcribed word
 //!   accounts for and that is not part of a number, is a filled pause.
 
+use crate::lexicon::{normalize, numbers_said};
 use crate::report::{Filler, FillerKind, HeardIn, Span, Word};
-use crate::vocab::{normalize, numbers_said};
 
 /// A pause between two words at least this long sets off the words around it, seconds.
 const SET_OFF_PAUSE_S: f64 = 0.15;
@@ -375,7 +375,7 @@ fn held_vowel(v: &Voice, s: &Span) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{default_fillers, default_lexical_fillers};
+    use crate::wording::{default_fillers, default_lexical_fillers};
 
     fn fillers(text: &str) -> Vec<String> {
         let w = Word::evenly(text, 0.4, 0.3, 0.9);

@@ -63,6 +63,8 @@ const FOLLOW_UPS: &[&str] = &[
     "as i mentioned|said in|on my",
     "keep|keeping you posted",
     "out of pocket",
+    "sorry i missed you|your",
+    "courtesy call",
 ];
 
 /// Stock openers.
@@ -96,6 +98,7 @@ const OPENERS: &[&str] = &[
     "hope|hoping you had a good|great|nice|wonderful|lovely weekend|holiday|holidays|break|trip",
     "trust you're|you are well",
     "trust this finds you",
+    "hope|hoping your day|week|weekend|morning|afternoon is|was|'s going",
     "you may|might be wondering",
     "you don't|probably know me",
     "not expecting my call",
@@ -148,6 +151,11 @@ const SIGN_OFFS: &[&str] = &[
     "something of interest",
     "i'll|i will let you go",
     "no pressure",
+    "as soon as possible",
+    "at your earliest opportunity",
+    "kind enough to",
+    "when|whenever it's convenient",
+    "when|whenever it is convenient",
     "talk|speak to you soon",
 ];
 
@@ -217,6 +225,9 @@ pub(crate) fn default_pitch_phrases() -> Vec<String> {
         "we help|provide|offer|specialize|sell|deliver|serve|build|supply|install|automate|manage|partner|handle|place|train|insure|ship|design|develop|run",
         "take ... headache|hassle|pain|stress|guesswork out",
         "our clients|customers include|are",
+    "clients|customers|companies|brands such as",
+    "use|using our service|services|product|products|platform|software|solution|solutions",
+    "national|leading|premier|largest|top|trusted|preferred ... provider|supplier|vendor|partner",
         "our ... difference|differentiator|advantage|specialty",
         "we've helped|worked|built|partnered|developed|launched|put|created|designed",
         "we have helped|worked|built|partnered|developed|launched|put|created|designed",

@@ -2,8 +2,8 @@
 //! known name is said, even misheard.
 
 use super::{ends_clause, WEEKDAYS};
+use crate::lexicon::normalize;
 use crate::report::{Introduction, Word};
-use crate::vocab::normalize;
 
 /// Cues that introduce the caller's name, as normalised word sequences.
 const CUES: &[&[&str]] = &[
@@ -108,7 +108,8 @@ pub(crate) fn find_introduction(words: &[Word], known: Option<&str>) -> Option<I
         .or_else(|| before_a_cue(words, &norm))
         .or_else(|| before_here_from(words, &norm))
         .or_else(|| named_alone(words, &norm))
-        .or_else(|| before_company_cue(words, &norm))?;
+        .or_else(|| before_company_cue(words, &norm))
+        .or_else(|| name_in_opening(words, &norm))?;
     Some(Introduction {
         heard_as_given: known.map(|_| false),
         ..found
@@ -450,6 +451,49 @@ fn before_company_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
         ));
     }
     None
+}
+
+/// Words after a name that say it is someone else's: the one who sent the caller ("Ben Ortiz
+/// asked me to call you").
+const REFERRING: &[&str] = &[
+    "asked",
+    "said",
+    "told",
+    "suggested",
+    "recommended",
+    "mentioned",
+    "gave",
+    "passed",
+    "thought",
+    "felt",
+    "referred",
+    "introduced",
+    "sent",
+    "pointed",
+    "and",
+];
+
+/// The first two capitalised words that read as a name among the message's first words, in any
+/// construction ("Hi Lorraine, Simon Pike at Keystone", "Good afternoon. Lucy Tran, Keystone
+/// Payroll"): the transcriber capitalises the names it hears. Not the prospect's full name
+/// first or after a greeting ("Hi Sarah Jones"), nor a name followed by what someone else did ("Ben
+/// Ortiz asked me to call").
+fn name_in_opening(words: &[Word], norm: &[String]) -> Option<Introduction> {
+    const WITHIN: usize = 12;
+    // Not the message's first words: a name there is the prospect's ("John Smith, ...").
+    (1..words.len().min(WITHIN).saturating_sub(1)).find_map(|i| {
+        let after_greeting =
+            i > 0 && GREETINGS.contains(&norm[i - 1].as_str()) && !ends_clause(&words[i - 1].text);
+        let referring = norm
+            .get(i + 2)
+            .is_some_and(|w| REFERRING.contains(&w.as_str()) && !ends_clause(&words[i + 1].text));
+        (reads_as_name(words, norm, i)
+            && reads_as_name(words, norm, i + 1)
+            && !ends_clause(&words[i].text)
+            && !after_greeting
+            && !referring)
+            .then(|| Introduction::from_words("name".into(), words, i, 2))
+    })
 }
 
 /// Levenshtein distance between two short strings.

@@ -16,8 +16,8 @@
 
 use rust_stemmers::{Algorithm, Stemmer};
 
+use crate::lexicon::normalize;
 use crate::report::{Content, Filler, PhraseMatch, Promise, Word};
-use crate::vocab::normalize;
 
 mod classifier;
 mod defaults;
@@ -421,22 +421,77 @@ const AT_A_TIME: &[&str] = &["at", "around", "about", "by", "after", "before"];
 /// time ("on Tuesday at 10 a.m.").
 pub(crate) fn names_a_time(words: &[Word], from: usize) -> bool {
     let mut before = String::new();
-    for w in words.iter().skip(from).take(12) {
+    let mut fragment_allowed = true;
+    for (k, w) in words.iter().enumerate().skip(from).take(12) {
         let n = normalize(&w.text);
         let hour = HOURS.contains(&n.as_str()) && AT_A_TIME.contains(&before.as_str());
         if WEEKDAYS.contains(&n.as_str())
             || WHEN_WORDS.contains(&n.as_str())
             || n.chars().all(|c| c.is_ascii_digit() || c == ':') && !n.is_empty()
             || hour
+            || before == "the" && is_ordinal(&n)
         {
             return true;
         }
         if w.text.ends_with(['.', '?', '!']) && !n.ends_with("a.m") && !n.ends_with("p.m") {
-            break;
+            // A short fragment after the promise may still be its time ("I'll follow up with
+            // you. Well, Tuesday at 2.").
+            let next = words[k + 1..]
+                .iter()
+                .position(|w| ends_sentence(&w.text))
+                .map_or(words.len() - k - 1, |p| p + 1);
+            if !fragment_allowed || next > FRAGMENT_WORDS {
+                break;
+            }
+            fragment_allowed = false;
         }
         before = n;
     }
     false
+}
+
+/// The most words of a sentence fragment that can still hold a promise's time.
+const FRAGMENT_WORDS: usize = 4;
+
+/// Ordinal day words ("fifteenth", "twenty-first" as "twentyfirst") and figures ("15th").
+const ORDINALS: &[&str] = &[
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
+    "thirtieth",
+];
+
+/// Whether a normalised word is a day of the month said as an ordinal ("fifteenth", "15th",
+/// "twentyfirst").
+fn is_ordinal(n: &str) -> bool {
+    let digits = n.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+    let suffix = &n[digits.len()..];
+    if !digits.is_empty() && digits.chars().all(|c| c.is_ascii_digit()) {
+        return matches!(suffix, "st" | "nd" | "rd" | "th");
+    }
+    let n = n
+        .strip_prefix("twenty")
+        .or_else(|| n.strip_prefix("thirty"))
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(n);
+    ORDINALS.contains(&n)
 }
 
 #[cfg(test)]
@@ -511,6 +566,11 @@ mod tests {
             "I hope you had a good weekend.",
             "Let me know if this is something you're interested in.",
             "I've left you a couple of messages.",
+            "Sorry I missed you.",
+            "Please call me back as soon as possible.",
+            "Would you be kind enough to call me back when it's convenient?",
+            "This is just a courtesy call.",
+            "Hope your week is going well.",
         ] {
             assert!(!found(text, &c).is_empty(), "{text}");
         }
@@ -585,6 +645,14 @@ mod tests {
         let w = words("I'll try to reach you again on Tuesday at 10 a.m.");
         assert!(names_a_time(&w, 0));
         let w = words("I'll call you back. Thanks so much, bye on Friday");
+        assert!(!names_a_time(&w, 0));
+        let w = words("If I don't hear from you, I'll call on the fifteenth.");
+        assert!(names_a_time(&w, 0));
+        let w = words("I'll call on the 15th.");
+        assert!(names_a_time(&w, 0));
+        let w = words("I'll follow up with you. Well, Tuesday at 2.");
+        assert!(names_a_time(&w, 0));
+        let w = words("I'll call you back in a second.");
         assert!(!names_a_time(&w, 0));
     }
 }
