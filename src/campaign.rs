@@ -160,8 +160,8 @@ fn campaign_baseline<R: AsRef<Report>>(
         .map(AsRef::as_ref)
         .filter(|r| has_speech(r) && r.pitch.summary.median_hz.is_some())
         .count();
-    match (ctx.pitch_baseline_hz, baseline, measured) {
-        (None, Some(hz), 2..) => ctx.clone().pitch_baseline_hz(hz).ok(),
+    match (ctx.pitch_baseline_hz(), baseline, measured) {
+        (None, Some(hz), 2..) => ctx.clone().with_pitch_baseline_hz(hz).ok(),
         _ => None,
     }
 }

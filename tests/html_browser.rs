@@ -129,9 +129,9 @@ fn analyzed() -> (Report, audio::Conditioned) {
     let wav = common::fixture("voicemail/clark-slow.wav");
     let sound = audio::decode_path(&wav, &Default::default()).expect("fixture decodes");
     let ctx = Context::new()
-        .expect_number("850-936-7028")
-        .expect("number")
-        .caller_name("Steve Clark");
+        .with_expected_number("850-936-7028")
+        .and_then(|c| c.with_caller_name("Steve Clark"))
+        .expect("valid facts");
     let report = analyzer.analyze_conditioned(&sound, &wav, &ctx);
     (report, sound)
 }

@@ -281,7 +281,9 @@ fn number_present() {
 #[test]
 fn number_matches() {
     let mut r = good();
-    let meant = Context::new().expect_number("850-936-7028").expect("valid");
+    let meant = Context::new()
+        .with_expected_number("850-936-7028")
+        .expect("valid");
     let book = Rulebook::default();
     r.phone_numbers[0].matches_expected = Some(true);
     assert_eq!(
@@ -438,7 +440,7 @@ fn pitch_baseline() {
     let mut r = good();
     let book = Rulebook::default();
     r.pitch.summary.median_hz = Some(180.0);
-    let usual = Context::new().pitch_baseline_hz(190.0).expect("valid");
+    let usual = Context::new().with_pitch_baseline_hz(190.0).expect("valid");
     assert_eq!(
         verdict_with(&r, "pitch.baseline", &book, &usual),
         Verdict::Pass
@@ -453,7 +455,7 @@ fn pitch_baseline() {
     // A tenth of a semitone is below what a pitch track resolves: no advice to lower the voice,
     // and the message tells the two figures apart.
     r.pitch.summary.median_hz = Some(102.4);
-    let usual = Context::new().pitch_baseline_hz(102.0).expect("valid");
+    let usual = Context::new().with_pitch_baseline_hz(102.0).expect("valid");
     let advice = rules::evaluate(&r, &book, &usual)
         .into_iter()
         .find(|a| a.rule == "pitch.baseline")

@@ -48,9 +48,11 @@ fn rendered(name: &str) -> Rendered {
             .expect("truth file"),
     )
     .expect("truth JSON");
-    let mut ctx = Context::new().caller_name(caller(name));
+    let mut ctx = Context::new()
+        .with_caller_name(caller(name))
+        .expect("a name");
     if let Some(n) = truth["number"].as_str() {
-        ctx = ctx.expect_number(n).expect("a valid number");
+        ctx = ctx.with_expected_number(n).expect("a valid number");
     }
     let report = analyzer()
         .analyze_path_with(&wav, &ctx)
@@ -209,7 +211,9 @@ fn recorded_digit_strings_are_heard_exactly_and_paced() {
 
 #[test]
 fn a_number_said_differently_is_reported_with_its_differences() {
-    let ctx = Context::new().expect_number("850-936-7029").expect("valid");
+    let ctx = Context::new()
+        .with_expected_number("850-936-7029")
+        .expect("valid");
     let report = analyzer()
         .analyze_path_with(fixture("voicemail/clark-slow.wav"), &ctx)
         .expect("analysed");
@@ -451,7 +455,7 @@ fn real_callers_digit_strings_are_read_as_said() {
         "NU-19", "NU-30", "NU-34", "NU-39", "NU-46", "NU-51", "NU-53", "NU-59", "NU-62", "NU-64",
         "NU-78", "NU-79",
     ];
-    let ctx = Context::new().min_digits(5).expect("a valid minimum");
+    let ctx = Context::new().with_min_digits(5).expect("a valid minimum");
     let (mut exact, mut total) = (0, 0);
     for line in lines.lines() {
         let row: Value = serde_json::from_str(line).expect("a manifest row");

@@ -12,6 +12,7 @@ use numpy::{IntoPyArray, PyArray1, PyReadonlyArrayDyn, PyUntypedArrayMethods};
 use pyo3::create_exception;
 use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 use voicemail_coach::batch::{self, Batch, Entry, Stamp};
 use voicemail_coach::{audio, campaign, report, Context, Error, Options, Rulebook};
 
@@ -78,18 +79,31 @@ fn entry_json(file: String, path: Option<&Path>, report: report::Report) -> Stri
     Entry::new(file, stamp, Ok(report)).to_json().to_string()
 }
 
-/// The facts beyond the audio, from the keyword arguments.
-fn context(
-    expect_number: Option<&str>,
-    caller_name: Option<String>,
-    min_digits: Option<usize>,
-) -> PyResult<Context> {
-    let mut ctx = Context::new().caller_name(caller_name.unwrap_or_default());
-    if let Some(n) = expect_number {
-        ctx = ctx.expect_number(n).map_err(to_py)?;
-    }
-    if let Some(n) = min_digits {
-        ctx = ctx.min_digits(n).map_err(to_py)?;
+/// The facts beyond the audio (the `Facts` keyword arguments, as a dict), each set through the
+/// library's own check: an unusable value is its `InvalidOptions`, a value of the wrong type a
+/// `TypeError` naming the key, and `None` leaves the fact unset.
+fn context(facts: Option<&Bound<'_, PyDict>>) -> PyResult<Context> {
+    let mut ctx = Context::new();
+    for (key, value) in facts.into_iter().flat_map(|f| f.iter()) {
+        let key: String = key.extract()?;
+        if value.is_none() {
+            continue;
+        }
+        let wrong = |e: PyErr| PyTypeError::new_err(format!("{key}: {e}"));
+        ctx = match key.as_str() {
+            "expect_number" => ctx.with_expected_number(&value.extract::<String>().map_err(wrong)?),
+            "caller_name" => ctx.with_caller_name(&value.extract::<String>().map_err(wrong)?),
+            "min_digits" => ctx.with_min_digits(value.extract::<usize>().map_err(wrong)?),
+            "pitch_baseline_hz" => {
+                ctx.with_pitch_baseline_hz(value.extract::<f64>().map_err(wrong)?)
+            }
+            _ => {
+                return Err(PyTypeError::new_err(format!(
+                    "unexpected keyword argument {key:?}"
+                )))
+            }
+        }
+        .map_err(to_py)?;
     }
     Ok(ctx)
 }
@@ -137,16 +151,14 @@ impl Analyzer {
     }
 
     /// The report of the recording at `path`, as JSON text.
-    #[pyo3(signature = (path, *, expect_number=None, caller_name=None, min_digits=None))]
+    #[pyo3(signature = (path, *, facts=None))]
     fn analyze(
         &self,
         py: Python<'_>,
         path: PathBuf,
-        expect_number: Option<&str>,
-        caller_name: Option<String>,
-        min_digits: Option<usize>,
+        facts: Option<Bound<'_, PyDict>>,
     ) -> PyResult<String> {
-        let ctx = context(expect_number, caller_name, min_digits)?;
+        let ctx = context(facts.as_ref())?;
         let file = path.display().to_string();
         py.detach(|| {
             let report = self.inner.analyze_path_with(&path, &ctx)?;
@@ -156,27 +168,17 @@ impl Analyzer {
     }
 
     /// The report of mono or multichannel samples in memory, as JSON text.
-    #[pyo3(signature = (samples, rate_hz, *, name="samples".to_string(), expect_number=None, caller_name=None, min_digits=None))]
-    #[allow(clippy::too_many_arguments)]
+    #[pyo3(signature = (samples, rate_hz, *, name="samples".to_string(), facts=None))]
     fn analyze_samples(
         &self,
         py: Python<'_>,
         samples: &Bound<'_, PyAny>,
         rate_hz: u32,
         name: String,
-        expect_number: Option<&str>,
-        caller_name: Option<String>,
-        min_digits: Option<usize>,
+        facts: Option<Bound<'_, PyDict>>,
     ) -> PyResult<String> {
-        let ctx = context(expect_number, caller_name, min_digits)?;
+        let ctx = context(facts.as_ref())?;
         let mono = mono_samples(samples)?;
-        if !(audio::MIN_RATE_HZ..=audio::MAX_RATE_HZ).contains(&rate_hz) {
-            return Err(PyValueError::new_err(format!(
-                "rate_hz: {rate_hz} Hz is outside {}..={} Hz",
-                audio::MIN_RATE_HZ,
-                audio::MAX_RATE_HZ
-            )));
-        }
         py.detach(|| {
             let report = self.inner.analyze_samples(&mono, rate_hz, &name, &ctx)?;
             Ok(entry_json(name, None, report))

@@ -82,6 +82,15 @@ def test_seed_fixtures_equal_the_binarys_json() -> None:
         assert without_timings(ours) == without_timings(theirs), path.name
     slow = vc.analyze(str(ROOT / "fixtures" / "voicemail" / "clark-slow.wav"))
     assert slow["phone_numbers"][0]["digits"] == "8509367028"
+    # The module function takes the facts Analyzer.analyze takes.
+    meant = vc.analyze(
+        str(ROOT / "fixtures" / "voicemail" / "clark-slow.wav"),
+        caller_name="Steve Clark",
+        expect_number="850-936-7029",
+    )
+    assert meant["introduction"]["heard_as_given"] is True
+    matches = next(a for a in meant["advice"] if a["rule"] == "number.matches")
+    assert matches["verdict"] == "fail"
 
 
 def test_numpy_input_equals_file_input() -> None:
@@ -147,12 +156,20 @@ def test_bad_arguments_name_themselves() -> None:
         a.analyze_samples([0.0, 0.1], 8000)  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="samples"):
         a.analyze_samples(np.zeros(800, dtype=np.int32), 8000)
-    with pytest.raises(ValueError, match="rate_hz"):
+    # A rate the library does not read is its own error, as from a file.
+    with pytest.raises(vc.UnsupportedFormat) as e:
         a.analyze_samples(np.zeros(800, dtype=np.float32), 1000)
+    assert e.value.kind == "unsupported_sample_rate"
     with pytest.raises(ValueError, match="samples"):
         a.analyze_samples(np.zeros((2, 2, 2), dtype=np.float32), 8000)
     with pytest.raises(TypeError, match="min_digits"):
         a.analyze(VOICEMAILS[0], min_digits="5")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="caller"):
+        a.analyze(VOICEMAILS[0], caller="Steve")  # type: ignore[call-arg]
+    with pytest.raises(vc.InvalidOptions, match="min_digits"):
+        vc.analyze(VOICEMAILS[0], transcribe=False, min_digits=2)
+    with pytest.raises(vc.InvalidOptions, match="pitch_baseline_hz"):
+        a.analyze_samples(np.zeros(8000, dtype=np.float32), 8000, pitch_baseline_hz=5.0)
     with pytest.raises(ValueError, match="threads"):
         vc.Analyzer(transcribe=False, threads=0)
 
@@ -304,7 +321,8 @@ def test_help_is_useful() -> None:
     for name in vc.__all__:
         doc = getattr(vc, name).__doc__
         assert doc and len(doc) > 30, name
-    assert "expect_number" in (vc.Analyzer.analyze.__doc__ or "")
+    assert "Facts" in (vc.Analyzer.analyze.__doc__ or "")
+    assert "expect_number" in (vc.Facts.__doc__ or "")
 
 
 def test_the_stubs_pass_mypy_strict(tmp_path: pathlib.Path) -> None:

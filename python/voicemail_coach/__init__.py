@@ -25,7 +25,19 @@ import os
 import queue
 import sys
 import threading
-from typing import Any, Dict, Iterable, Iterator, List, Optional, Sequence, Tuple, Union
+from typing import (
+    TYPE_CHECKING,
+    Any,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Optional,
+    Sequence,
+    Tuple,
+    TypedDict,
+    Union,
+)
 
 import numpy as np
 
@@ -40,6 +52,7 @@ from ._native import (
 
 __all__ = [
     "Analyzer",
+    "Facts",
     "analyze",
     "analyze_samples",
     "analyze_batch",
@@ -54,8 +67,28 @@ __all__ = [
     "InvalidOptions",
 ]
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 PathArg = Union[str, "os.PathLike[str]"]
 Report = Dict[str, Any]
+
+
+class Facts(TypedDict, total=False):
+    """What the analysis should know about a recording beyond its audio, as keyword arguments
+    of every ``analyze`` function (each optional; the library checks each and raises
+    :class:`InvalidOptions` naming it, or ``TypeError`` for a value of the wrong type).
+
+    ``expect_number``: the callback number the caller meant to leave, any usual notation
+    (judged by ``number.matches``). ``caller_name``: their name, to find where it is said.
+    ``min_digits``: report runs of at least this many digits as numbers (3 to 7; default 7).
+    ``pitch_baseline_hz``: the caller's usual median pitch (judged by ``pitch.baseline``).
+    """
+
+    expect_number: str
+    caller_name: str
+    min_digits: int
+    pitch_baseline_hz: float
 
 
 def _path(value: Any, name: str) -> str:
@@ -117,28 +150,14 @@ class Analyzer:
         """Whisper threads per analysis (never more than the cores); 0 without transcription."""
         return int(self._native.threads)
 
-    def analyze(
-        self,
-        path: PathArg,
-        *,
-        expect_number: Optional[str] = None,
-        caller_name: Optional[str] = None,
-        min_digits: Optional[int] = None,
-    ) -> Report:
-        """The report of the recording at ``path`` (WAV, MP3, M4A, Ogg/Opus, FLAC, GSM...).
+    def analyze(self, path: PathArg, **facts: "Unpack[Facts]") -> Report:
+        """The report of the recording at ``path`` (WAV, MP3, M4A, Ogg/Opus, FLAC, GSM...);
+        ``facts`` as :class:`Facts` says.
 
-        ``expect_number``: the callback number the caller meant to leave, any usual notation
-        (judged by ``number.matches``). ``caller_name``: their name, to find where it is said.
-        ``min_digits``: report runs of at least this many digits as numbers (3 to 7; default 7).
         Raises :class:`UnsupportedFormat`, :class:`DamagedRecording`, :class:`ModelError`,
         :class:`InvalidOptions` or :class:`VoicemailCoachError`, each naming the file.
         """
-        text = self._native.analyze(
-            _path(path, "path"),
-            expect_number=_optional(expect_number, str, "expect_number"),
-            caller_name=_optional(caller_name, str, "caller_name"),
-            min_digits=_optional(min_digits, int, "min_digits"),
-        )
+        text = self._native.analyze(_path(path, "path"), facts=dict(facts))
         return dict(json.loads(text))
 
     def analyze_samples(
@@ -147,25 +166,17 @@ class Analyzer:
         rate_hz: int,
         *,
         name: str = "samples",
-        expect_number: Optional[str] = None,
-        caller_name: Optional[str] = None,
-        min_digits: Optional[int] = None,
+        **facts: "Unpack[Facts]",
     ) -> Report:
         """The report of samples in memory: a NumPy array of float32 or float64 (full scale at
         ±1.0) or int16, shaped ``(frames,)`` or ``(frames, channels)`` (averaged), at
-        ``rate_hz`` (8000 to 48000). ``name`` goes into the report's ``file``."""
+        ``rate_hz`` (8000 to 48000). ``name`` goes into the report's ``file``; ``facts`` as
+        :class:`Facts` says."""
         if isinstance(rate_hz, bool) or not isinstance(rate_hz, (int, np.integer)):
             raise TypeError(f"rate_hz: expected an int, not {type(rate_hz).__name__}")
         if not isinstance(samples, np.ndarray):
             raise TypeError(f"samples: expected a NumPy array, not {type(samples).__name__}")
-        text = self._native.analyze_samples(
-            samples,
-            int(rate_hz),
-            name=str(name),
-            expect_number=_optional(expect_number, str, "expect_number"),
-            caller_name=_optional(caller_name, str, "caller_name"),
-            min_digits=_optional(min_digits, int, "min_digits"),
-        )
+        text = self._native.analyze_samples(samples, int(rate_hz), name=str(name), facts=dict(facts))
         return dict(json.loads(text))
 
 
@@ -178,18 +189,17 @@ def _shared(transcribe: bool, model: Optional[str], rulebook: Optional[str]) -> 
 def analyze(
     path: PathArg,
     *,
-    expect_number: Optional[str] = None,
     transcribe: bool = True,
     model: Optional[PathArg] = None,
     rulebook: Optional[PathArg] = None,
+    **facts: "Unpack[Facts]",
 ) -> Report:
     """The report of the recording at ``path``, as the binary's ``--json`` prints it.
 
     The analyzer for these options is built once and kept (see :class:`Analyzer` for the
-    options and the exceptions).
+    options and the exceptions, :class:`Facts` for ``facts``).
     """
-    shared = _shared(bool(transcribe), _optional_path(model, "model"), _optional_path(rulebook, "rulebook"))
-    return shared.analyze(path, expect_number=expect_number)
+    return _shared_for(transcribe, model, rulebook).analyze(path, **facts)
 
 
 def analyze_samples(
@@ -197,14 +207,19 @@ def analyze_samples(
     rate_hz: int,
     *,
     name: str = "samples",
-    expect_number: Optional[str] = None,
     transcribe: bool = True,
     model: Optional[PathArg] = None,
     rulebook: Optional[PathArg] = None,
+    **facts: "Unpack[Facts]",
 ) -> Report:
     """The report of samples in memory (see :meth:`Analyzer.analyze_samples`)."""
-    shared = _shared(bool(transcribe), _optional_path(model, "model"), _optional_path(rulebook, "rulebook"))
-    return shared.analyze_samples(samples, rate_hz, name=name, expect_number=expect_number)
+    shared = _shared_for(transcribe, model, rulebook)
+    return shared.analyze_samples(samples, rate_hz, name=name, **facts)
+
+
+def _shared_for(transcribe: bool, model: Optional[PathArg], rulebook: Optional[PathArg]) -> Analyzer:
+    """The kept analyzer for these options."""
+    return _shared(bool(transcribe), _optional_path(model, "model"), _optional_path(rulebook, "rulebook"))
 
 
 def analyze_batch(

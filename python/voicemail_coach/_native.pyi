@@ -1,7 +1,7 @@
 """Type stubs of the compiled half of voicemail_coach (PyO3). Use the package's functions; this
 module's API follows them and may change with them."""
 
-from typing import Any, Callable, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 import numpy.typing as npt
@@ -29,23 +29,14 @@ class Analyzer:
     def transcribes(self) -> bool: ...
     @property
     def threads(self) -> int: ...
-    def analyze(
-        self,
-        path: str,
-        *,
-        expect_number: Optional[str] = None,
-        caller_name: Optional[str] = None,
-        min_digits: Optional[int] = None,
-    ) -> str: ...
+    def analyze(self, path: str, *, facts: Optional[Dict[str, Any]] = None) -> str: ...
     def analyze_samples(
         self,
         samples: npt.NDArray[Any],
         rate_hz: int,
         *,
         name: str = "samples",
-        expect_number: Optional[str] = None,
-        caller_name: Optional[str] = None,
-        min_digits: Optional[int] = None,
+        facts: Optional[Dict[str, Any]] = None,
     ) -> str: ...
 
 class Stop:

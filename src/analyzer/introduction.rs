@@ -18,7 +18,7 @@ impl Analyzer {
         words: &[report::Word],
         ctx: &Context,
     ) -> Option<report::Introduction> {
-        let mut intro = wording::find_introduction(words, ctx.caller_name.as_deref())?;
+        let mut intro = wording::find_introduction(words, ctx.caller_name())?;
         let syllables: usize = words[intro.first_word..intro.first_word + intro.words]
             .iter()
             .map(|w| lexicon::syllables(&w.text))

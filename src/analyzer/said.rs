@@ -27,8 +27,8 @@ impl Analyzer {
         let starts: Vec<f64> = a.runs.iter().map(|r| r.start_s).collect();
         numbers::time_digits(words, &starts, &a.onsets, DIGIT_REACH_S);
         let t_numbers = Instant::now();
-        let (heard, read_twice) = self.numbers(audio, a, words, ctx.number_min_digits(), notices);
-        let phone_numbers = numbers::to_report(heard, ctx.expected_number.as_deref());
+        let (heard, read_twice) = self.numbers(audio, a, words, ctx.min_digits(), notices);
+        let phone_numbers = numbers::to_report(heard, ctx.expected_number());
         let introduction = self.introduction(a, words, ctx);
         let pacing = pacing::measure(
             &a.seg.speech,

@@ -196,15 +196,18 @@ fn setup(args: &Args) -> voicemail_coach::Result<(Analyzer, Context, Vec<PathBuf
         options.prosody.min_pause_s = s;
     }
     let analyzer = Analyzer::new(options)?;
-    let mut ctx = Context::new().caller_name(args.caller_name.clone().unwrap_or_default());
+    let mut ctx = Context::new();
+    if let Some(name) = &args.caller_name {
+        ctx = ctx.with_caller_name(name)?;
+    }
     if let Some(n) = &args.expect_number {
-        ctx = ctx.expect_number(n)?;
+        ctx = ctx.with_expected_number(n)?;
     }
     if let Some(hz) = args.pitch_baseline {
-        ctx = ctx.pitch_baseline_hz(hz)?;
+        ctx = ctx.with_pitch_baseline_hz(hz)?;
     }
     if let Some(n) = args.min_digits {
-        ctx = ctx.min_digits(n)?;
+        ctx = ctx.with_min_digits(n)?;
     }
     let lists = args.files.iter().map(|f| match f.as_os_str() == "-" {
         true => batch::read_list(std::io::stdin().lock()),

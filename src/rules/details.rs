@@ -408,7 +408,7 @@ pub(super) const MATCHES: Rule = Rule {
 
 fn matches(m: &Measured, ctx: &Context) -> Judged {
     let target = "the number heard equals the number meant".to_string();
-    let Some(expected) = &ctx.expected_number else {
+    let Some(expected) = ctx.expected_number() else {
         return na(target, "No expected number given (--expect-number).");
     };
     if m.words.is_none() {

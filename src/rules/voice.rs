@@ -141,7 +141,7 @@ fn baseline(p: &PitchBaseline, m: &Measured, ctx: &Context) -> Judged {
         "median pitch <= {:+.1} st from your baseline",
         p.pass_max_st
     );
-    let Some(base) = ctx.pitch_baseline_hz else {
+    let Some(base) = ctx.pitch_baseline_hz() else {
         return na(
             target,
             "No pitch baseline given (--pitch-baseline or --campaign).",
