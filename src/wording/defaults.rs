@@ -63,7 +63,6 @@ const FOLLOW_UPS: &[&str] = &[
     "as i mentioned|said in|on my",
     "keep|keeping you posted",
     "out of pocket",
-    "sorry i missed you|your",
     "courtesy call",
 ];
 
