@@ -141,7 +141,7 @@ pub enum Error {
     },
     /// A new ledger was asked for where a file already holds results: going on with it, or
     /// starting it afresh, has to be asked for (a run never wipes finished work unasked).
-    #[error("{}: the ledger already holds results: resume it (--resume, Batch::ledger(path, true)) or start it afresh (--overwrite, Batch::overwrite)", path.display())]
+    #[error("{}: the ledger already holds results: resume it, or ask for it to be started afresh", path.display())]
     LedgerExists {
         /// The ledger file.
         path: PathBuf,

@@ -101,7 +101,7 @@
 //!   FLAC, IMA/MS ADPCM in WAV and raw GSM 6.10 (through symphonia and opus-decoder). Without
 //!   it, WAV with PCM, float or G.711 still decodes.
 //! - `cli`: the `voicemail-coach` command, the example `analyze` built as an installed binary
-//!   (`cargo install voicemail-coach --features cli`). Adds `clap`, `indicatif` and `ctrlc`.
+//!   (`cargo install --path . --features cli` from a clone). Adds `clap`, `indicatif` and `ctrlc`.
 //! - `openblas`: whisper.cpp's encoder matrix products through OpenBLAS (needs
 //!   `libopenblas-dev`): faster transcription on the CPU (figures in the README).
 //! - `cuda`, `vulkan`: whisper.cpp on a GPU (the CUDA toolkit, or the Vulkan headers, loader and
@@ -160,5 +160,5 @@ pub use error::{Error, Result};
 pub use nuclei::RateOptions;
 pub use pitch::{PitchOptions, PitchTrack, PitchTracker};
 pub use prosody::ProsodyOptions;
-pub use report::{Encoding, ErrorRecord, Report, Status};
+pub use report::{Advice, Encoding, ErrorRecord, Report, Status, Verdict};
 pub use rules::Rulebook;

@@ -175,3 +175,34 @@ fn the_footnote_comes_once_and_json_figures_are_rounded() {
     }
     assert!(longest <= 4, "a figure with {longest} decimals in {json}");
 }
+
+#[test]
+fn a_reader_that_closes_the_pipe_ends_the_run_quietly() {
+    use std::process::Stdio;
+    let clips: Vec<String> = ["speech/demo-congrats.wav"; 6]
+        .iter()
+        .map(|c| fixture(c))
+        .collect();
+    let runs: [Vec<&str>; 2] = [
+        vec!["--print-schema"],
+        [
+            vec!["--no-transcribe", "--json"],
+            clips.iter().map(String::as_str).collect(),
+        ]
+        .concat(),
+    ];
+    for args in runs {
+        let mut child = Command::new(analyze())
+            .args(&args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the example runs");
+        // The reader gone before the output comes (`| head` done, or `| true`).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("it ends");
+        let err = text(&out.stderr);
+        assert!(!err.contains("panicked"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
+}

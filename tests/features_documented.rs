@@ -78,3 +78,20 @@ fn every_feature_is_documented_alike_in_the_crate_docs_and_the_readme() {
     assert_eq!(crate_docs, declared, "src/lib.rs against Cargo.toml");
     assert_eq!(readme_list, declared, "README against Cargo.toml");
 }
+
+/// The README's whole program is `examples/report.rs` (which cargo builds with the examples),
+/// so it compiles as the README shows it.
+#[test]
+fn the_readme_program_is_the_example_that_compiles() {
+    let example = read("examples/report.rs");
+    let program = example
+        .split_once("\n\n")
+        .map(|(_docs, code)| code.trim_end())
+        .expect("the example's code after its docs");
+    let readme = read("README.md");
+    let library = section(&readme, "## The library", "## ");
+    assert!(
+        library.contains(&format!("```rust\n{program}\n```")),
+        "README's program differs from examples/report.rs"
+    );
+}

@@ -58,3 +58,18 @@ fn every_fixture_report_validates_against_the_schema() {
     let voicemails = validate(&["--json", "--quiet", "fixtures/voicemail"]);
     assert_eq!(voicemails, 8);
 }
+
+#[test]
+fn verdicts_print_as_the_json_spells_them() {
+    use voicemail_coach::Verdict;
+    for v in [
+        Verdict::Pass,
+        Verdict::Warn,
+        Verdict::Fail,
+        Verdict::NotApplicable,
+    ] {
+        let json = serde_json::to_value(v).expect("a verdict serialises");
+        assert_eq!(json.as_str(), Some(v.as_str()));
+        assert_eq!(v.to_string(), v.as_str());
+    }
+}

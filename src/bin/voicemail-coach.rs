@@ -135,29 +135,58 @@ struct Tuning {
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Runs; an error before any input is analysed is a usage error (exit status 2).
+/// Set when standard output's reader has gone (a closed pipe: `| head`).
+static READER_GONE: AtomicBool = AtomicBool::new(false);
+
+/// Writes `text` to standard output; a reader that has gone (a closed pipe) is no error, and
+/// the run ends quietly after it.
+fn out(text: &str) -> std::io::Result<()> {
+    match std::io::stdout().lock().write_all(text.as_bytes()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+            READER_GONE.store(true, Ordering::SeqCst);
+            Ok(())
+        }
+        other => other,
+    }
+}
+
+/// [`out`] with a newline.
+fn out_line(text: &str) -> std::io::Result<()> {
+    out(&format!("{text}\n"))
+}
+
+/// Runs; an error before any input is analysed is a usage error (exit status 2). A reader
+/// that closes the pipe early (`| head`) ends the run quietly, with status 0.
 pub fn main() -> ExitCode {
     try_main().unwrap_or_else(|e| {
-        eprintln!("error: {e}");
+        match flag_hint(&e) {
+            Some(hint) => eprintln!("error: {e} ({hint})"),
+            None => eprintln!("error: {e}"),
+        }
         ExitCode::from(2)
     })
+}
+
+/// The flags that answer an error, for this command's users (the library's messages name
+/// options in words).
+fn flag_hint(e: &Error) -> Option<&'static str> {
+    match e {
+        Error::LedgerExists { .. } => Some("--resume, or --overwrite to start afresh"),
+        _ => None,
+    }
 }
 
 fn try_main() -> voicemail_coach::Result<ExitCode> {
     let args = Args::parse();
     if args.print_schema {
         let schema = voicemail_coach::report::json_schema();
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&schema).unwrap_or_default()
-        );
-        return Ok(ExitCode::SUCCESS);
+        let text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+        return Ok(written(out_line(&text)));
     }
     let (analyzer, ctx, inputs) = setup(&args)?;
     check_outputs(&args)?;
     if args.print_rulebook {
-        print!("{}", analyzer.options().rulebook.to_toml());
-        return Ok(ExitCode::SUCCESS);
+        return Ok(written(out(&analyzer.options().rulebook.to_toml())));
     }
     let jobs = args.jobs.unwrap_or_else(batch::cores).max(1);
     let stop = Arc::new(AtomicBool::new(false));
@@ -267,7 +296,7 @@ fn print_entry(e: &Entry, args: &Args) -> bool {
         _ => return true,
     };
     if json_out(args) || e.error().is_none() {
-        return writeln!(std::io::stdout().lock(), "{line}").is_ok();
+        return out_line(&line).is_ok() && !READER_GONE.load(Ordering::SeqCst);
     }
     eprintln!("{line}");
     true
@@ -286,11 +315,11 @@ fn finish(args: &Args, analyzer: &Analyzer, summary: &Summary) -> ExitCode {
         } else {
             text::campaign(c)
         };
-        failed |= writeln!(std::io::stdout().lock(), "{line}").is_err();
+        failed |= out_line(&line).is_err();
     }
     // The trainers' dissent is about leaving messages: only under a report of one.
     if readable && summary.analysed > summary.failed + summary.no_speech {
-        failed |= writeln!(std::io::stdout().lock(), "{}", text::footnote()).is_err();
+        failed |= out_line(&text::footnote()).is_err();
     }
     if summary.analysed + summary.skipped > 1 {
         eprintln!("{}", run_summary(summary));
@@ -298,7 +327,7 @@ fn finish(args: &Args, analyzer: &Analyzer, summary: &Summary) -> ExitCode {
     if let Some(path) = &args.csv {
         let table = batch::csv(&summary.entries);
         let written = if is_stdout(path) {
-            std::io::stdout().lock().write_all(table.as_bytes())
+            out(&table)
         } else {
             std::fs::write(path, table)
         };
@@ -317,6 +346,17 @@ fn finish(args: &Args, analyzer: &Analyzer, summary: &Summary) -> ExitCode {
         }
     }
     ExitCode::from(u8::from(failed))
+}
+
+/// Success, unless writing failed for another reason than a reader gone.
+fn written(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: standard output: {e}");
+            ExitCode::FAILURE
+        }
+    }
 }
 
 /// What a run did, in a line: analysed (judged, without speech, without a transcript),

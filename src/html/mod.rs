@@ -257,10 +257,6 @@ fn verdict_index(v: Verdict) -> usize {
     }
 }
 
-fn verdict_class(v: Verdict) -> &'static str {
-    ["pass", "warn", "fail", "not_applicable"][verdict_index(v)]
-}
-
 fn verdict_label(v: Verdict) -> &'static str {
     ["pass", "warn", "fail", "n/a"][verdict_index(v)]
 }

@@ -4,7 +4,7 @@
 use maud::{html, Markup};
 
 use super::timeline::{secs, trim_number};
-use super::{fixed, speech_span, verdict_class, verdict_counts, verdict_label};
+use super::{fixed, speech_span, verdict_counts, verdict_label};
 use crate::report::clock;
 use crate::report::{Advice, Report, Status, Verdict};
 
@@ -76,8 +76,8 @@ pub(super) fn verdicts(advice: &[Advice], clickable: bool) -> Markup {
             } }
             tbody {
                 @for a in order {
-                    tr class=(format!("row-{}", verdict_class(a.verdict))) {
-                        td { span class=(format!("badge {}", verdict_class(a.verdict))) { (verdict_label(a.verdict)) } }
+                    tr class=(format!("row-{}", a.verdict.as_str())) {
+                        td { span class=(format!("badge {}", a.verdict.as_str())) { (verdict_label(a.verdict)) } }
                         td {
                             code { (a.rule) }
                             @if let Some(rule) = crate::rules::rule(&a.rule) { br; small { (rule.measures) } }

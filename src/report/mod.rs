@@ -220,6 +220,31 @@ pub enum Verdict {
     Fail,
 }
 
+impl Verdict {
+    /// The verdict as the JSON report spells it: `"pass"`, `"warn"`, `"fail"` or
+    /// `"not_applicable"`.
+    ///
+    /// ```
+    /// use voicemail_coach::Verdict;
+    /// assert_eq!(Verdict::NotApplicable.as_str(), "not_applicable");
+    /// assert_eq!(Verdict::Fail.to_string(), "fail");
+    /// ```
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::NotApplicable => "not_applicable",
+            Verdict::Pass => "pass",
+            Verdict::Warn => "warn",
+            Verdict::Fail => "fail",
+        }
+    }
+}
+
+impl std::fmt::Display for Verdict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// The advice to act on first: the first (in the rulebook's order, most important first) of the
 /// worst verdicts, when any rule fails or warns.
 pub fn most_pressing(advice: &[Advice]) -> Option<&Advice> {

@@ -409,7 +409,10 @@ pub(super) const MATCHES: Rule = Rule {
 fn matches(m: &Measured, ctx: &Context) -> Judged {
     let target = "the number heard equals the number meant".to_string();
     let Some(expected) = ctx.expected_number() else {
-        return na(target, "No expected number given (--expect-number).");
+        return na(
+            target,
+            "No expected number given: give the number the caller meant to leave.",
+        );
     };
     if m.words.is_none() {
         return na(target, NO_WORDS);

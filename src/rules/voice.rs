@@ -144,7 +144,7 @@ fn baseline(p: &PitchBaseline, m: &Measured, ctx: &Context) -> Judged {
     let Some(base) = ctx.pitch_baseline_hz() else {
         return na(
             target,
-            "No pitch baseline given (--pitch-baseline or --campaign).",
+            "No pitch baseline given: give the caller's usual pitch, or judge the messages as a campaign.",
         );
     };
     let Some(med) = m.r.pitch.summary.median_hz else {

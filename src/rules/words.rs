@@ -360,7 +360,7 @@ fn variation(p: &CampaignVariation, m: &Measured, previous: Option<&PreviousMess
     let Some(previous) = previous else {
         return na(
             target,
-            "Judged across several recordings to the same prospect (--campaign).",
+            "Judged across several recordings to the same prospect, as a campaign.",
         );
     };
     let verdict = variation_verdict(p, previous.similarity);
