@@ -141,8 +141,9 @@ impl Analyzer {
     /// decoder) at `sample_rate_hz`, 8 to 48 kHz; `name` goes into the report's `file`. Samples
     /// are full scale at ±1.0. Fails with
     /// [`Error::UnsupportedSampleRate`](crate::Error::UnsupportedSampleRate) for a rate out of
-    /// range and [`Error::TooLong`](crate::Error::TooLong) for more audio than
-    /// [`DecodeOptions::max_duration_s`].
+    /// range, [`Error::TooLong`](crate::Error::TooLong) for more audio than
+    /// [`DecodeOptions::max_duration_s`], and [`Error::InvalidOptions`](crate::Error::InvalidOptions)
+    /// for a peak past [`audio::MAX_FLOAT_PEAK`] (samples on another scale).
     ///
     /// ```
     /// # let analyzer = voicemail_coach::Analyzer::new(Default::default())?;
@@ -153,6 +154,10 @@ impl Analyzer {
     /// assert!((report.audio.duration_s - 2.0).abs() < 1e-9);
     /// let slow = analyzer.analyze_samples(&tone, 4_000, "too slow", &Default::default());
     /// assert!(matches!(slow, Err(voicemail_coach::Error::UnsupportedSampleRate { .. })));
+    /// // 16-bit samples given as floats without scaling: refused, naming `samples`.
+    /// let loud: Vec<f32> = tone.iter().map(|v| v * 32768.0).collect();
+    /// let err = analyzer.analyze_samples(&loud, 8_000, "loud", &Default::default());
+    /// assert!(matches!(err, Err(voicemail_coach::Error::InvalidOptions(m)) if m.contains("samples")));
     /// # Ok::<(), voicemail_coach::Error>(())
     /// ```
     pub fn analyze_samples(

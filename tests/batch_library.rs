@@ -121,6 +121,24 @@ fn a_resume_after_a_file_changed_keeps_one_row_per_file() {
     // The CSV of the resumed run: a header and one row per file.
     let csv = batch::csv(&again.entries);
     assert_eq!(csv.lines().count(), 5, "{csv}");
+    // The typed rows are the CSV's: the same columns in order, the same values.
+    let rows = batch::rows(&again.entries);
+    let record = serde_json::to_string(&rows[0]).expect("a row serialises");
+    let keys: Vec<&str> = record
+        .split('"')
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|w| w[0].ends_with('{') || w[0].ends_with(','))
+        .map(|w| w[1])
+        .collect();
+    assert_eq!(keys.join(","), batch::CSV_HEADER);
+    let first = csv.lines().nth(1).expect("a row");
+    let duration = first.split(',').nth(1).expect("duration cell");
+    assert_eq!(format!("{:.3}", rows[0].duration_s), duration);
+    assert_eq!(
+        first.split(',').nth(9),
+        Some(rows[0].fail.to_string().as_str())
+    );
     let _ = std::fs::remove_dir_all(&root);
 }
 

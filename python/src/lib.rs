@@ -332,9 +332,10 @@ impl Stop {
     }
 }
 
-/// Entries (JSON text, as the binary and `analyze` give them) as the CSV the binary writes.
+/// Entries (JSON text, as the binary and `analyze` give them) as the rows of the binary's CSV,
+/// typed (numbers, `null`), as JSON text.
 #[pyfunction]
-fn csv_of(entries: Vec<String>) -> PyResult<String> {
+fn rows_of(entries: Vec<String>) -> PyResult<String> {
     let parsed = entries
         .iter()
         .enumerate()
@@ -349,7 +350,8 @@ fn csv_of(entries: Vec<String>) -> PyResult<String> {
                 })
         })
         .collect::<PyResult<Vec<Entry>>>()?;
-    Ok(batch::csv(&parsed))
+    serde_json::to_string(&batch::rows(&parsed))
+        .map_err(|e| VoicemailCoachError::new_err(e.to_string()))
 }
 
 /// The rulebook at `path`, or the default one.
@@ -430,7 +432,8 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Analyzer>()?;
     m.add_class::<Stop>()?;
     m.add_function(wrap_pyfunction!(run_batch, m)?)?;
-    m.add_function(wrap_pyfunction!(csv_of, m)?)?;
+    m.add_function(wrap_pyfunction!(rows_of, m)?)?;
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(campaign_of, m)?)?;
     m.add_function(wrap_pyfunction!(rulebook_of, m)?)?;
     m.add_function(wrap_pyfunction!(pitch_track, m)?)?;

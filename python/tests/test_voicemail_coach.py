@@ -162,6 +162,11 @@ def test_bad_arguments_name_themselves() -> None:
     assert e.value.kind == "unsupported_sample_rate"
     with pytest.raises(ValueError, match="samples"):
         a.analyze_samples(np.zeros((2, 2, 2), dtype=np.float32), 8000)
+    # 16-bit samples given as floats without scaling: refused, as the library refuses them.
+    loud = (np.sin(np.arange(8000) / 5.0) * 9000.0).astype(np.float32)
+    with pytest.raises(vc.InvalidOptions, match="samples") as e:
+        a.analyze_samples(loud, 8000)
+    assert e.value.kind == "invalid_options"
     with pytest.raises(TypeError, match="min_digits"):
         a.analyze(VOICEMAILS[0], min_digits="5")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="caller"):
@@ -282,10 +287,28 @@ def test_rows_are_the_binarys_csv(tmp_path: pathlib.Path) -> None:
         theirs = {row["file"]: row for row in csv.DictReader(f)}
     ours = {row["file"]: row for row in vc.to_rows(reports)}
     assert ours.keys() == theirs.keys()
+
+    def cell(v: object) -> str:
+        if v is None:
+            return ""
+        return f"{v:.3f}" if isinstance(v, float) else str(v)
+
     for file, row in ours.items():
-        row = {k: v for k, v in row.items() if not k.startswith("ms_")}
-        other = {k: v for k, v in theirs[file].items() if not k.startswith("ms_")}
-        assert row == other, file
+        assert list(row) == list(theirs[file]), file
+        assert {k: cell(v) for k, v in row.items()} == theirs[file], file
+        # Typed: numbers are numbers (a data frame gets numeric columns).
+        assert isinstance(row["duration_s"], float) and isinstance(row["fail"], int)
+        assert row["median_pitch_hz"] is None or isinstance(row["median_pitch_hz"], float)
+
+
+def test_rows_make_a_numeric_data_frame() -> None:
+    pd = pytest.importorskip("pandas")
+    reports = [vc.analyze(p, transcribe=False) for p in VOICEMAILS[:2]]
+    table = pd.DataFrame(vc.to_rows(reports))
+    assert list(table.columns)[:3] == ["file", "duration_s", "speech_s"]
+    for column in ("duration_s", "speech_rate_sps", "fail", "pass"):
+        assert pd.api.types.is_numeric_dtype(table[column]), column
+    assert vc.__version__.count(".") == 2
 
 
 def test_campaign_and_pitch_track() -> None:

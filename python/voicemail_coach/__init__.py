@@ -57,6 +57,7 @@ __all__ = [
     "analyze_samples",
     "analyze_batch",
     "to_rows",
+    "Row",
     "campaign",
     "rulebook",
     "pitch_track",
@@ -70,8 +71,32 @@ __all__ = [
 if TYPE_CHECKING:
     from typing_extensions import Unpack
 
+__version__: str = _native.__version__
+
 PathArg = Union[str, "os.PathLike[str]"]
 Report = Dict[str, Any]
+
+
+Row = TypedDict(
+    "Row",
+    {
+        "file": str,
+        "duration_s": float,
+        "speech_s": Optional[float],
+        "words_per_minute": Optional[float],
+        "speech_rate_sps": Optional[float],
+        "articulation_rate_sps": Optional[float],
+        "median_pitch_hz": Optional[float],
+        "number": Optional[str],
+        "digits_per_second": Optional[float],
+        "fail": int,
+        "warn": int,
+        "pass": int,
+        "not_applicable": int,
+        "status": str,
+    },
+)
+Row.__doc__ = """One row of :func:`to_rows`: the binary's CSV columns (``--csv``), typed."""
 
 
 class Facts(TypedDict, total=False):
@@ -330,11 +355,12 @@ def _report_lines(reports: Iterable[Report]) -> List[str]:
     return lines
 
 
-def to_rows(reports: Iterable[Report]) -> List[Dict[str, str]]:
-    """The rows of the binary's CSV (``--csv``), one per report or error record, as dicts of
-    column to text: ``pandas.DataFrame(vc.to_rows(reports))`` is the table."""
-    text = _native.csv_of(_report_lines(reports))
-    return [dict(row) for row in csv.DictReader(io.StringIO(text))]
+def to_rows(reports: Iterable[Report]) -> List[Row]:
+    """The rows of the binary's CSV (``--csv``), one per analysed report (error records are
+    left out), as dicts with typed values: numbers, ``None`` for an empty cell, the number's
+    digits as text. ``pandas.DataFrame(vc.to_rows(reports))`` is the table, with numeric
+    columns (``pip install "./python[pandas]"``)."""
+    return list(json.loads(_native.rows_of(_report_lines(reports))))
 
 
 def campaign(reports: Sequence[Report], *, rulebook: Optional[PathArg] = None) -> Dict[str, Any]:

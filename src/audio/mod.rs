@@ -251,15 +251,32 @@ fn max_duration(options: &DecodeOptions) -> Result<f64> {
     Ok(limit)
 }
 
+/// The largest sample [`condition`] takes: twice full scale. An over-driven recording clips at
+/// about 1.0; a peak past 2 means the samples are on another scale (16-bit integers as floats
+/// give peaks in the hundreds or thousands).
+pub const MAX_FLOAT_PEAK: f32 = 2.0;
+
 /// Conditions mono samples already in memory, at `rate_hz`, as [`decode`] conditions a file's:
 /// resampled to [`ANALYSIS_RATE_HZ`], clipped to full scale, clipping counted. Fails with
 /// [`Error::UnsupportedSampleRate`] for a rate outside [`MIN_RATE_HZ`]..=[`MAX_RATE_HZ`], with
 /// [`Error::TooLong`] for more than `options.max_duration_s` of audio (and with
 /// [`Error::InvalidOptions`] when that limit is not positive); samples that are not numbers (NaN,
-/// infinite) are read as silence, with a notice.
+/// infinite) are read as silence, with a notice. Samples are full scale at ±1.0: a peak past
+/// [`MAX_FLOAT_PEAK`] is [`Error::InvalidOptions`] naming `samples` (integer samples given
+/// as floats without scaling), while a smaller overshoot is clipping, clipped and counted.
 pub fn condition(samples: &[f32], rate_hz: u32, options: &DecodeOptions) -> Result<Conditioned> {
     let limit = max_duration(options)?;
     wav::check_rate(rate_hz)?;
+    let peak = samples
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold(0.0f32, |m, v| m.max(v.abs()));
+    crate::error::require(
+        peak <= MAX_FLOAT_PEAK,
+        "samples",
+        format_args!("a peak of {peak}"),
+        "full scale at ±1.0 (16-bit integer samples are divided by 32768)",
+    )?;
     let duration_s = samples.len() as f64 / f64::from(rate_hz);
     if duration_s > limit {
         return Err(Error::TooLong {

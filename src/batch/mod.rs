@@ -55,7 +55,7 @@ pub fn write_html(
         target.display()
     )))
 }
-pub use self::csv::{csv, CSV_HEADER};
+pub use self::csv::{csv, rows, Row, CSV_HEADER};
 pub use entry::{Entry, Outcome};
 pub use inputs::{expand, read_list, Shard, Stamp};
 pub use ledger::read_ledger;
