@@ -11,6 +11,7 @@ import json
 import os
 import pathlib
 import subprocess
+import sys
 import threading
 import time
 import wave
@@ -355,7 +356,9 @@ def test_the_stubs_pass_mypy_strict(tmp_path: pathlib.Path) -> None:
         "import numpy as np\n"
         "import voicemail_coach as vc\n"
         "a = vc.Analyzer(transcribe=False)\n"
-        "r: dict[str, object] = a.analyze('x.wav', expect_number='555 1212')\n"
+        "r = a.analyze('x.wav', expect_number='555 1212')\n"
+        "digits: str = r['phone_numbers'][0]['digits']\n"
+        "verdicts: list[str] = [advice['verdict'] for advice in r['advice']]\n"
         "rows = vc.to_rows([a.analyze_samples(np.zeros(8000, dtype=np.float32), 8000)])\n"
         "t, f0, voiced = vc.pitch_track('x.wav')\n"
         "n: int = a.threads\n"
@@ -368,3 +371,21 @@ def test_the_stubs_pass_mypy_strict(tmp_path: pathlib.Path) -> None:
     )
     out, err, status = mypy.run(["--strict", str(example)])
     assert status == 0, out + err
+    # The report is typed field by field: a misspelt field is an error.
+    wrong = tmp_path / "wrong.py"
+    wrong.write_text(
+        "import voicemail_coach as vc\n"
+        "r = vc.Analyzer(transcribe=False).analyze('x.wav')\n"
+        "print(r['phone_number'])\n"
+    )
+    out, err, status = mypy.run(["--strict", str(wrong)])
+    assert status == 1 and "phone_number" in out, out + err
+
+
+def test_the_report_types_are_the_schemas() -> None:
+    done = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "python-types"), "--check"],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr

@@ -32,11 +32,13 @@ from typing import (
     Iterable,
     Iterator,
     List,
+    Mapping,
     Optional,
     Sequence,
     Tuple,
     TypedDict,
     Union,
+    cast,
 )
 
 import numpy as np
@@ -52,6 +54,7 @@ from ._native import (
 
 __all__ = [
     "Analyzer",
+    "Report",
     "Facts",
     "analyze",
     "analyze_samples",
@@ -68,13 +71,31 @@ __all__ = [
     "InvalidOptions",
 ]
 
+from ._report import Report as _ReportFields
+
 if TYPE_CHECKING:
-    from typing_extensions import Unpack
+    from typing_extensions import NotRequired, Unpack
 
 __version__: str = _native.__version__
 
 PathArg = Union[str, "os.PathLike[str]"]
-Report = Dict[str, Any]
+# A report or an error record as the batch yields them (an error record has ``"error"``).
+Entry = Dict[str, Any]
+
+
+class Stamp(TypedDict):
+    """The input file when it was analysed: its size and modification time (``--resume``)."""
+
+    size_bytes: int
+    modified_ns: int
+
+
+class Report(_ReportFields):
+    """A report as the binary's ``--json`` prints it: every field typed (generated from
+    ``docs/report.schema.json``; the parts are in ``voicemail_coach._report``), and the input
+    file's stamp."""
+
+    input: NotRequired[Stamp]
 
 
 Row = TypedDict(
@@ -183,7 +204,7 @@ class Analyzer:
         :class:`InvalidOptions` or :class:`VoicemailCoachError`, each naming the file.
         """
         text = self._native.analyze(_path(path, "path"), facts=dict(facts))
-        return dict(json.loads(text))
+        return cast(Report, json.loads(text))
 
     def analyze_samples(
         self,
@@ -202,7 +223,7 @@ class Analyzer:
         if not isinstance(samples, np.ndarray):
             raise TypeError(f"samples: expected a NumPy array, not {type(samples).__name__}")
         text = self._native.analyze_samples(samples, int(rate_hz), name=str(name), facts=dict(facts))
-        return dict(json.loads(text))
+        return cast(Report, json.loads(text))
 
 
 @functools.lru_cache(maxsize=4)
@@ -260,7 +281,7 @@ def analyze_batch(
     transcribe: bool = True,
     model: Optional[PathArg] = None,
     rulebook: Optional[PathArg] = None,
-) -> Iterator[Report]:
+) -> Iterator[Entry]:
     """Analyses files and folders (recordings found in them) as the binary's batch does, and
     yields each report (or error record: a dict with ``"error"``) as it finishes.
 
@@ -345,7 +366,7 @@ def analyze_batch(
         worker.join()
 
 
-def _report_lines(reports: Iterable[Report]) -> List[str]:
+def _report_lines(reports: Iterable[Mapping[str, Any]]) -> List[str]:
     """Report dicts as the JSON text the native half reads, or a TypeError naming the item."""
     lines = []
     for i, r in enumerate(reports):
@@ -355,7 +376,7 @@ def _report_lines(reports: Iterable[Report]) -> List[str]:
     return lines
 
 
-def to_rows(reports: Iterable[Report]) -> List[Row]:
+def to_rows(reports: Iterable[Mapping[str, Any]]) -> List[Row]:
     """The rows of the binary's CSV (``--csv``), one per analysed report (error records are
     left out), as dicts with typed values: numbers, ``None`` for an empty cell, the number's
     digits as text. ``pandas.DataFrame(vc.to_rows(reports))`` is the table, with numeric
@@ -363,7 +384,7 @@ def to_rows(reports: Iterable[Report]) -> List[Row]:
     return list(json.loads(_native.rows_of(_report_lines(reports))))
 
 
-def campaign(reports: Sequence[Report], *, rulebook: Optional[PathArg] = None) -> Dict[str, Any]:
+def campaign(reports: Sequence[Mapping[str, Any]], *, rulebook: Optional[PathArg] = None) -> Dict[str, Any]:
     """Judges messages to one prospect, oldest first: ``{"campaign": ..., "reports": [...]}``,
     the campaign's verdict (``campaign.variation``, the pitch baseline) and the reports
     re-judged against one another, as the binary's ``--campaign`` does."""
