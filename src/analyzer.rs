@@ -12,8 +12,6 @@ use crate::pitch::{PitchOptions, PitchTrack, PitchTracker};
 use crate::prosody::{self, ProsodyOptions};
 use crate::report::{self, Report, Span};
 use crate::rules::Rulebook;
-#[cfg(feature = "transcribe")]
-use crate::transcribe;
 
 mod assembly;
 mod batch_entry;
@@ -21,6 +19,8 @@ mod hearing;
 mod introduction;
 mod numbers_heard;
 mod said;
+#[cfg(feature = "transcribe")]
+mod transcription;
 
 pub(crate) use batch_entry::Pending;
 use hearing::Ears;
@@ -74,31 +74,6 @@ impl Analyzer {
             syllables,
             ears: Ears::default(),
         })
-    }
-
-    /// Adds transcription: reports get a `transcript`, `rate.words_per_minute`,
-    /// `rate.transcript_syllables` and `timings_ms.transcribe`.
-    #[cfg(feature = "transcribe")]
-    pub fn with_transcriber(mut self, transcriber: transcribe::Transcriber) -> Self {
-        self.ears = Ears::hearing(transcriber);
-        self
-    }
-
-    /// Adds transcription with the default model
-    /// ([`default_model_path`](transcribe::default_model_path), put in place by
-    /// `scripts/fetch-model`) and default [`TranscribeOptions`](transcribe::TranscribeOptions):
-    /// the whole analysis. A missing or unreadable model is an
-    /// [`Error::Model`](crate::Error::Model) naming the path and how to get one.
-    #[cfg(feature = "transcribe")]
-    pub fn with_default_model(self) -> Result<Self> {
-        let options = transcribe::TranscribeOptions::default();
-        Ok(self.with_transcriber(transcribe::Transcriber::load(None, options)?))
-    }
-
-    /// The transcriber in use, if any.
-    #[cfg(feature = "transcribe")]
-    pub fn transcriber(&self) -> Option<&transcribe::Transcriber> {
-        self.ears.engine()
     }
 
     /// The options in force.

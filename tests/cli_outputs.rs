@@ -206,3 +206,42 @@ fn a_reader_that_closes_the_pipe_ends_the_run_quietly() {
         assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
     }
 }
+
+#[test]
+fn a_model_is_found_by_name_in_the_cache_or_told_where_to_get() {
+    let dir = scratch("named-model");
+    let cache = dir.join("cache");
+    let models = cache.join("voicemail-coach");
+    std::fs::create_dir_all(&models).expect("cache folder");
+    // The test model under another name: a name resolves to ggml-<name>.bin in the cache.
+    let model = common::model_path();
+    std::fs::copy(&model, models.join("ggml-small.en.bin")).expect("model copied");
+    let clip = fixture("speech/demo-congrats.wav");
+    let named = |name: &str| {
+        Command::new(analyze())
+            .args(["--model", name, "--json", "--quiet", &clip])
+            .env("XDG_CACHE_HOME", &cache)
+            .env_remove("VOICEMAIL_COACH_MODEL")
+            .current_dir(&dir)
+            .output()
+            .expect("the example runs")
+    };
+    let out = named("small.en");
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
+    assert_eq!(report["transcript"]["model"], "ggml-small.en");
+    // Not in the cache: the one error names the model, where it looked and how to get it.
+    let out = named("medium.en");
+    let err = text(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("medium.en"), "{err}");
+    assert!(err.contains(&models.display().to_string()), "{err}");
+    assert!(
+        err.contains("huggingface.co/ggerganov/whisper.cpp"),
+        "{err}"
+    );
+    // Neither a file nor a name.
+    let err = text(&named("medium.fr").stderr);
+    assert!(err.contains("not a model name"), "{err}");
+    let _ = std::fs::remove_dir_all(&dir);
+}

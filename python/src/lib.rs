@@ -122,7 +122,7 @@ impl Analyzer {
     fn new(
         py: Python<'_>,
         transcribe: bool,
-        model: Option<PathBuf>,
+        model: Option<String>,
         rulebook: Option<PathBuf>,
         threads: Option<usize>,
         read_numbers_twice: bool,
@@ -190,7 +190,7 @@ impl Analyzer {
 /// The analyzer the keyword arguments ask for, with transcription set up as the binary sets it.
 fn build(
     transcribe: bool,
-    model: Option<PathBuf>,
+    model: Option<String>,
     rulebook: Option<PathBuf>,
     threads: Option<usize>,
     read_numbers_twice: bool,
@@ -206,7 +206,10 @@ fn build(
     let mut t = voicemail_coach::transcribe::TranscribeOptions::default();
     t.threads = threads;
     t.read_numbers_twice = read_numbers_twice;
-    let transcriber = voicemail_coach::transcribe::Transcriber::load(model.as_deref(), t)?;
+    let transcriber = match model.as_deref() {
+        Some(model) => voicemail_coach::transcribe::Transcriber::named(model, t)?,
+        None => voicemail_coach::transcribe::Transcriber::load(None, t)?,
+    };
     Ok(analyzer.with_transcriber(transcriber))
 }
 

@@ -142,6 +142,8 @@ def test_each_error_is_its_class_naming_the_file() -> None:
     with pytest.raises(vc.ModelError) as e:
         vc.Analyzer(model="/nonexistent/ggml-model.bin")
     assert "/nonexistent/ggml-model.bin" in str(e.value)
+    with pytest.raises(vc.ModelError, match="not a model name"):
+        vc.Analyzer(model="medium.fr")
     with pytest.raises(vc.InvalidOptions) as e:
         a.analyze(VOICEMAILS[0], expect_number="12")
     assert "12" in str(e.value)

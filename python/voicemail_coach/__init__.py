@@ -158,8 +158,10 @@ class Analyzer:
     """Analyses recordings with one set of options; the model is loaded once.
 
     ``transcribe``: transcribe with whisper (else every report says ``no_transcript``).
-    ``model``: a ggml whisper model file (default: the one ``scripts/fetch-model`` puts in
-    place, or ``$VOICEMAIL_COACH_MODEL``); a missing model raises :class:`ModelError`.
+    ``model``: a whisper model by name (``"tiny.en"``, ``"base"``, ``"small.en"``,
+    ``"large-v3-turbo-q5_0"``: ``ggml-<name>.bin`` in the model cache) or a ggml file's path
+    (default: the one ``scripts/fetch-model`` puts in place, or ``$VOICEMAIL_COACH_MODEL``); a
+    model not there raises :class:`ModelError` naming it, where it looked and how to get it.
     ``rulebook``: a rulebook file (TOML or JSON) instead of the default rules.
     ``threads``: whisper threads per analysis (default: every core; never more than the cores).
     ``read_numbers_twice``: read callback numbers a second time with the decoder allowed only

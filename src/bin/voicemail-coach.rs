@@ -85,9 +85,11 @@ struct Args {
     /// Acoustic analysis only (no transcript).
     #[arg(long)]
     no_transcribe: bool,
-    /// A whisper.cpp ggml model (default: $VOICEMAIL_COACH_MODEL, else scripts/fetch-model's).
-    #[arg(long, value_name = "PATH")]
-    model: Option<PathBuf>,
+    /// A whisper.cpp ggml model: a name (tiny.en, base, base.en, small.en, large-v3-turbo,
+    /// -q5_1 and -q8_0 variants), found in the model cache as ggml-NAME.bin, or a path
+    /// (default: $VOICEMAIL_COACH_MODEL, else scripts/fetch-model's tiny.en).
+    #[arg(long, value_name = "NAME|PATH")]
+    model: Option<String>,
     /// Threads for transcription (capped at the machine's cores).
     #[arg(long)]
     threads: Option<usize>,
@@ -445,12 +447,16 @@ fn with_transcription(
     if args.initial_prompt.is_some() {
         options.initial_prompt = args.initial_prompt.clone();
     }
-    let t = Transcriber::load(args.model.as_deref(), options).map_err(|e| match e {
+    let loaded = match args.model.as_deref() {
+        Some(model) => Transcriber::named(model, options),
+        None => Transcriber::load(None, options),
+    };
+    let t = loaded.map_err(|e| match e {
         Error::Model { path, reason } => Error::Model {
             path,
             reason: format!(
                 "{reason}. Fetch the default model with scripts/fetch-model, give one with \
-                 --model PATH, or run with --no-transcribe for the acoustic analysis alone"
+                 --model NAME|PATH, or run with --no-transcribe for the acoustic analysis alone"
             ),
         },
         other => other,

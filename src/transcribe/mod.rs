@@ -10,6 +10,8 @@
 //! this module is empty.
 
 #[cfg(feature = "transcribe")]
+mod models;
+#[cfg(feature = "transcribe")]
 mod packing;
 #[cfg(feature = "transcribe")]
 mod tokens;
@@ -17,6 +19,8 @@ mod tokens;
 mod whisper;
 #[cfg(feature = "transcribe")]
 mod window;
+#[cfg(feature = "transcribe")]
+pub use models::{is_model_name, model_cache_dir, resolve_model};
 #[cfg(feature = "transcribe")]
 pub use packing::{fit_in_one_window, PACK_MAX_S};
 #[cfg(feature = "transcribe")]

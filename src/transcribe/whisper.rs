@@ -13,6 +13,7 @@ use crate::error::{Error, Result};
 use crate::model::check_ggml;
 use crate::report::{Piece, Transcript, Word};
 
+use super::models::{model_cache_dir, resolve_model};
 use super::packing::{fit_in_one_window, heard_alone_instead, Pack};
 use super::tokens::{repeats_itself, token_spans, without_annotations, RawToken};
 use super::window::{failed, positions_for, seconds, Decoding, WINDOW_POSITIONS, WINDOW_S};
@@ -30,11 +31,7 @@ pub fn default_model_path() -> Option<PathBuf> {
     if let Some(p) = std::env::var_os(MODEL_ENV).filter(|p| !p.is_empty()) {
         return Some(PathBuf::from(p));
     }
-    let cache = std::env::var_os("XDG_CACHE_HOME")
-        .filter(|p| !p.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cache")))?;
-    Some(cache.join("voicemail-coach").join(DEFAULT_MODEL_FILE))
+    Some(model_cache_dir()?.join(DEFAULT_MODEL_FILE))
 }
 
 /// Transcription options.
@@ -224,6 +221,12 @@ impl Transcriber {
             });
         }
         Self::new(p, options)
+    }
+
+    /// The transcriber for a model given by name or path (see [`resolve_model`]):
+    /// `"small.en"` is `ggml-small.en.bin` in the model cache.
+    pub fn named(model: &str, options: TranscribeOptions) -> Result<Self> {
+        Self::new(resolve_model(model)?, options)
     }
 
     /// Stops every transcription under way (it fails with [`Error::Transcription`]) once `flag`
