@@ -11,10 +11,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = std::env::args().nth(1).ok_or("usage: report <recording>")?;
     let analyzer = Analyzer::new(Options::default())?.with_default_model()?;
     let report = analyzer.analyze_path(&path)?;
-    println!(
-        "{path}: {:.1} s, {}",
-        report.audio.duration_s, report.status
-    );
+    let seconds = report.audio.duration_s;
+    println!("{path}: {seconds:.1} s, {}", report.status);
     for advice in report.advice.iter().filter(|a| a.verdict != Verdict::Pass) {
         println!("  {} {}: {}", advice.verdict, advice.rule, advice.message);
     }
