@@ -100,6 +100,10 @@
 //! - `formats` (default): compressed recordings in [`audio`]: MP3, AAC/M4A, Ogg Vorbis and Opus,
 //!   FLAC, IMA/MS ADPCM in WAV and raw GSM 6.10 (through symphonia and opus-decoder). Without
 //!   it, WAV with PCM, float or G.711 still decodes.
+//! - `fetch` (default): a model named but not in the cache
+//!   ([`resolve_model`](transcribe::resolve_model)) is downloaded from whisper.cpp's model
+//!   repository (or `$VOICEMAIL_COACH_MODEL_SOURCE`), checked against the SHA-1 whisper.cpp
+//!   publishes for it and written atomically. Adds `ureq` and `sha1`.
 //! - `cli`: the `voicemail-coach` command, the example `analyze` built as an installed binary
 //!   (`cargo install --path . --features cli` from a clone). Adds `clap`, `indicatif` and `ctrlc`.
 //! - `openblas`: whisper.cpp's encoder matrix products through OpenBLAS (needs

@@ -217,10 +217,17 @@ fn a_model_is_found_by_name_in_the_cache_or_told_where_to_get() {
     let model = common::model_path();
     std::fs::copy(&model, models.join("ggml-small.en.bin")).expect("model copied");
     let clip = fixture("speech/demo-congrats.wav");
+    // A source nothing answers at: a name not in the cache is fetched from there, and fails.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free port")
+        .port();
+    let source = format!("http://127.0.0.1:{port}");
     let named = |name: &str| {
         Command::new(analyze())
             .args(["--model", name, "--json", "--quiet", &clip])
             .env("XDG_CACHE_HOME", &cache)
+            .env("VOICEMAIL_COACH_MODEL_SOURCE", &source)
             .env_remove("VOICEMAIL_COACH_MODEL")
             .current_dir(&dir)
             .output()
@@ -230,12 +237,24 @@ fn a_model_is_found_by_name_in_the_cache_or_told_where_to_get() {
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON report");
     assert_eq!(report["transcript"]["model"], "ggml-small.en");
-    // Not in the cache: the one error names the model, where it looked and how to get it.
+    // Not in the cache and the source offline: one error names the model, where it looked,
+    // the URL tried and how to get it; nothing is left in the cache.
     let out = named("medium.en");
     let err = text(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("medium.en"), "{err}");
     assert!(err.contains(&models.display().to_string()), "{err}");
+    assert!(
+        err.contains(&format!("{source}/ggml-medium.en.bin")),
+        "{err}"
+    );
+    assert_eq!(
+        std::fs::read_dir(&models).expect("cache").count(),
+        1,
+        "only small.en"
+    );
+    // A name whisper.cpp publishes no checksum for is never fetched: where to get it instead.
+    let err = text(&named("small.en-q8_0").stderr);
     assert!(
         err.contains("huggingface.co/ggerganov/whisper.cpp"),
         "{err}"

@@ -9,6 +9,8 @@
 //! The transcriber is only in builds with the `transcribe` feature (on by default); without it
 //! this module is empty.
 
+#[cfg(feature = "fetch")]
+mod fetch;
 #[cfg(feature = "transcribe")]
 mod models;
 #[cfg(feature = "transcribe")]
@@ -19,6 +21,8 @@ mod tokens;
 mod whisper;
 #[cfg(feature = "transcribe")]
 mod window;
+#[cfg(feature = "fetch")]
+pub use fetch::{DEFAULT_SOURCE, SOURCE_ENV};
 #[cfg(feature = "transcribe")]
 pub use models::{is_model_name, model_cache_dir, resolve_model};
 #[cfg(feature = "transcribe")]

@@ -48,8 +48,9 @@ pub fn is_model_name(name: &str) -> bool {
 
 /// The model file `spec` stands for: a path to a file (anything with a `/`, or ending in
 /// `.bin`, or an existing file) as it is; a model name ([`is_model_name`]) as
-/// `ggml-<name>.bin` in [`model_cache_dir`]. A name not in the cache is an [`Error::Model`]
-/// naming the model, where it was looked for and how to get it.
+/// `ggml-<name>.bin` in [`model_cache_dir`]. A name not in the cache is fetched when the
+/// `fetch` feature is on and whisper.cpp publishes its checksum; otherwise (or when the fetch
+/// fails) it is an [`Error::Model`] naming the model, where it was looked for and how to get it.
 pub fn resolve_model(spec: &str) -> Result<PathBuf> {
     let path = Path::new(spec);
     if spec.contains(std::path::MAIN_SEPARATOR) || spec.ends_with(".bin") || path.is_file() {
@@ -77,6 +78,22 @@ pub fn resolve_model(spec: &str) -> Result<PathBuf> {
     let found = dir.join(&file);
     if found.is_file() {
         return Ok(found);
+    }
+    #[cfg(feature = "fetch")]
+    if let Some(sha1) = super::fetch::checksum(spec) {
+        let url = super::fetch::url_for(spec);
+        return super::fetch::fetch_to(&url, &found, sha1)
+            .map(|()| found.clone())
+            .map_err(|what| Error::Model {
+                path: found.clone(),
+                reason: format!(
+                    "model {spec} is not in the model cache, and fetching it from {url} failed \
+                     ({what}): download {file} into {} yourself, or set ${} to a source that \
+                     has it",
+                    dir.display(),
+                    super::fetch::SOURCE_ENV
+                ),
+            });
     }
     let how = if FETCHED_HERE.contains(&spec) {
         format!("scripts/fetch-model --size {spec} puts it there")
