@@ -206,10 +206,7 @@ fn build(
     let mut t = voicemail_coach::transcribe::TranscribeOptions::default();
     t.threads = threads;
     t.read_numbers_twice = read_numbers_twice;
-    let transcriber = match model.as_deref() {
-        Some(model) => voicemail_coach::transcribe::Transcriber::named(model, t)?,
-        None => voicemail_coach::transcribe::Transcriber::load(None, t)?,
-    };
+    let transcriber = voicemail_coach::transcribe::Transcriber::open(model.as_deref(), t)?;
     Ok(analyzer.with_transcriber(transcriber))
 }
 

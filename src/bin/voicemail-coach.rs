@@ -447,11 +447,7 @@ fn with_transcription(
     if args.initial_prompt.is_some() {
         options.initial_prompt = args.initial_prompt.clone();
     }
-    let loaded = match args.model.as_deref() {
-        Some(model) => Transcriber::named(model, options),
-        None => Transcriber::load(None, options),
-    };
-    let t = loaded.map_err(|e| match e {
+    let t = Transcriber::open(args.model.as_deref(), options).map_err(|e| match e {
         Error::Model { path, reason } => Error::Model {
             path,
             reason: format!(

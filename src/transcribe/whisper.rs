@@ -229,6 +229,16 @@ impl Transcriber {
         Self::new(resolve_model(model)?, options)
     }
 
+    /// The transcriber for `model` by name or path ([`Transcriber::named`]), or for the default
+    /// model when none is given ([`Transcriber::load`]): what a command-line option or a
+    /// keyword argument naming a model gives.
+    pub fn open(model: Option<&str>, options: TranscribeOptions) -> Result<Self> {
+        match model {
+            Some(model) => Self::named(model, options),
+            None => Self::load(None, options),
+        }
+    }
+
     /// Stops every transcription under way (it fails with [`Error::Transcription`]) once `flag`
     /// turns true: give it the flag a [`Batch`](crate::batch::Batch) is cancelled on.
     pub fn abort_on(mut self, flag: Arc<AtomicBool>) -> Self {
