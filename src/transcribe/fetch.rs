@@ -75,37 +75,33 @@ fn part_path(dest: &Path) -> PathBuf {
 
 /// The body of `url` into `part`, hashed as it comes, and checked; what went wrong otherwise.
 fn download(url: &str, part: &Path, sha1: &str) -> std::result::Result<(), String> {
-    let fail = |what: &str| what.to_string();
+    let writing = |e: std::io::Error| format!("writing: {e}");
     let response = ureq::get(url).call().map_err(|e| e.to_string())?;
     let expected_len: Option<u64> = response
         .header("Content-Length")
         .and_then(|v| v.parse().ok());
     let mut body = response.into_reader();
     if let Some(dir) = part.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| fail(&format!("creating the folder: {e}")))?;
+        std::fs::create_dir_all(dir).map_err(writing)?;
     }
-    let mut file = std::fs::File::create(part).map_err(|e| fail(&format!("writing: {e}")))?;
+    let mut file = std::fs::File::create(part).map_err(writing)?;
     let mut hasher = Sha1::new();
     let mut buf = vec![0u8; 1 << 16];
     let mut got: u64 = 0;
     loop {
         let n = body
             .read(&mut buf)
-            .map_err(|e| fail(&format!("the download stopped after {got} bytes: {e}")))?;
+            .map_err(|e| format!("the download stopped after {got} bytes: {e}"))?;
         if n == 0 {
             break;
         }
         hasher.update(&buf[..n]);
-        file.write_all(&buf[..n])
-            .map_err(|e| fail(&format!("writing: {e}")))?;
+        file.write_all(&buf[..n]).map_err(writing)?;
         got += n as u64;
     }
-    file.sync_all()
-        .map_err(|e| fail(&format!("writing: {e}")))?;
+    file.sync_all().map_err(writing)?;
     if let Some(len) = expected_len.filter(|&len| len != got) {
-        return Err(fail(&format!(
-            "the download stopped after {got} of {len} bytes"
-        )));
+        return Err(format!("the download stopped after {got} of {len} bytes"));
     }
     let actual: String = hasher
         .finalize()
@@ -113,9 +109,9 @@ fn download(url: &str, part: &Path, sha1: &str) -> std::result::Result<(), Strin
         .map(|b| format!("{b:02x}"))
         .collect();
     if actual != sha1 {
-        return Err(fail(&format!(
+        return Err(format!(
             "its SHA-1 is {actual}, not the published {sha1}: refused"
-        )));
+        ));
     }
     Ok(())
 }
