@@ -13,7 +13,7 @@ const LOWEST_MIN_DIGITS: usize = 3;
 /// What the analysis should know about one recording beyond its audio: the number the caller
 /// meant to leave, their name, their usual pitch, the shortest digit string to report.
 /// Everything is optional; rules that need a missing fact are `not_applicable`. Each fact is
-/// set by a `with_` method that checks it (an unusable value is [`Error::InvalidOptions`]
+/// set by a `with_` method that checks it (an unusable value is [`Error::InvalidOptions`](crate::Error::InvalidOptions)
 /// naming the fact) and read by the method of its name.
 ///
 /// ```
