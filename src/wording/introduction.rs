@@ -36,7 +36,10 @@ impl Introduction {
         let ws = &words[first..first + n];
         let mut name = ws
             .iter()
-            .map(|w| w.text.trim_end_matches(['.', ',', '?', '!', ';', ':']))
+            .map(|w| match TITLES.contains(&normalize(&w.text).as_str()) {
+                true => w.text.as_str(),
+                false => w.text.trim_end_matches(['.', ',', '?', '!', ';', ':']),
+            })
             .collect::<Vec<_>>()
             .join(" ");
         if glued_cue(&name).is_some() {
@@ -55,6 +58,10 @@ impl Introduction {
         }
     }
 }
+
+/// Titles said before a name ("Mr. Harris", "Dr. Lee"): part of the name, their period no end
+/// of a clause.
+pub(super) const TITLES: &[&str] = &["mr", "mrs", "ms", "miss", "dr"];
 
 /// Words that end a name.
 const NAME_STOPS: &[&str] = &[
@@ -126,7 +133,7 @@ const TRAILING_CUES: &[&str] = &["here", "calling", "speaking", "from", "with", 
 const NAMING_CUES: &[&str] = &["here", "calling", "speaking"];
 
 /// Greetings, never a name.
-const GREETINGS: &[&str] = &[
+pub(super) const GREETINGS: &[&str] = &[
     "hi",
     "hello",
     "hey",
@@ -236,11 +243,17 @@ fn after_a_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
             if !capitalised && !opening
                 || NOT_NAMES.contains(&first_norm.as_str())
                 || first_norm.chars().any(|c| c.is_ascii_digit())
+                || cue_at(norm, end)
             {
+                // "I'm this is Mark Evans": the later cue introduces the name.
                 continue;
             }
+            let title = TITLES.contains(&first_norm.as_str());
             let mut n = 1;
-            while n < 3 && end + n < words.len() && !ends_clause(&words[end + n - 1].text) {
+            while n < 3
+                && end + n < words.len()
+                && (n == 1 && title || !ends_clause(&words[end + n - 1].text))
+            {
                 let w = &words[end + n];
                 let nw = &norm[end + n];
                 if NAME_STOPS.contains(&nw.as_str())
@@ -250,10 +263,25 @@ fn after_a_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
                 }
                 n += 1;
             }
+            if greeting_heard_as_im(norm, cue, i, end + n) {
+                continue;
+            }
             return Some(Introduction::from_words(cue.join(" "), words, end, n));
         }
     }
     None
+}
+
+/// Whether a cue other than a bare "is" starts at word `i`.
+fn cue_at(norm: &[String], i: usize) -> bool {
+    CUES.iter()
+        .any(|cue| *cue != ["is"] && norm.get(i..i + cue.len()).is_some_and(|ws| ws == *cue))
+}
+
+/// Whether "I'm <name>" opening the message is a greeting heard wrong ("Hi Maria" as "I'm
+/// Maria"): another cue follows the name at once ("I'm Maria. This is Tom Becker").
+fn greeting_heard_as_im(norm: &[String], cue: &[&str], i: usize, after: usize) -> bool {
+    matches!(cue, ["i'm"] | ["i", "am"]) && i <= 1 && cue_at(norm, after)
 }
 
 /// The words from `first` up to a trailing cue ("calling", "here", also glued by a hyphen; or
@@ -306,7 +334,7 @@ const MONTHS: &[&str] = &[
 
 /// Whether word `k` may be (part of) a name: capitalised by the transcriber (or `any_case`),
 /// no common word, greeting, pronoun, day or month, no digit.
-fn may_be_name(words: &[Word], norm: &[String], k: usize, any_case: bool) -> bool {
+pub(super) fn may_be_name(words: &[Word], norm: &[String], k: usize, any_case: bool) -> bool {
     let n = norm[k].as_str();
     (any_case || words[k].text.chars().next().is_some_and(char::is_uppercase))
         && ![NOT_NAMES, GREETINGS, PRONOUNS, WEEKDAYS, MONTHS]

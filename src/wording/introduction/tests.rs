@@ -189,6 +189,19 @@ fn a_known_name_is_found_even_misheard() {
 #[test]
 fn introductions_are_found_in_any_construction() {
     let cases = [
+        // A title belongs to the name; a greeting heard as "I'm" is no introduction; a cue
+        // heard twice introduces the name after the second.
+        (
+            "Hi, I'm Mrs. Laura Ken from Bluefield.",
+            "Mrs. Laura Ken",
+            "i'm",
+        ),
+        (
+            "I'm Maria. This is Tom Becker from Ridgeway.",
+            "Tom Becker",
+            "this is",
+        ),
+        ("Hi, I'm this is Mark Evans.", "Mark Evans", "this is"),
         // "this is <words> from <Company>": a name heard as other words.
         (
             "Hi, Vanessa. This is the moment from Red Way Energy.",
