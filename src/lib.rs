@@ -116,6 +116,7 @@
 #![warn(unreachable_pub)]
 
 mod analyzer;
+pub mod annotation;
 pub mod audio;
 pub mod batch;
 pub mod campaign;
@@ -133,6 +134,7 @@ mod pitch;
 mod prosody;
 pub mod report;
 pub mod rules;
+mod suggestion;
 pub mod text;
 pub mod transcribe;
 mod wording;

@@ -4,7 +4,7 @@
 use crate::campaign::Campaign;
 
 use crate::lexicon::digit_place;
-use crate::report::{clock, Advice, PhoneNumber, Report, Span, Status, Verdict};
+use crate::report::{clock, Advice, PhoneNumber, Report, Span, Status, SuggestedMessage, Verdict};
 use crate::rules::WERTH;
 
 /// The unclear digits and other readings of a number, for the readable report.
@@ -36,6 +36,9 @@ pub fn report(r: &Report) -> String {
     o += &status(r);
     if r.status != Status::NoSpeech {
         o += &verdicts(&r.advice);
+    }
+    if let Some(sm) = &r.suggested_message {
+        o += &suggestion(sm);
     }
     o += &details(r);
     o += &format!(
@@ -251,6 +254,30 @@ fn details(r: &Report) -> String {
             "pacing    name and number {} against {} for the rest\n",
             opt(r.pacing.details_sps, "syll/s", 1),
             opt(r.pacing.rest_sps, "syll/s", 1)
+        );
+    }
+    o
+}
+
+/// The suggested message: its text, length and form, the other forms, and what it leaves out.
+fn suggestion(s: &SuggestedMessage) -> String {
+    let m = &s.message;
+    let mut o = format!(
+        "say       \"{}\"\n          about {:.0} s at the rulebook's paces, the form of {}\n",
+        m.text, m.expected_length_s, m.source
+    );
+    for other in &s.other_forms {
+        o += &format!(
+            "or        \"{}\"\n          about {:.0} s, the form of {}\n",
+            other.text, other.expected_length_s, other.source
+        );
+    }
+    for l in &s.left_out {
+        o += &format!(
+            "left out  {} {} \"{}\"\n",
+            clock(l.start_s),
+            l.kind.replace('_', " "),
+            l.text
         );
     }
     o

@@ -2,7 +2,8 @@
 //! known words and number) analysed with the real model, rendered, and loaded in headless
 //! Chromium. A probe script added to a copy of the page measures the main elements as laid out
 //! (waveform, pitch contour, median, words, number and its groups, verdicts, the player with the
-//! embedded recording decoded) and the test checks them against the report. A screenshot is saved
+//! embedded recording decoded, its captions' cues, the suggested message) and the test checks
+//! them against the report. A screenshot is saved
 //! to `target/tmp/html-report/clark-slow.png` (under the target folder in use).
 //!
 //! Needs Chromium (Debian's `chromium`, installed by scripts/setup); `VOICEMAIL_COACH_CHROMIUM`
@@ -48,8 +49,17 @@ window.addEventListener('load', function () {
       verdict_rows: document.querySelectorAll('#verdicts tbody tr').length,
       figures: document.querySelectorAll('#figures .card').length,
       player_duration: player ? player.duration : null,
-      clickable: document.querySelectorAll('[data-t]').length
+      clickable: document.querySelectorAll('[data-t]').length,
+      suggestion: (document.getElementById('suggested-text') || {}).textContent || null
     };
+    // The player's captions: the <track>'s state and cues as the browser parsed them.
+    var track = document.getElementById('captions');
+    if (track) {
+      out.track_state = track.readyState;
+      out.cues = track.track.cues ? Array.prototype.map.call(track.track.cues, function (c) {
+        return [c.startTime, c.endTime, c.text];
+      }) : null;
+    }
     // Clicking the number's first word plays from its time.
     var digit = document.querySelector('#words text.digit');
     if (digit && player) {
@@ -61,11 +71,22 @@ window.addEventListener('load', function () {
     pre.textContent = JSON.stringify(out);
     document.body.appendChild(pre);
   }
+  // Report once the recording's metadata and the captions have loaded (or failed to).
+  var pending = 1;
+  function done() { if (--pending === 0) report(); }
   var player = document.getElementById('player');
   if (player && !(player.readyState >= 1)) {
-    player.addEventListener('loadedmetadata', report);
-    player.addEventListener('error', report);
-  } else { report(); }
+    pending++;
+    player.addEventListener('loadedmetadata', done);
+    player.addEventListener('error', done);
+  }
+  var track = document.getElementById('captions');
+  if (track && track.readyState < 2) {
+    pending++;
+    track.addEventListener('load', done);
+    track.addEventListener('error', done);
+  }
+  done();
 });
 </script>
 "#;
@@ -178,7 +199,11 @@ fn the_report_renders_in_chromium_with_its_contour_words_and_number() {
                 &dom[..dom.len().min(2000)]
             )
         });
-    let json = json.replace("&quot;", "\"").replace("&amp;", "&");
+    let json = json
+        .replace("&quot;", "\"")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
     let m: Value = serde_json::from_str(&json).expect("probe JSON");
     eprintln!("probe: {m}");
 
@@ -244,6 +269,40 @@ fn the_report_renders_in_chromium_with_its_contour_words_and_number() {
     assert!(
         (to - number.start_s).abs() < 0.5 && (at - to).abs() < 0.05,
         "clicking the number's word seeks the player to it: {to} -> {at}"
+    );
+
+    // The captions: the <track> loaded, a cue per phrase heard at the phrase's times, the name
+    // and the number marked; the suggested message shown.
+    assert_eq!(m["track_state"].as_u64(), Some(2), "the track loaded");
+    let cues = m["cues"].as_array().expect("cues");
+    let vtt = voicemail_coach::annotation::webvtt(&report);
+    assert_eq!(cues.len(), vtt.matches(" --> ").count());
+    assert!(cues.len() >= 3, "{} cues", cues.len());
+    for c in cues {
+        let (start, end) = (num(c, 0), num(c, 1));
+        let phrase = report
+            .pitch
+            .phrases
+            .iter()
+            .find(|p| (p.start_s - start).abs() < 0.001);
+        assert!(
+            phrase.is_some_and(|p| (p.end_s - end).abs() < 0.001),
+            "cue {c}"
+        );
+    }
+    let texts: Vec<&str> = cues.iter().filter_map(|c| c[2].as_str()).collect();
+    assert!(
+        texts.iter().any(|t| t.contains("<c.name>Steve Clark")),
+        "{texts:?}"
+    );
+    assert!(
+        texts.iter().any(|t| t.contains("<c.number>850-936-7028")),
+        "{texts:?}"
+    );
+    let suggested = report.suggested_message.as_ref().expect("a suggestion");
+    assert_eq!(
+        m["suggestion"].as_str(),
+        Some(suggested.message.text.as_str())
     );
 
     // The screenshot, for people to look at.

@@ -14,7 +14,7 @@ use pyo3::exceptions::{PyException, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use voicemail_coach::batch::{self, Batch, Entry, Stamp};
-use voicemail_coach::{audio, campaign, report, Context, Error, Options, Rulebook};
+use voicemail_coach::{annotation, audio, campaign, report, Context, Error, Options, Rulebook};
 
 create_exception!(
     voicemail_coach,
@@ -383,6 +383,20 @@ fn campaign_of(reports: Vec<String>, rulebook: Option<PathBuf>) -> PyResult<Stri
     Ok(v.to_string())
 }
 
+/// A report (JSON text) as a Praat TextGrid (`"textgrid"`) or WebVTT captions (`"webvtt"`).
+#[pyfunction]
+fn timeline_of(report: &str, kind: &str) -> PyResult<String> {
+    let parsed: report::Report = serde_json::from_str(report)
+        .map_err(|e| PyValueError::new_err(format!("not a report of this package: {e}")))?;
+    match kind {
+        "textgrid" => Ok(annotation::textgrid(&parsed)),
+        "webvtt" => Ok(annotation::webvtt(&parsed)),
+        other => Err(PyValueError::new_err(format!(
+            "unknown timeline kind {other:?}"
+        ))),
+    }
+}
+
 /// The rulebook in force (the default one, or the one at `path`) as JSON text.
 #[pyfunction]
 #[pyo3(signature = (path=None))]
@@ -436,6 +450,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add_function(wrap_pyfunction!(campaign_of, m)?)?;
     m.add_function(wrap_pyfunction!(rulebook_of, m)?)?;
+    m.add_function(wrap_pyfunction!(timeline_of, m)?)?;
     m.add_function(wrap_pyfunction!(pitch_track, m)?)?;
     m.add_function(wrap_pyfunction!(cores, m)?)?;
     m.add("VoicemailCoachError", py.get_type::<VoicemailCoachError>())?;

@@ -63,6 +63,8 @@ __all__ = [
     "Row",
     "campaign",
     "rulebook",
+    "textgrid",
+    "webvtt",
     "pitch_track",
     "VoicemailCoachError",
     "UnsupportedFormat",
@@ -392,6 +394,20 @@ def campaign(reports: Sequence[Mapping[str, Any]], *, rulebook: Optional[PathArg
     re-judged against one another, as the binary's ``--campaign`` does."""
     lines = _report_lines(reports)
     return dict(json.loads(_native.campaign_of(lines, rulebook=_optional_path(rulebook, "rulebook"))))
+
+
+def textgrid(report: Mapping[str, Any]) -> str:
+    """The report's timeline as a Praat TextGrid (long text format): interval tiers for the
+    words, phrases, pauses, the number's digit groups, the caller's name, fillers and each
+    failing or warning rule's evidence, and the point tier ``nuclei``, every time as the report
+    has it. Write it beside the recording and open both in Praat."""
+    return str(_native.timeline_of(_report_lines([report])[0], "textgrid"))
+
+
+def webvtt(report: Mapping[str, Any]) -> str:
+    """The report's phrases as WebVTT captions, a cue per phrase, the caller's name marked
+    ``<c.name>`` and the number ``<c.number>``: a ``<track>`` for a web player."""
+    return str(_native.timeline_of(_report_lines([report])[0], "webvtt"))
 
 
 def rulebook(path: Optional[PathArg] = None) -> Dict[str, Any]:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, List, Literal, Optional, TypedDict
 if TYPE_CHECKING:
     from typing_extensions import NotRequired
 
-__all__ = ["Advice", "Alternative", "AudioInfo", "Container", "Content", "DigitDifference", "DigitGroup", "Encoding", "Filler", "FillerKind", "HeardIn", "Introduction", "Level", "Pacing", "PhoneNumber", "PhraseEnding", "PhraseMatch", "Piece", "PitchReport", "Promise", "Rate", "RateContour", "Span", "Speech", "Status", "Timings", "Transcript", "Verdict", "Word", "Report"]
+__all__ = ["Advice", "Alternative", "AudioInfo", "Container", "Content", "DigitDifference", "DigitGroup", "Encoding", "Filler", "FillerKind", "FormText", "HeardIn", "Introduction", "LeftOut", "Level", "MessagePart", "Pacing", "PartKind", "PhoneNumber", "PhraseEnding", "PhraseMatch", "Piece", "PitchReport", "Promise", "Rate", "RateContour", "Span", "Speech", "Status", "SuggestedMessage", "Timings", "Transcript", "Verdict", "Word", "Report"]
 
 
 class Advice(TypedDict):
@@ -91,6 +91,15 @@ class Filler(TypedDict):
 FillerKind = Literal["vocal", "lexical"]
 
 
+class FormText(TypedDict):
+    """A message in one form."""
+
+    expected_length_s: float
+    form: str
+    source: str
+    text: str
+
+
 # Where a filler was heard.
 HeardIn = Literal["transcript", "sound"]
 
@@ -107,6 +116,15 @@ class Introduction(TypedDict):
     words: int
 
 
+class LeftOut(TypedDict):
+    """Something said that the suggestion leaves out."""
+
+    end_s: float
+    kind: str
+    start_s: float
+    text: str
+
+
 class Level(TypedDict):
     """Loudness and clipping (the report's `level` section)."""
 
@@ -116,6 +134,15 @@ class Level(TypedDict):
     peak_dbfs: NotRequired[Optional[float]]
     snr_db: NotRequired[Optional[float]]
     speech_dbfs: NotRequired[Optional[float]]
+
+
+class MessagePart(TypedDict):
+    """One part a message is filled with."""
+
+    heard: bool
+    kind: PartKind
+    span: NotRequired[Optional[Span]]
+    text: str
 
 
 class Pacing(TypedDict):
@@ -131,6 +158,10 @@ class Pacing(TypedDict):
     ratio: NotRequired[Optional[float]]
     rest_nuclei_sps: NotRequired[Optional[float]]
     rest_sps: NotRequired[Optional[float]]
+
+
+# Which part of a message a slot holds.
+PartKind = Literal["prospect", "caller", "referrer", "when", "reason", "number"]
 
 
 class PhoneNumber(TypedDict):
@@ -246,6 +277,18 @@ class Speech(TypedDict):
 Status = Literal["ok", "no_speech", "no_transcript"]
 
 
+class SuggestedMessage(TypedDict):
+    """The message as a trainer would have it said, from what this caller said: the prospect's name, the caller's name, a referral, a promised callback and the callback number, in the first of the rulebook's forms that fits. A part not heard is a marked slot (`"[your number]"`), never an invented value."""
+
+    expected_length_s: float
+    form: str
+    left_out: List[LeftOut]
+    other_forms: NotRequired[List[FormText]]
+    parts: List[MessagePart]
+    source: str
+    text: str
+
+
 class Timings(TypedDict):
     """Time spent per stage, milliseconds."""
 
@@ -298,5 +341,6 @@ class Report(TypedDict):
     speech: Speech
     status: NotRequired[Status]
     status_reason: NotRequired[Optional[str]]
+    suggested_message: NotRequired[Optional[SuggestedMessage]]
     timings_ms: Timings
     transcript: NotRequired[Optional[Transcript]]

@@ -11,6 +11,7 @@ use crate::pitch::{self, PitchTrack};
 use crate::prosody;
 use crate::report::{self, Report};
 use crate::rules;
+use crate::suggestion;
 
 impl Analyzer {
     /// The report of `audio`, transcribed as `heard`.
@@ -52,6 +53,7 @@ impl Analyzer {
             pacing: said.pacing,
             content: said.content,
             advice: Vec::new(),
+            suggested_message: None,
             timings_ms: report::Timings {
                 decode: decode_ms,
                 pitch: a.pitch_ms,
@@ -64,6 +66,7 @@ impl Analyzer {
         };
         report.set_status(unheard);
         rules::judge_report(&mut report, &self.options.rulebook, ctx);
+        report.suggested_message = suggestion::suggest(&report, &self.options.rulebook);
         if report.status == report::Status::NoSpeech {
             let why = report.status_reason.as_deref().unwrap_or("no speech");
             let notice = format!("no speech found ({why}): nothing is judged");

@@ -27,6 +27,7 @@
 //! with their current size and modification time; a file changed since is analysed again and its
 //! new line replaces the old. Shard ledgers concatenate into one (`cat shard-*.jsonl`).
 
+mod annotations;
 mod csv;
 mod entry;
 mod inputs;
@@ -56,6 +57,7 @@ pub fn write_html(
     )))
 }
 pub use self::csv::{csv, rows, Row, CSV_HEADER};
+pub use annotations::{write_timelines, Timeline};
 pub use entry::{Entry, Outcome};
 pub use inputs::{expand, read_list, Shard, Stamp};
 pub use ledger::read_ledger;

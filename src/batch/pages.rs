@@ -1,6 +1,5 @@
 //! The batch as HTML: an index page with a row per input, linking to each report's page.
 
-use std::collections::HashSet;
 use std::path::Path;
 
 use super::{cores, Entry};
@@ -14,35 +13,6 @@ use crate::report::Report;
 fn page(report: &Report, decode: &DecodeOptions) -> String {
     let audio = decode_path(&report.file, decode).ok();
     html::render(report, audio.as_ref(), &HtmlOptions::default())
-}
-
-/// Page names from the inputs' file names (numbered when two share one), so that a rerun
-/// writes the same names.
-fn page_names<'a>(reports: impl Iterator<Item = &'a Report>) -> Vec<String> {
-    let mut taken = HashSet::new();
-    reports
-        .map(|r| {
-            let stem = Path::new(&r.file).file_stem().unwrap_or_default();
-            let base: String = stem
-                .to_string_lossy()
-                .chars()
-                .map(|c| {
-                    if c.is_ascii_alphanumeric() || c == '-' || c == '.' {
-                        c
-                    } else {
-                        '_'
-                    }
-                })
-                .collect();
-            let mut name = format!("{base}.html");
-            let mut k = 2;
-            while !taken.insert(name.clone()) {
-                name = format!("{base}-{k}.html");
-                k += 1;
-            }
-            name
-        })
-        .collect()
 }
 
 /// Writes the HTML report of a batch to `target`: the page of the one report when `entries`
@@ -65,7 +35,7 @@ pub fn write_html(
     let folder_name = format!("{stem}-files");
     let folder = target.with_file_name(&folder_name);
     std::fs::create_dir_all(&folder).map_err(io_at(&folder))?;
-    let names = page_names(reports.iter().copied());
+    let names = super::annotations::file_names(reports.iter().copied(), "html");
     let pages: Vec<(&Report, &String)> = reports.iter().copied().zip(&names).collect();
     let chunk = pages.len().div_ceil(cores()).max(1);
     std::thread::scope(|scope| {

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
 use clap::Parser;
-use voicemail_coach::batch::{self, Batch, Entry, Shard, Summary};
+use voicemail_coach::batch::{self, Batch, Entry, Shard, Summary, Timeline};
 use voicemail_coach::{
     text, Analyzer, Context, Error, Options, PitchOptions, ProsodyOptions, RateOptions, Rulebook,
 };
@@ -54,6 +54,15 @@ struct Args {
     /// Write a CSV summary to FILE, one row per analysed file (`-` for standard output).
     #[arg(long, value_name = "FILE")]
     csv: Option<PathBuf>,
+    /// Write a Praat TextGrid per recording into DIR (made when missing): words, phrases,
+    /// pauses, the number's digit groups, the name, fillers, each failing rule's evidence, and
+    /// the syllable nuclei.
+    #[arg(long, value_name = "DIR")]
+    textgrid: Option<PathBuf>,
+    /// Write WebVTT captions per recording into DIR (made when missing): a cue per phrase, the
+    /// name and the number marked.
+    #[arg(long, value_name = "DIR")]
+    vtt: Option<PathBuf>,
     /// The callback number the caller meant to leave (any notation, e.g. 850-936-7028).
     #[arg(long, value_name = "DIGITS")]
     expect_number: Option<String>,
@@ -263,7 +272,7 @@ fn run(
         .jobs(jobs)
         .campaign(args.campaign)
         .pack(!args.no_pack)
-        .collect(args.csv.is_some() || args.html.is_some())
+        .collect(args.csv.is_some() || args.html.is_some() || timelines(args).next().is_some())
         .cancel_on(stop.clone())
         .on_progress(|p| {
             bar.set_length(p.total as u64);
@@ -347,7 +356,19 @@ fn finish(args: &Args, analyzer: &Analyzer, summary: &Summary) -> ExitCode {
             failed = true;
         }
     }
+    for (dir, kind) in timelines(args) {
+        if let Err(e) = batch::write_timelines(dir, &summary.entries, kind) {
+            eprintln!("error: {e}");
+            failed = true;
+        }
+    }
     ExitCode::from(u8::from(failed))
+}
+
+/// The timelines asked for: the folder of each and its kind.
+fn timelines(args: &Args) -> impl Iterator<Item = (&PathBuf, Timeline)> {
+    let textgrid = args.textgrid.iter().map(|d| (d, Timeline::TextGrid));
+    textgrid.chain(args.vtt.iter().map(|d| (d, Timeline::WebVtt)))
 }
 
 /// Success, unless writing failed for another reason than a reader gone.
@@ -402,6 +423,14 @@ fn check_outputs(args: &Args) -> voicemail_coach::Result<()> {
         return Err(Error::InvalidOptions(
             "--resume needs a ledger file, not standard output (--out -)".into(),
         ));
+    }
+    for (dir, _) in timelines(args) {
+        if dir.exists() && !dir.is_dir() {
+            return Err(Error::InvalidOptions(format!(
+                "{}: not a folder (--textgrid and --vtt write a file per recording into one)",
+                dir.display()
+            )));
+        }
     }
     if args.html.as_deref().is_some_and(is_stdout) {
         return Err(Error::InvalidOptions(

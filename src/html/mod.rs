@@ -33,7 +33,7 @@ use crate::report::{Advice, ErrorRecord, Report, Status, Verdict};
 mod sections;
 mod timeline;
 
-use sections::{cards, counts, status, transcript, verdicts};
+use sections::{cards, counts, status, suggested, transcript, verdicts};
 use timeline::timeline;
 
 /// Where the page's `<audio>` element gets the recording from.
@@ -123,7 +123,13 @@ pub fn render(report: &Report, audio: Option<&Conditioned>, options: &HtmlOption
         (counts(&report.advice))
         (cards(report))
         @if let Some(src) = &player_src {
-            audio #player controls preload="auto" src=(src) {}
+            audio #player controls preload="auto" src=(src) {
+                @if report.transcript.is_some() {
+                    track #captions kind="captions" default label="Words" srclang="en"
+                        src=(vtt_data_uri(report));
+                }
+            }
+            @if report.transcript.is_some() { p #caption aria-live="polite" {} }
         }
         h2 { "Timeline" }
         p.legend {
@@ -136,6 +142,10 @@ pub fn render(report: &Report, audio: Option<&Conditioned>, options: &HtmlOption
         div #timeline-wrap { (timeline(report, audio, duration, options.pixels_per_second)) }
         h2 { "Verdicts" }
         (verdicts(&report.advice, player_src.is_some()))
+        @if let Some(s) = &report.suggested_message {
+            h2 { "Suggested message" }
+            (suggested(s, player_src.is_some()))
+        }
         h2 { "Transcript" }
         (transcript(report, player_src.is_some()))
         @if !report.notices.is_empty() {
@@ -280,6 +290,15 @@ fn numbers_cell(r: &Report) -> String {
         .map(|n| format!("{} ({:.1})", n.digits, n.digits_per_second))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// The report's WebVTT captions ([`crate::annotation::webvtt`]) as a data URI for the player's
+/// `<track>`.
+fn vtt_data_uri(report: &Report) -> String {
+    let mut uri = String::from("data:text/vtt;base64,");
+    let vtt = crate::annotation::webvtt(report);
+    base64::engine::general_purpose::STANDARD.encode_string(vtt.as_bytes(), &mut uri);
+    uri
 }
 
 /// The analysed audio as a 16-bit mono WAV data URI, at the recording's own rate when that is

@@ -3,6 +3,16 @@
   var svg = document.getElementById('timeline');
   if (!player) return;
   function play(t) { player.currentTime = Math.max(0, t); player.play(); }
+  // The words under the player as they are said, from the <track>'s cues.
+  var track = document.getElementById('captions'), caption = document.getElementById('caption');
+  if (track && caption) {
+    track.track.mode = 'hidden';
+    track.track.addEventListener('cuechange', function () {
+      caption.textContent = '';
+      var cues = track.track.activeCues;
+      if (cues && cues.length) caption.appendChild(cues[0].getCueAsHTML());
+    });
+  }
   document.querySelectorAll('[data-t]').forEach(function (el) {
     el.addEventListener('click', function (ev) { ev.stopPropagation(); play(parseFloat(el.getAttribute('data-t'))); });
   });

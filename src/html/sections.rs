@@ -1,12 +1,12 @@
-//! The page's sections around the timeline: the status line, the figure cards, the verdicts and
-//! the transcript.
+//! The page's sections around the timeline: the status line, the figure cards, the verdicts,
+//! the suggested message and the transcript.
 
 use maud::{html, Markup};
 
 use super::timeline::{secs, trim_number};
 use super::{fixed, speech_span, verdict_counts, verdict_label};
 use crate::report::clock;
-use crate::report::{Advice, Report, Status, Verdict};
+use crate::report::{Advice, Report, Status, SuggestedMessage, Verdict};
 
 pub(super) fn counts(advice: &[Advice]) -> Markup {
     let c = verdict_counts(advice);
@@ -98,6 +98,37 @@ pub(super) fn verdicts(advice: &[Advice], clickable: bool) -> Markup {
                                     span { (clock(e.start_s)) "–" (clock(e.end_s)) " " }
                                 }
                             }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The message as the trainers would have it said, its length and form, the other forms, and
+/// what it leaves out with the times to listen to.
+pub(super) fn suggested(s: &SuggestedMessage, clickable: bool) -> Markup {
+    let m = &s.message;
+    html! {
+        div #suggestion {
+            blockquote #suggested-text { (m.text) }
+            p.sub { (format!("About {:.0} s at the rulebook's paces, in the form of ", m.expected_length_s)) (m.source) "." }
+            @for other in &s.other_forms {
+                blockquote.other { (other.text) }
+                p.sub { (format!("About {:.0} s, in the form of ", other.expected_length_s)) (other.source) "." }
+            }
+            @if !s.left_out.is_empty() {
+                p { "Left out:" }
+                ul #left-out {
+                    @for l in &s.left_out {
+                        li {
+                            @if clickable {
+                                button.seek data-t=(secs(l.start_s)) { (clock(l.start_s)) }
+                            } @else {
+                                span { (clock(l.start_s)) }
+                            }
+                            " " (l.kind.replace('_', " ")) ": “" (l.text) "”"
                         }
                     }
                 }

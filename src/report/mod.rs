@@ -12,6 +12,7 @@ mod audio;
 mod content;
 mod speech;
 mod spoken;
+mod suggestion;
 mod voice;
 
 pub use audio::{AudioInfo, Container, Encoding};
@@ -22,6 +23,7 @@ pub use spoken::{
     clock, Alternative, DigitDifference, DigitGroup, Introduction, Pacing, PhoneNumber, Piece,
     Span, Transcript, Word,
 };
+pub use suggestion::{FormText, LeftOut, MessagePart, PartKind, SuggestedMessage};
 pub use voice::{PhraseEnding, PitchSummary};
 
 /// The report format's version; bumped only for a breaking change.
@@ -70,6 +72,10 @@ pub struct Report {
     pub content: Option<Content>,
     /// Verdicts of the rulebook.
     pub advice: Vec<Advice>,
+    /// The message rewritten in the trainers' form from the parts the caller said, with what it
+    /// leaves out; `None` without a transcript, or when the rulebook gives no form that fits.
+    #[serde(default)]
+    pub suggested_message: Option<SuggestedMessage>,
     /// Time spent per stage, milliseconds.
     pub timings_ms: Timings,
     /// Things the reader should know about this analysis (e.g. why there is no transcript).

@@ -81,6 +81,7 @@ macro_rules! params {
 }
 
 mod details;
+mod forms;
 mod judged;
 mod length;
 mod pace;
@@ -88,6 +89,8 @@ mod voice;
 mod words;
 
 pub use details::{NameEarly, NumberClarity, NumberMatches, NumberPace, NumberPresent, UNVERIFIED};
+pub(crate) use forms::slots;
+pub use forms::MessageForm;
 pub(crate) use judged::Measured;
 pub use length::{LengthMax, LengthMin, OpeningDeadAir};
 pub use pace::{RateDetails, RateOverall};
@@ -226,14 +229,28 @@ impl Rules {
 
 /// Thresholds and switches for every rule: [`Rulebook::default`] holds the defaults; a user's
 /// file (TOML or JSON, `{"rules": {"<id>": {"<param>": value, "enabled": bool}}}`) overrides
-/// some of them.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+/// some of them, and may give its own forms for the suggested message (`[[forms]]`, replacing
+/// the trainers' forms).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[non_exhaustive]
 pub struct Rulebook {
     /// Each rule's parameters.
     #[serde(default)]
     pub rules: Rules,
+    /// The forms the message is rewritten in, the first that fits first (the report's
+    /// `suggested_message`); none switches the suggestion off.
+    #[serde(default = "forms::default_forms")]
+    pub forms: Vec<MessageForm>,
+}
+
+impl Default for Rulebook {
+    fn default() -> Self {
+        Rulebook {
+            rules: Rules::default(),
+            forms: forms::default_forms(),
+        }
+    }
 }
 
 fn bad(origin: &str, reason: String) -> Error {
@@ -302,6 +319,7 @@ impl Rulebook {
     }
 
     fn check_at(&self, origin: &str) -> Result<()> {
+        self.check_forms(origin)?;
         let table = self.table();
         for rule in RULES {
             let values = &table[rule.id];
@@ -320,6 +338,18 @@ impl Rulebook {
                         ),
                     ));
                 }
+            }
+        }
+        Ok(())
+    }
+
+    /// Every form's templates checked, and their names unique.
+    fn check_forms(&self, origin: &str) -> Result<()> {
+        for (k, form) in self.forms.iter().enumerate() {
+            form.check()
+                .map_err(|why| bad(origin, format!("form `{}`: {why}", form.name)))?;
+            if self.forms[..k].iter().any(|f| f.name == form.name) {
+                return Err(bad(origin, format!("form `{}` is given twice", form.name)));
             }
         }
         Ok(())

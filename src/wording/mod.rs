@@ -23,6 +23,7 @@ mod classifier;
 mod defaults;
 mod fillers;
 mod introduction;
+mod parts;
 
 pub(crate) use defaults::{
     default_cliches, default_fillers, default_lexical_fillers, default_pitch_phrases,
@@ -31,6 +32,7 @@ pub(crate) use defaults::{
 pub(crate) use fillers::Voice;
 use fillers::{filled_pauses, transcript_fillers};
 pub(crate) use introduction::find_introduction;
+pub(crate) use parts::{promised_when, prospect, reason, referrer};
 
 /// Words that end the sentence or clause they are in.
 fn ends_clause(text: &str) -> bool {
@@ -417,6 +419,17 @@ const HOURS: &[&str] = &[
 /// Words before an hour said in words that make it a time.
 const AT_A_TIME: &[&str] = &["at", "around", "about", "by", "after", "before"];
 
+/// Whether normalised word `n`, said after `before`, names a day or a time: a weekday, "today",
+/// "morning", "a.m.", a figure or clock time, an hour after "at" ("at three"), an ordinal after
+/// "the" ("the fifteenth").
+pub(crate) fn is_time_word(n: &str, before: &str) -> bool {
+    WEEKDAYS.contains(&n)
+        || WHEN_WORDS.contains(&n)
+        || n.chars().all(|c| c.is_ascii_digit() || c == ':') && !n.is_empty()
+        || HOURS.contains(&n) && AT_A_TIME.contains(&before)
+        || before == "the" && is_ordinal(n)
+}
+
 /// Whether the words from `from` to the end of the sentence (at most 12 words) name a day or
 /// time ("on Tuesday at 10 a.m.").
 pub(crate) fn names_a_time(words: &[Word], from: usize) -> bool {
@@ -424,13 +437,7 @@ pub(crate) fn names_a_time(words: &[Word], from: usize) -> bool {
     let mut fragment_allowed = true;
     for (k, w) in words.iter().enumerate().skip(from).take(12) {
         let n = normalize(&w.text);
-        let hour = HOURS.contains(&n.as_str()) && AT_A_TIME.contains(&before.as_str());
-        if WEEKDAYS.contains(&n.as_str())
-            || WHEN_WORDS.contains(&n.as_str())
-            || n.chars().all(|c| c.is_ascii_digit() || c == ':') && !n.is_empty()
-            || hour
-            || before == "the" && is_ordinal(&n)
-        {
+        if is_time_word(&n, &before) {
             return true;
         }
         if w.text.ends_with(['.', '?', '!']) && !n.ends_with("a.m") && !n.ends_with("p.m") {
