@@ -9,11 +9,13 @@
 //! ```
 //! use voicemail_coach::{annotation, Analyzer, Options};
 //!
-//! let report = Analyzer::new(Options { transcribe: false, ..Options::default() })?
+//! // Without a transcriber: the sound's tiers (phrases, pauses, nuclei) and no words.
+//! let report = Analyzer::new(Options::default())?
 //!     .analyze_path("fixtures/speech/demo-congrats.wav")?;
 //! let grid = annotation::textgrid(&report);
 //! assert!(grid.starts_with("File type = \"ooTextFile\""));
-//! assert!(annotation::webvtt(&report).starts_with("WEBVTT"));
+//! assert!(grid.contains("name = \"pauses\"") && grid.contains("class = \"TextTier\""));
+//! assert_eq!(annotation::webvtt(&report), "WEBVTT\n");
 //! # Ok::<(), voicemail_coach::Error>(())
 //! ```
 
