@@ -375,6 +375,23 @@ impl Rulebook {
                 out += &format!("# {}\n{} = {}\n", p.doc, p.name, values[p.name]);
             }
         }
+        out += "\n# The forms the suggested message is written in, the first that fits first; forms of\n\
+                # your own replace these. Slots: {prospect}, {caller}, {number} (always said, a marked\n\
+                # slot when not heard); {referrer}, {when}, {reason} (a sentence holding one is said\n\
+                # only when the caller made that part). `needs`: parts the form requires.\n";
+        for f in &self.forms {
+            let list = |xs: &[String]| {
+                let quoted: Vec<Value> = xs.iter().map(|x| Value::from(x.as_str())).collect();
+                Value::from(quoted).to_string()
+            };
+            out += &format!(
+                "[[forms]]\nname = {}\nsource = {}\nneeds = {}\nsentences = {}\n",
+                Value::from(f.name.as_str()),
+                Value::from(f.source.as_str()),
+                list(&f.needs),
+                list(&f.sentences)
+            );
+        }
         out
     }
 }
