@@ -7,6 +7,29 @@ use super::{ends_clause, ends_sentence, is_time_word};
 use crate::lexicon::normalize;
 use crate::report::{Introduction, MessagePart, PartKind, PhraseMatch, Promise, Span, Word};
 
+/// Words that open a message capitalised but name nobody ("Well, ...", "Okay, ..."), and the
+/// greeting "Hi" as the transcriber often hears it ("Aye").
+const NOT_A_PROSPECT: &[&str] = &[
+    "well",
+    "so",
+    "okay",
+    "ok",
+    "yes",
+    "yeah",
+    "aye",
+    "oh",
+    "right",
+    "now",
+    "sorry",
+    "thanks",
+    "thank",
+    "just",
+    "listen",
+    "look",
+    "morning",
+    "afternoon",
+];
+
 /// Words after the opening name that make it the caller's own ("Dan here", "James is calling").
 const SELF_CUES: &[&str] = &["here", "calling", "speaking", "from", "with"];
 
@@ -68,7 +91,8 @@ pub(crate) fn prospect(words: &[Word], intro: Option<&Introduction>) -> Option<M
     let limit = intro.map_or(words.len(), |i| i.first_word);
     while k < limit && k - first < NAME_WORDS {
         let title = TITLES.contains(&norm[k].as_str()) && k == first;
-        if !title && (!may_be_name(words, &norm, k, false) || is_cue(&norm, k)) {
+        let nobody = NOT_A_PROSPECT.contains(&norm[k].as_str());
+        if !title && (!may_be_name(words, &norm, k, false) || is_cue(&norm, k) || nobody) {
             break;
         }
         k += 1;
@@ -231,6 +255,8 @@ mod tests {
             ("James is calling from Endage.", None),
             ("Hey there, it's Tom.", None),
             ("Hi, it's Laura Chen.", None),
+            ("Well, it's Ravi Menon at Silverline.", None),
+            ("Aye, my name is Ravi Menon.", None),
             ("I'm Maria. This is Tom Becker.", Some("Maria")),
             ("Hi, I'm this is Mark Evans.", None),
         ];
