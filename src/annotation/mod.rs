@@ -25,7 +25,7 @@ mod webvtt;
 pub use textgrid::textgrid;
 pub use webvtt::webvtt;
 
-use crate::report::{PhraseEnding, Report, Span, Verdict, Word};
+use crate::report::{PhraseEnding, Report, Span, Verdict};
 
 /// A labelled stretch of time.
 #[derive(Debug, Clone, PartialEq)]
@@ -118,8 +118,9 @@ pub const NO_WORDS: &str = "…";
 
 /// The phrases between pauses, each labelled with the transcript's words said in it.
 fn phrases(report: &Report) -> Vec<Interval> {
-    let labels = phrase_words(report).into_iter().map(|ws| {
-        let said: Vec<&str> = ws.iter().map(|w| w.text.trim()).collect();
+    let words = report.transcript.as_ref().map_or(&[][..], |t| &t.words[..]);
+    let labels = phrase_words(report).into_iter().map(|ks| {
+        let said: Vec<&str> = ks.iter().map(|&k| words[k].text.trim()).collect();
         match said.is_empty() {
             true => NO_WORDS.to_string(),
             false => said.join(" "),
@@ -134,18 +135,18 @@ fn phrases(report: &Report) -> Vec<Interval> {
         .collect()
 }
 
-/// The transcript's words said in each phrase (the report's `pitch.phrases`): a word goes to
-/// the phrase that holds its middle, or to the nearest.
-fn phrase_words(report: &Report) -> Vec<Vec<&Word>> {
+/// The transcript's words said in each phrase (the report's `pitch.phrases`), as indices into
+/// its words: a word goes to the phrase that holds its middle, or to the nearest.
+fn phrase_words(report: &Report) -> Vec<Vec<usize>> {
     let phrases = &report.pitch.phrases;
     let mut out = vec![Vec::new(); phrases.len()];
-    for w in report.transcript.iter().flat_map(|t| &t.words) {
+    for (i, w) in report.transcript.iter().flat_map(|t| &t.words).enumerate() {
         let mid = 0.5 * (w.start_s + w.end_s);
         let distance = |p: &PhraseEnding| (p.start_s - mid).max(mid - p.end_s).max(0.0);
         let nearest = (0..phrases.len())
             .min_by(|&a, &b| distance(&phrases[a]).total_cmp(&distance(&phrases[b])));
         if let Some(k) = nearest {
-            out[k].push(w);
+            out[k].push(i);
         }
     }
     out

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use crate::report::{Report, Span, Word};
+use crate::report::{Report, Span};
 
 /// The report's phrases as WebVTT captions: one cue a phrase between pauses (the report's
 /// `pitch.phrases`), holding the transcript's words said in it, the caller's name marked
@@ -16,10 +16,10 @@ pub fn webvtt(report: &Report) -> String {
         .map(|i| i.first_word..i.first_word + i.words);
     let numbers: Vec<Span> = report.phone_numbers.iter().map(|n| n.span()).collect();
     let words = report.transcript.as_ref().map_or(&[][..], |t| &t.words[..]);
-    let class_of = |w: &Word| {
-        let index = words.iter().position(|x| std::ptr::eq(x, w));
+    let class_of = |k: usize| {
+        let w = &words[k];
         let mid = 0.5 * (w.start_s + w.end_s);
-        if index.is_some_and(|k| name.as_ref().is_some_and(|r| r.contains(&k))) {
+        if name.as_ref().is_some_and(|r| r.contains(&k)) {
             Some("name")
         } else if numbers.iter().any(|s| (s.start_s..=s.end_s).contains(&mid)) {
             Some("number")
@@ -28,33 +28,11 @@ pub fn webvtt(report: &Report) -> String {
         }
     };
     let mut cue = 0;
-    for (phrase, words) in report.pitch.phrases.iter().zip(super::phrase_words(report)) {
-        if words.is_empty() {
+    for (phrase, said) in report.pitch.phrases.iter().zip(super::phrase_words(report)) {
+        if said.is_empty() {
             continue;
         }
-        let mut text = String::new();
-        let mut open: Option<&str> = None;
-        for w in words {
-            let class = class_of(w);
-            if class != open {
-                if open.is_some() {
-                    text.push_str("</c>");
-                }
-                if !text.is_empty() {
-                    text.push(' ');
-                }
-                if let Some(c) = class {
-                    let _ = write!(text, "<c.{c}>");
-                }
-                open = class;
-            } else if !text.is_empty() {
-                text.push(' ');
-            }
-            text.push_str(&escaped(w.text.trim()));
-        }
-        if open.is_some() {
-            text.push_str("</c>");
-        }
+        let text = cue_text(&said, |k| (words[k].text.trim(), class_of(k)));
         cue += 1;
         let _ = write!(
             out,
@@ -64,6 +42,33 @@ pub fn webvtt(report: &Report) -> String {
         );
     }
     out
+}
+
+/// A cue's text from its words (by index: the word and its class, if any), a run of words of
+/// one class in one `<c.class>` span.
+fn cue_text<'a>(said: &[usize], word: impl Fn(usize) -> (&'a str, Option<&'static str>)) -> String {
+    let mut text = String::new();
+    let mut open: Option<&str> = None;
+    for &k in said {
+        let (w, class) = word(k);
+        if class != open && open.is_some() {
+            text.push_str("</c>");
+        }
+        if !text.is_empty() {
+            text.push(' ');
+        }
+        if class != open {
+            if let Some(c) = class {
+                let _ = write!(text, "<c.{c}>");
+            }
+            open = class;
+        }
+        text.push_str(&escaped(w));
+    }
+    if open.is_some() {
+        text.push_str("</c>");
+    }
+    text
 }
 
 /// `hh:mm:ss.ttt`.
@@ -94,5 +99,19 @@ mod tests {
         assert_eq!(timestamp(3723.4567), "01:02:03.457");
         assert_eq!(timestamp(-1.0), "00:00:00.000");
         assert_eq!(escaped("a<b>&c"), "a&lt;b&gt;&amp;c");
+        let said = ["is", "Steve", "Clark,", "at", "850", "<9>"];
+        let class = [
+            None,
+            Some("name"),
+            Some("name"),
+            None,
+            Some("number"),
+            Some("number"),
+        ];
+        let text = cue_text(&[0, 1, 2, 3, 4, 5], |k| (said[k], class[k]));
+        assert_eq!(
+            text,
+            "is <c.name>Steve Clark,</c> at <c.number>850 &lt;9&gt;</c>"
+        );
     }
 }
