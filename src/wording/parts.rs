@@ -83,8 +83,9 @@ pub(crate) fn prospect(words: &[Word], intro: Option<&Introduction>) -> Option<M
     while k < norm.len() && GREETINGS.contains(&norm[k].as_str()) {
         k += 1;
     }
-    // "Hi Maria" heard as "I'm Maria", the introduction after it.
-    if norm.get(k).is_some_and(|n| n == "i'm") && intro.is_some_and(|i| i.first_word > k + 1) {
+    // "Hi Maria" heard as "I'm Maria", "I Maria" or "Aye, Maria", the introduction after it.
+    let hi = |n: &String| matches!(n.as_str(), "i'm" | "i" | "aye");
+    if norm.get(k).is_some_and(hi) && intro.is_some_and(|i| i.first_word > k + 1) {
         k += 1;
     }
     let first = k;
@@ -257,6 +258,8 @@ mod tests {
             ("Hi, it's Laura Chen.", None),
             ("Well, it's Ravi Menon at Silverline.", None),
             ("Aye, my name is Ravi Menon.", None),
+            ("Aye, Ethan. My name is Ravi Menon.", Some("Ethan")),
+            ("I Clifford, my name is Tessa Whitcombe.", Some("Clifford")),
             ("I'm Maria. This is Tom Becker.", Some("Maria")),
             ("Hi, I'm this is Mark Evans.", None),
         ];
