@@ -264,3 +264,54 @@ fn a_model_is_found_by_name_in_the_cache_or_told_where_to_get() {
     assert!(err.contains("not a model name"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn timelines_are_written_per_recording_into_their_folders() {
+    let dir = scratch("timelines");
+    // Two inputs with one name: the second file is numbered, as the HTML pages are.
+    let twin = dir.join("twin");
+    std::fs::create_dir_all(&twin).expect("folder");
+    let clip = fixture("speech/demo-congrats.wav");
+    std::fs::copy(&clip, twin.join("demo-congrats.wav")).expect("copy");
+    let twin_clip = twin.join("demo-congrats.wav");
+    let args = [
+        "--no-transcribe",
+        "-q",
+        "--json",
+        "--textgrid",
+        "grids",
+        "--vtt",
+        "captions",
+        &clip,
+        twin_clip.to_str().expect("a UTF-8 path"),
+    ];
+    let out = run(&args, &dir);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    for name in ["demo-congrats.TextGrid", "demo-congrats-2.TextGrid"] {
+        let grid = std::fs::read_to_string(dir.join("grids").join(name)).expect("a TextGrid");
+        assert!(grid.starts_with("File type = \"ooTextFile\"\nObject class = \"TextGrid\""));
+        for tier in [
+            "words", "phrases", "pauses", "number", "name", "fillers", "nuclei",
+        ] {
+            assert!(
+                grid.contains(&format!("name = \"{tier}\"")),
+                "{name}: no {tier}"
+            );
+        }
+    }
+    let vtt = std::fs::read_to_string(dir.join("captions").join("demo-congrats.vtt"));
+    assert_eq!(
+        vtt.expect("captions").as_str(),
+        "WEBVTT\n",
+        "no words, no cues"
+    );
+    // A file where a folder is asked for is refused before any analysis.
+    std::fs::write(dir.join("taken"), "x").expect("a file");
+    let out = run(&["--no-transcribe", "--vtt", "taken", &clip], &dir);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("taken: not a folder"),
+        "{}",
+        text(&out.stderr)
+    );
+}

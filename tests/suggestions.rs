@@ -126,6 +126,12 @@ fn clark_rushed_is_rewritten_as_clarks_own_message() {
     );
     assert_eq!(s.message.form, "clark");
     assert!(s.left_out.is_empty(), "{:?}", s.left_out);
+    // The readable report says it too.
+    let text = voicemail_coach::text::report(&reports()[0]);
+    assert!(
+        text.contains(&format!("say       \"{}\"", s.message.text)),
+        "{text}"
+    );
 }
 
 #[test]

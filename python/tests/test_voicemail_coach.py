@@ -83,6 +83,10 @@ def test_seed_fixtures_equal_the_binarys_json() -> None:
         assert without_timings(ours) == without_timings(theirs), path.name
     slow = vc.analyze(str(ROOT / "fixtures" / "voicemail" / "clark-slow.wav"))
     assert slow["phone_numbers"][0]["digits"] == "8509367028"
+    suggested = slow["suggested_message"]
+    assert suggested is not None and suggested["text"] == (
+        "John, this is Steve Clark. As soon as you get a minute, please give me a call at 850-936-7028."
+    )
     # The module function takes the facts Analyzer.analyze takes.
     meant = vc.analyze(
         str(ROOT / "fixtures" / "voicemail" / "clark-slow.wav"),
