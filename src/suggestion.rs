@@ -58,7 +58,7 @@ fn short_first(mut forms: Vec<FormText>, limit_s: f64) -> Option<(FormText, Vec<
 /// made by the caller (`None`: the sentences holding it are left out).
 struct Parts {
     found: Vec<(PartKind, Option<MessagePart>)>,
-    /// The number's digits (the extension's too), for its pace; `None` when not heard.
+    /// The number's group sizes and its extension's digits, for its time; `None` when not heard.
     number: Option<(Vec<usize>, usize)>,
 }
 
