@@ -43,14 +43,7 @@ pub fn textgrid(report: &Report) -> String {
 
 fn interval_tier(out: &mut String, name: &str, intervals: &[Interval], end: f64) {
     let filled = filled(intervals, end);
-    let _ = write!(
-        out,
-        "        class = \"IntervalTier\"\n        name = {}\n        xmin = 0\n        \
-         xmax = {}\n        intervals: size = {}\n",
-        quoted(name),
-        time(end),
-        filled.len()
-    );
+    header(out, "IntervalTier", name, end, "intervals", filled.len());
     for (k, i) in filled.iter().enumerate() {
         let _ = write!(
             out,
@@ -70,14 +63,7 @@ fn point_tier(out: &mut String, name: &str, times: &[f64], end: f64) {
         .copied()
         .filter(|t| (0.0..=end).contains(t))
         .collect();
-    let _ = write!(
-        out,
-        "        class = \"TextTier\"\n        name = {}\n        xmin = 0\n        \
-         xmax = {}\n        points: size = {}\n",
-        quoted(name),
-        time(end),
-        times.len()
-    );
+    header(out, "TextTier", name, end, "points", times.len());
     for (k, t) in times.iter().enumerate() {
         let _ = write!(
             out,
@@ -86,6 +72,17 @@ fn point_tier(out: &mut String, name: &str, times: &[f64], end: f64) {
             time(*t)
         );
     }
+}
+
+/// A tier's header: its class, name and extent, and how many `items` (intervals, points) follow.
+fn header(out: &mut String, class: &str, name: &str, end: f64, items: &str, n: usize) {
+    let _ = write!(
+        out,
+        "        class = \"{class}\"\n        name = {}\n        xmin = 0\n        \
+         xmax = {}\n        {items}: size = {n}\n",
+        quoted(name),
+        time(end)
+    );
 }
 
 /// The intervals with empty ones in the gaps, from 0 to `end`, each inside the grid.

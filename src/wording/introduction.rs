@@ -273,7 +273,7 @@ fn after_a_cue(words: &[Word], norm: &[String]) -> Option<Introduction> {
 }
 
 /// Whether a cue other than a bare "is" starts at word `i`.
-fn cue_at(norm: &[String], i: usize) -> bool {
+pub(super) fn cue_at(norm: &[String], i: usize) -> bool {
     CUES.iter()
         .any(|cue| *cue != ["is"] && norm.get(i..i + cue.len()).is_some_and(|ws| ws == *cue))
 }

@@ -2,7 +2,7 @@
 //! greeting, who referred the caller, when they promised to call again, and what the call is
 //! about. Each is returned as heard, with where it was said.
 
-use super::introduction::{may_be_name, GREETINGS, TITLES};
+use super::introduction::{cue_at, may_be_name, GREETINGS, TITLES};
 use super::{ends_clause, ends_sentence, is_time_word};
 use crate::lexicon::normalize;
 use crate::report::{Introduction, MessagePart, PartKind, PhraseMatch, Promise, Span, Word};
@@ -112,12 +112,10 @@ pub(crate) fn prospect(words: &[Word], intro: Option<&Introduction>) -> Option<M
     heard(PartKind::Prospect, words, first, k)
 }
 
-/// Whether an introduction's cue starts at word `k` ("this is", "it's", "is", "my name").
+/// Whether an introduction's cue starts at word `k` ("this is", "it's", "my name is"), or the
+/// bare "is" the transcriber leaves of "this is" ("John is Steve Clark").
 fn is_cue(norm: &[String], k: usize) -> bool {
-    matches!(
-        norm.get(k).map(String::as_str),
-        Some("this" | "is" | "it's" | "my" | "i'm" | "it")
-    )
+    cue_at(norm, k) || norm.get(k).is_some_and(|n| n == "is")
 }
 
 /// The words of the sentence holding word `i`: `(first, end)`.
