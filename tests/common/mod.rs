@@ -56,6 +56,15 @@ pub fn example_binary() -> PathBuf {
     build
         .args(["build", "--quiet", "--example", "analyze"])
         .current_dir(env!("CARGO_MANIFEST_DIR"));
+    // Cargo gives a running test this package's CARGO_PKG_*, CARGO_MANIFEST_* ... variables.
+    // Inherited by this build, they would differ from what a dependency's build script saw
+    // (ring's asks to run again when CARGO_PKG_NAME changes), and that dependency and all
+    // above it would be rebuilt for every test that calls this: a minute each in release.
+    for (name, _) in std::env::vars_os() {
+        if name.to_str().is_some_and(set_for_a_running_test) {
+            build.env_remove(&name);
+        }
+    }
     if dir.file_name().is_some_and(|n| n == "release") {
         build.arg("--release");
     }
@@ -66,4 +75,21 @@ pub fn example_binary() -> PathBuf {
         .join(format!("analyze{}", std::env::consts::EXE_SUFFIX));
     assert!(bin.exists(), "{} not built", bin.display());
     bin
+}
+
+/// Whether cargo sets the variable `name` for a test it runs (The Cargo Book, "Environment
+/// variables Cargo sets for crates"), as opposed to configuration a user may have set.
+fn set_for_a_running_test(name: &str) -> bool {
+    const PREFIXES: [&str; 4] = [
+        "CARGO_PKG_",
+        "CARGO_MANIFEST_",
+        "CARGO_CRATE_",
+        "CARGO_BIN_",
+    ];
+    const NAMES: [&str; 3] = [
+        "CARGO_PRIMARY_PACKAGE",
+        "CARGO_TARGET_TMPDIR",
+        "CARGO_RUSTC_CURRENT_DIR",
+    ];
+    PREFIXES.iter().any(|p| name.starts_with(p)) || NAMES.contains(&name)
 }
